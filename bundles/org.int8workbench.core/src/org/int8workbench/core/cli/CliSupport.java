@@ -1,0 +1,46 @@
+package org.int8workbench.core.cli;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.eclipse.core.runtime.CoreException;
+import org.int8workbench.core.Json;
+
+/** Small helpers shared by the subcommands: one-line error messages and JSON output. */
+public final class CliSupport {
+    private CliSupport() {
+    }
+
+    /** One line saying what went wrong, from the exception's cause chain. */
+    public static String describe(Throwable ex) {
+        if (ex instanceof NoSuchFileException e) {
+            return "no such file: " + e.getFile();
+        }
+        if (ex instanceof FileAlreadyExistsException e) {
+            return e.getFile() + " exists; choose another output or add --force to replace it";
+        }
+        if (ex instanceof CoreException ce && ce.getStatus() != null) {
+            String msg = ce.getStatus().getMessage();
+            Throwable cause = ce.getStatus().getException();
+            return cause != null && cause.getMessage() != null && !msg.contains(cause.getMessage()) ? msg + ": " + cause.getMessage() : msg;
+        }
+        String msg = ex.getMessage();
+        if (msg == null || msg.isBlank()) {
+            return ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + describe(ex.getCause()) : "");
+        }
+        return msg;
+    }
+
+    /** Writes {@code value} as JSON to {@code file} (atomically) when {@code file} is not null; "-" means stdout. */
+    public static void writeJson(Path file, Object value, boolean force) throws IOException {
+        if (file == null) {
+            return;
+        }
+        if (file.toString().equals("-")) {
+            System.out.println(Json.toJson(value));
+        } else {
+            Json.write(file, value, force);
+        }
+    }
+}

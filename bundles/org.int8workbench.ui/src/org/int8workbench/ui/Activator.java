@@ -1,0 +1,29 @@
+package org.int8workbench.ui;
+
+import org.eclipse.ui.plugin.AbstractUIPlugin;
+import org.osgi.framework.BundleContext;
+
+/** The UI bundle's activator: gives access to the bundle's log and preference store. */
+public final class Activator extends AbstractUIPlugin {
+    /** The bundle's symbolic name. */
+    public static final String PLUGIN_ID = "org.int8workbench.ui";
+
+    private static Activator plugin;
+
+    @Override
+    public void start(BundleContext context) throws Exception {
+        super.start(context);
+        plugin = this;
+    }
+
+    @Override
+    public void stop(BundleContext context) throws Exception {
+        plugin = null;
+        super.stop(context);
+    }
+
+    /** The running instance, or {@code null} before start and after stop. */
+    public static Activator getDefault() {
+        return plugin;
+    }
+}
