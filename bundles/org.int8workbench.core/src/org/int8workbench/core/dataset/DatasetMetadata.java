@@ -1,0 +1,97 @@
+package org.int8workbench.core.dataset;
+
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.int8workbench.core.Json;
+import org.int8workbench.core.render.ColorMap;
+
+/**
+ * The optional {@value Datasets#METADATA_FILE} file at the root of an image-folder dataset. Example:
+ *
+ * <pre>
+ * {
+ *   "name": "Street scenes",                 // optional, shown in reports
+ *   "classes": ["road", "car", "person"],    // class names by index; or "preset": "pascal-voc"
+ *   "colors": ["#804080", "#00008E", "#DC143C"], // optional, #RRGGBB by index; default a generated distinct palette
+ *   "ignoreLabel": 255,                      // optional, label excluded from metrics; default none (-1)
+ *   "maskEncoding": "index",                 // "index" (palette/greyscale PNG holding indices), "color", or "auto" (default)
+ *   "images": "images", "masks": "masks"     // optional folder names, relative to the dataset root
+ * }
+ * </pre>
+ *
+ * All fields are optional; {@code "preset": "pascal-voc"} gives the 21 VOC classes, VOC palette and ignore 255.
+ * JSON does not allow comments: they are only for explanation here.
+ */
+public record DatasetMetadata(String name, String preset, List<String> classes, List<String> colors, Integer ignoreLabel,
+        String maskEncoding, String images, String masks) {
+
+    /** Reads and checks a metadata file; the message of a failure names the file and the field. */
+    public static DatasetMetadata read(Path file) throws IOException {
+        DatasetMetadata m;
+        try {
+            m = Json.read(file, DatasetMetadata.class);
+        } catch (JsonParseException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getMessage() + "); see the format in the INT8 Workbench docs", e);
+        }
+        if (m == null) {
+            throw new IOException(file + ": the file is empty; give at least \"classes\" or \"preset\"");
+        }
+        m.classInfo(file);
+        m.encoding(file);
+        return m;
+    }
+
+    /** The class names, colours and ignore label given; {@code null} when neither classes nor preset are given. */
+    public ClassInfo classInfo(Path file) throws IOException {
+        if (preset != null) {
+            if (!preset.equalsIgnoreCase("pascal-voc") && !preset.equalsIgnoreCase("voc")) {
+                throw new IOException(file + ": unknown preset '" + preset + "'; the only preset is \"pascal-voc\"");
+            }
+            ClassInfo voc = ClassInfo.pascalVoc();
+            return ignoreLabel == null ? voc : new ClassInfo(voc.names(), voc.colors(), ignoreLabel);
+        }
+        if (classes == null) {
+            return null;
+        }
+        if (classes.isEmpty()) {
+            throw new IOException(file + ": \"classes\" is empty; list the class names by index");
+        }
+        List<Integer> c = new ArrayList<>();
+        if (colors != null) {
+            if (colors.size() != classes.size()) {
+                throw new IOException(file + ": " + classes.size() + " classes but " + colors.size()
+                        + " colors; give one #RRGGBB colour per class or leave \"colors\" out");
+            }
+            for (String s : colors) {
+                String t = s.trim().startsWith("#") ? s.trim().substring(1) : s.trim();
+                try {
+                    if (t.length() != 6) {
+                        throw new NumberFormatException();
+                    }
+                    c.add(Integer.parseInt(t, 16));
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + ": colour '" + s + "' is not #RRGGBB");
+                }
+            }
+        } else {
+            c.addAll(ColorMap.distinctColors(classes.size()));
+        }
+        return new ClassInfo(classes, c, ignoreLabel == null ? -1 : ignoreLabel);
+    }
+
+    /** The mask encoding, {@link MaskEncoding#AUTO} when not given. */
+    public MaskEncoding encoding(Path file) throws IOException {
+        if (maskEncoding == null) {
+            return MaskEncoding.AUTO;
+        }
+        try {
+            return MaskEncoding.valueOf(maskEncoding.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": \"maskEncoding\" is '" + maskEncoding + "'; use \"index\", \"color\" or \"auto\"");
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.int8workbench.core.dataset;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decoding of dataset images and masks with {@code javax.imageio}, headless. Every failure is an
+ * {@link IOException} whose message names the file, what is wrong and what to do; truncated files (which
+ * ImageIO would otherwise return half-decoded with only a warning) are reported as corrupt.
+ */
+public final class Images {
+
+    /** File name extensions read as images (lower case, without dot). */
+    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+
+    private Images() {
+    }
+
+    /** True when the file name ends with one of {@link #IMAGE_EXTENSIONS}. */
+    public static boolean isImageFile(Path file) {
+        return IMAGE_EXTENSIONS.contains(extension(file));
+    }
+
+    static String extension(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    static String baseName(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot <= 0 ? n : n.substring(0, dot);
+    }
+
+    /** Decodes an image file as {@link BufferedImage#TYPE_INT_RGB} (greyscale is expanded, alpha dropped onto black). */
+    public static BufferedImage readRgb(Path file) throws IOException {
+        BufferedImage img = decode(file);
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return rgb;
+    }
+
+    /**
+     * Decodes a mask file into class indices and checks every label is a class of {@code classes} or its ignore
+     * label.
+     *
+     * @param encoding how labels are stored; palette PNGs are read as palette indices under {@link MaskEncoding#INDEX}
+     *        and {@link MaskEncoding#AUTO}, never by colour
+     */
+    public static LabelMask readMask(Path file, ClassInfo classes, MaskEncoding encoding) throws IOException {
+        BufferedImage img = decode(file);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        ColorModel cm = img.getColorModel();
+        Raster r = img.getRaster();
+        boolean indexed = cm instanceof IndexColorModel || r.getNumBands() == 1;
+        int[] labels;
+        if (indexed && encoding != MaskEncoding.COLOR) {
+            labels = r.getSamples(0, 0, w, h, 0, new int[w * h]);
+        } else if (!indexed && encoding == MaskEncoding.INDEX) {
+            throw new IOException(file + ": the mask is a colour image (" + r.getNumBands()
+                    + " channels) but the dataset says masks are index-encoded; save masks as palette or greyscale PNGs "
+                    + "holding class indices, or set \"maskEncoding\": \"color\" in " + Datasets.METADATA_FILE);
+        } else {
+            labels = byColour(file, img, classes);
+        }
+        checkLabels(file, w, labels, classes);
+        return new LabelMask(w, h, labels);
+    }
+
+    private static int[] byColour(Path file, BufferedImage img, ClassInfo classes) throws IOException {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Map<Integer, Integer> byColor = new HashMap<>();
+        for (int i = 0; i < classes.count(); i++) {
+            byColor.putIfAbsent(classes.colors().get(i) & 0xFFFFFF, i);
+        }
+        if (classes.ignoreLabel() >= 0) {
+            byColor.putIfAbsent(ignoreColor(classes), classes.ignoreLabel());
+        }
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        int[] labels = new int[w * h];
+        int lastColor = -1;
+        int lastLabel = -1;
+        for (int i = 0; i < argb.length; i++) {
+            int c = argb[i] & 0xFFFFFF;
+            if (c != lastColor) {
+                Integer l = byColor.get(c);
+                if (l == null) {
+                    throw new IOException(String.format(Locale.ROOT,
+                            "%s: colour #%06X at (%d,%d) is not the colour of any class; fix the mask or add the colour to %s",
+                            file, c, i % w, i / w, Datasets.METADATA_FILE));
+                }
+                lastColor = c;
+                lastLabel = l;
+            }
+            labels[i] = lastLabel;
+        }
+        return labels;
+    }
+
+    /** The colour of the ignore label in colour-encoded masks: the VOC palette colour of that index (224,224,192 for 255). */
+    static int ignoreColor(ClassInfo classes) {
+        return ClassInfo.vocColor(classes.ignoreLabel());
+    }
+
+    private static void checkLabels(Path file, int w, int[] labels, ClassInfo classes) throws IOException {
+        int n = classes.count();
+        int ignore = classes.ignoreLabel();
+        for (int i = 0; i < labels.length; i++) {
+            int l = labels[i];
+            if ((l < 0 || l >= n) && l != ignore) {
+                throw new IOException(file + ": label " + l + " at (" + (i % w) + "," + (i / w) + ") is outside the label set 0.."
+                        + (n - 1) + (ignore >= 0 ? " (ignore " + ignore + ")" : "")
+                        + "; fix the mask, or list every class (and the ignore label) in " + Datasets.METADATA_FILE);
+            }
+        }
+    }
+
+    /** Decodes with the first ImageIO reader for the content; warnings (truncated data) count as errors. */
+    static BufferedImage decode(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "the file is missing; restore it or remove its entry");
+        }
+        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException(file + ": not an image file that can be read (JPEG, PNG, BMP, GIF); remove it or convert it");
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new IOException(file + ": the image is damaged (" + warnings.get(0) + "); replace or remove the file");
+                }
+                return img;
+            } catch (IOException | RuntimeException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                    throw e;
+                }
+                throw new IOException(file + ": the image cannot be decoded (" + e.getMessage() + "); replace or remove the file", e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+}

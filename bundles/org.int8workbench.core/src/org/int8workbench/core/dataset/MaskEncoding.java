@@ -1,0 +1,14 @@
+package org.int8workbench.core.dataset;
+
+/** How class labels are stored in mask image files. */
+public enum MaskEncoding {
+    /**
+     * The pixel value is the class index: palette PNGs (the index into the palette, not its colour, as in
+     * Pascal VOC) and 8/16-bit greyscale images.
+     */
+    INDEX,
+    /** The pixel's RGB colour is the class colour given in the metadata; colours not in the metadata are errors. */
+    COLOR,
+    /** Palette and greyscale images are read as {@link #INDEX}, RGB images as {@link #COLOR}. */
+    AUTO
+}

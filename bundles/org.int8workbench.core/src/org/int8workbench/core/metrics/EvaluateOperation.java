@@ -1,0 +1,789 @@
+package org.int8workbench.core.metrics;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.Ort;
+import org.int8workbench.core.Provenance;
+import org.int8workbench.core.Sha256;
+import org.int8workbench.core.dataset.ClassInfo;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.FileDataset;
+import org.int8workbench.core.dataset.LabelMask;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.Sample;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.dataset.SkippedItem;
+import org.int8workbench.core.render.ColorMap;
+import org.int8workbench.core.render.SegmentationRenderer;
+import org.int8workbench.core.report.AccuracyReport;
+import org.int8workbench.core.report.AccuracyReportWriter;
+
+/**
+ * Evaluates a model on a dataset: its accuracy against the ground truth (when the dataset has masks) and, when a
+ * parent model is given, how its predictions differ from the parent's, image by image. Both models run on each image
+ * in one pass; a decoder thread reads and preprocesses images ahead of inference through a small bounded queue, and a
+ * second thread computes metrics and draws pictures behind it, so the pass takes about as long as the two models'
+ * inference alone.
+ *
+ * <pre>
+ * AccuracyReport r = new EvaluateOperation().model(int8).parent(fp32).dataset(Datasets.open(voc, "val"))
+ *         .preprocessing(pre).reportDir(dir).run(monitor);
+ * </pre>
+ *
+ * Items that cannot be read (corrupt files, a mask of another size, labels outside the label set) are skipped and
+ * listed in the report with the reason; {@link #strict(boolean)} turns them into errors. With a report folder, all
+ * files are written into a temporary folder beside it that is moved into place at the end, so a cancelled or failed
+ * run leaves nothing half-written.
+ */
+public final class EvaluateOperation {
+    private static final String PLUGIN = "org.int8workbench.core";
+
+    private Path model;
+    private Path parent;
+    private SegmentationDataset dataset;
+    private Preprocessing preprocessing;
+    private Path reportDir;
+    private boolean overwrite;
+    private int limit;
+    private ClassInfo classes;
+    private Predictor predictor;
+    private Predictor parentPredictor;
+    private boolean strict;
+    private boolean renderImages = true;
+    private int panelWidth = 360;
+
+    /** The model to evaluate (the optimized model when a parent is given). */
+    public EvaluateOperation model(Path file) {
+        this.model = file;
+        return this;
+    }
+
+    /** The parent (reference) model whose predictions {@link #model} is compared with; optional. */
+    public EvaluateOperation parent(Path file) {
+        this.parent = file;
+        return this;
+    }
+
+    public EvaluateOperation dataset(SegmentationDataset d) {
+        this.dataset = d;
+        return this;
+    }
+
+    /**
+     * How images become inputs of both models; when not set, the preprocessing recorded in the model's metadata, else
+     * {@link Preprocessing#defaults} for its input shape.
+     */
+    public EvaluateOperation preprocessing(Preprocessing p) {
+        this.preprocessing = p;
+        return this;
+    }
+
+    /** Folder for report.json, report.html, CSV files and images; none when not set. */
+    public EvaluateOperation reportDir(Path dir) {
+        this.reportDir = dir;
+        return this;
+    }
+
+    /** Replace an existing report folder (default: refuse before any work). */
+    public EvaluateOperation overwrite(boolean value) {
+        this.overwrite = value;
+        return this;
+    }
+
+    /** Evaluate only the first {@code n} items (0: all). */
+    public EvaluateOperation limit(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("limit must not be negative");
+        }
+        this.limit = n;
+        return this;
+    }
+
+    /** Class names and colours to use instead of the dataset's (e.g. Pascal VOC names for an unannotated folder). */
+    public EvaluateOperation classes(ClassInfo c) {
+        this.classes = c;
+        return this;
+    }
+
+    /** How the model's outputs become labels (default {@link ArgmaxPredictor} on the first output). */
+    public EvaluateOperation predictor(Predictor p) {
+        this.predictor = p;
+        return this;
+    }
+
+    /** How the parent's outputs become labels (default {@link ArgmaxPredictor} on the first output). */
+    public EvaluateOperation parentPredictor(Predictor p) {
+        this.parentPredictor = p;
+        return this;
+    }
+
+    /** Fail on the first unreadable item instead of skipping it (default false: skip and record). */
+    public EvaluateOperation strict(boolean value) {
+        this.strict = value;
+        return this;
+    }
+
+    /** Draw a side-by-side PNG per image into the report folder (default true). */
+    public EvaluateOperation renderImages(boolean value) {
+        this.renderImages = value;
+        return this;
+    }
+
+    /** Runs the evaluation; cancel through the monitor. */
+    public AccuracyReport run(IProgressMonitor monitor) throws CoreException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(dataset, "dataset");
+        try {
+            return doRun(monitor);
+        } catch (OperationCanceledException | CoreException e) {
+            throw e;
+        } catch (OrtException e) {
+            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "ONNX Runtime failed while evaluating " + model.getFileName()
+                    + ": " + e.getMessage() + "; check that the model is a valid segmentation model and the preprocessing fits it", e));
+        } catch (IOException | RuntimeException e) {
+            String msg = e instanceof FileAlreadyExistsException f ? f.getFile() + " exists; choose another report folder or allow overwriting (--force)"
+                    : e.getMessage() != null ? e.getMessage() : e.toString();
+            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "evaluation failed: " + msg, e));
+        }
+    }
+
+    private AccuracyReport doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
+        List<Sample> items = dataset.samples();
+        if (limit > 0 && limit < items.size()) {
+            items = items.subList(0, limit);
+        }
+        SubMonitor sub = SubMonitor.convert(monitor, "Evaluating " + model.getFileName(), items.size() + 4);
+        Path target = reportDir == null ? null : reportDir.toAbsolutePath().normalize();
+        if (target != null && Files.exists(target) && !overwrite) {
+            throw new FileAlreadyExistsException(target.toString(), null, "report folder exists");
+        }
+        AccuracyReport.Model modelRef = describe(model);
+        AccuracyReport.Model parentRef = parent == null ? null : describe(parent);
+        sub.split(1);
+        Path tmp = null;
+        boolean done = false;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = Ort.env().createSession(model.toString(), options);
+                    OrtSession parentSession = parent == null ? null : Ort.env().createSession(parent.toString(), options)) {
+                sub.split(1);
+                Preprocessing pre = preprocessing != null ? preprocessing : fromModel(session);
+                checkInput(session, pre, model);
+                if (parentSession != null) {
+                    checkInput(parentSession, pre, parent);
+                }
+                ClassInfo cls = extendClasses(classes != null ? classes : dataset.classes(), session, pre);
+                if (target != null) {
+                    Files.createDirectories(target.getParent());
+                    tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
+                    Files.createDirectories(tmp.resolve("images"));
+                }
+                Pass pass = new Pass(pre, cls, tmp, session, parentSession,
+                        predictor != null ? predictor : new ArgmaxPredictor(null, pre),
+                        parentPredictor != null ? parentPredictor : new ArgmaxPredictor(null, pre));
+                pass.run(items, sub);
+                AccuracyReport report = pass.report(modelRef, parentRef);
+                sub.split(1).subTask("Writing the report");
+                if (target != null) {
+                    AccuracyReportWriter.writeFiles(report, tmp);
+                    moveInto(tmp, target);
+                }
+                done = true;
+                sub.split(1);
+                return report;
+            }
+        } finally {
+            if (!done && tmp != null) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    private static AccuracyReport.Model describe(Path file) throws IOException {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs)) {
+            throw new java.nio.file.NoSuchFileException(abs.toString(), null, "the model file does not exist");
+        }
+        return new AccuracyReport.Model(abs.toString(), Sha256.of(abs), Files.size(abs));
+    }
+
+    /** Preprocessing recorded in the session's model metadata, else defaults for its input shape. */
+    static Preprocessing fromModel(OrtSession s) throws OrtException {
+        Map<String, String> meta = s.getMetadata().getCustomMetadata();
+        String json = meta.get(Preprocessing.METADATA_KEY);
+        if (json != null) {
+            return Preprocessing.fromJson(json);
+        }
+        long[] shape = ((TensorInfo) s.getInputInfo().values().iterator().next().getInfo()).getShape();
+        if (shape.length == 4 && shape[1] == 3 && shape[2] > 0 && shape[3] > 0) {
+            return Preprocessing.defaults((int) shape[3], (int) shape[2], Preprocessing.Layout.NCHW);
+        }
+        if (shape.length == 4 && shape[3] == 3 && shape[1] > 0 && shape[2] > 0) {
+            return Preprocessing.defaults((int) shape[2], (int) shape[1], Preprocessing.Layout.NHWC);
+        }
+        throw new IllegalArgumentException("cannot infer the preprocessing from the model's input shape "
+                + java.util.Arrays.toString(shape) + "; give the input size and layout");
+    }
+
+    private static void checkInput(OrtSession s, Preprocessing pre, Path file) throws OrtException {
+        NodeInfo in = s.getInputInfo().values().iterator().next();
+        if (!(in.getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT) {
+            throw new IllegalArgumentException(file.getFileName() + ": the first input '" + in.getName()
+                    + "' is not a float tensor; evaluation feeds float images");
+        }
+        long[] shape = ti.getShape();
+        long[] want = pre.shape(1);
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(file.getFileName() + ": input '" + in.getName() + "' has shape "
+                    + java.util.Arrays.toString(shape) + ", expected a 4-D image input " + java.util.Arrays.toString(want));
+        }
+        for (int i = 0; i < 4; i++) {
+            if (shape[i] > 0 && shape[i] != want[i]) {
+                throw new IllegalArgumentException(file.getFileName() + ": input '" + in.getName() + "' has shape "
+                        + java.util.Arrays.toString(shape) + " but the preprocessing (" + pre.describe() + ") gives "
+                        + java.util.Arrays.toString(want) + "; fix the input size or layout");
+            }
+        }
+    }
+
+    /** The label set grown to the model's class count with generated names and colours. */
+    private static ClassInfo extendClasses(ClassInfo base, OrtSession s, Preprocessing pre) throws OrtException {
+        int n = base.count();
+        NodeInfo out = s.getOutputInfo().values().iterator().next();
+        if (out.getInfo() instanceof TensorInfo ti) {
+            n = Math.max(n, ArgmaxPredictor.classCount(ti.getShape(), pre));
+        }
+        if (n <= 0) {
+            n = 256;
+        }
+        if (n == base.count()) {
+            return base;
+        }
+        List<String> names = new ArrayList<>(base.names());
+        List<Integer> colors = new ArrayList<>(base.colors());
+        List<Integer> extra = ColorMap.distinctColors(n);
+        for (int i = base.count(); i < n; i++) {
+            names.add("class " + i);
+            colors.add(extra.get(i));
+        }
+        return new ClassInfo(names, colors, base.ignoreLabel());
+    }
+
+    private static void moveInto(Path tmp, Path target) throws IOException {
+        Path backup = null;
+        if (Files.exists(target)) {
+            backup = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            Files.delete(backup);
+            Files.move(target, backup);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target);
+        } catch (IOException e) {
+            if (backup != null) {
+                Files.move(backup, target);
+            }
+            throw e;
+        }
+        if (backup != null) {
+            deleteTree(backup);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: a leftover hidden temporary folder is harmless
+        }
+    }
+
+    private static Double num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+    }
+
+    /** One decoded item, or the reason it could not be read. */
+    private record Decoded(Sample sample, BufferedImage image, LabelMask mask, float[] tensor, SkippedItem problem) {
+    }
+
+    /** One item after inference. */
+    private record Inferred(Decoded item, Prediction model, Prediction parent) {
+    }
+
+    private static final Decoded END_OF_INPUT = new Decoded(null, null, null, null, null);
+    private static final Inferred END_OF_RESULTS = new Inferred(null, null, null);
+
+    /** One pass over the data: decoder thread, inference on the calling thread, metrics thread. */
+    private final class Pass {
+        final Preprocessing pre;
+        final ClassInfo cls;
+        final Path out;
+        final OrtSession session;
+        final OrtSession parentSession;
+        final Predictor modelPredictor;
+        final Predictor parentPred;
+        final int n;
+        final SegmentationRenderer renderer;
+        final String inputName;
+        final String parentInputName;
+
+        // written by the metrics thread, read after it ended
+        final ConfusionMatrix gt;
+        final ConfusionMatrix gtParent;
+        final ConfusionMatrix agree;
+        final List<AccuracyReport.ImageRow> rows = new ArrayList<>();
+        final List<AccuracyReport.ClassRow> classRows = new ArrayList<>();
+        final List<SkippedItem> skipped = new ArrayList<>();
+        double sumImageIoU;
+        int countImageIoU;
+        double sumParentImageIoU;
+        int countParentImageIoU;
+        double sumAgreeIoU;
+        int countAgreeIoU;
+        double sumMse;
+        double sumCos;
+        int countDistance;
+        long unpredicted;
+
+        long modelNanos;
+        long parentNanos;
+        long wallNanos;
+
+        Pass(Preprocessing pre, ClassInfo cls, Path out, OrtSession session, OrtSession parentSession, Predictor p, Predictor pp) {
+            this.pre = pre;
+            this.cls = cls;
+            this.out = out;
+            this.session = session;
+            this.parentSession = parentSession;
+            this.modelPredictor = p;
+            this.parentPred = pp;
+            this.n = cls.count();
+            this.renderer = new SegmentationRenderer(cls);
+            this.inputName = session.getInputNames().iterator().next();
+            this.parentInputName = parentSession == null ? null : parentSession.getInputNames().iterator().next();
+            this.gt = new ConfusionMatrix(n);
+            this.gtParent = new ConfusionMatrix(n);
+            this.agree = new ConfusionMatrix(n);
+            skipped.addAll(dataset.skipped());
+        }
+
+        void run(List<Sample> items, SubMonitor sub) throws OrtException, IOException {
+            BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(3);
+            BlockingQueue<Inferred> inferred = new ArrayBlockingQueue<>(2);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            long start = System.nanoTime();
+            Thread decoder = Thread.ofPlatform().daemon().name("int8wb-evaluate-decoder").start(() -> decodeAll(items, decoded, stop, failure));
+            Thread metrics = Thread.ofPlatform().daemon().name("int8wb-evaluate-metrics").start(() -> {
+                try {
+                    while (true) {
+                        Inferred r = inferred.take();
+                        if (r == END_OF_RESULTS) {
+                            return;
+                        }
+                        measure(r);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            boolean finished = false;
+            try {
+                long[] shape = pre.shape(1);
+                while (true) {
+                    Decoded d = take(decoded, failure);
+                    if (d == END_OF_INPUT) {
+                        break;
+                    }
+                    SubMonitor step = sub.split(1);
+                    step.subTask(d.sample().id());
+                    if (d.problem() != null) {
+                        put(inferred, new Inferred(d, null, null), failure);
+                        continue;
+                    }
+                    Prediction pm;
+                    Prediction pp = null;
+                    try (OnnxTensor input = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(d.tensor()), shape)) {
+                        long t0 = System.nanoTime();
+                        try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
+                            modelNanos += System.nanoTime() - t0;
+                            pm = modelPredictor.predict(r);
+                        }
+                        if (parentSession != null) {
+                            long t1 = System.nanoTime();
+                            try (OrtSession.Result r = parentSession.run(Map.of(parentInputName, input))) {
+                                parentNanos += System.nanoTime() - t1;
+                                pp = parentPred.predict(r);
+                            }
+                        }
+                    }
+                    put(inferred, new Inferred(new Decoded(d.sample(), d.image(), d.mask(), null, null), pm, pp), failure);
+                }
+                put(inferred, END_OF_RESULTS, failure);
+                join(metrics, failure);
+                finished = true;
+            } finally {
+                stop.set(true);
+                if (!finished) {
+                    decoder.interrupt();
+                    metrics.interrupt();
+                    try {
+                        decoder.join(5000);
+                        metrics.join(5000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                decoded.clear();
+            }
+            wallNanos = System.nanoTime() - start;
+            rethrow(failure.get());
+            if (rows.isEmpty()) {
+                throw new IOException("none of the " + items.size() + " items could be read"
+                        + (skipped.isEmpty() ? "" : "; the first problem: " + skipped.get(skipped.size() - 1).reason()));
+            }
+        }
+
+        private void decodeAll(List<Sample> items, BlockingQueue<Decoded> queue, java.util.concurrent.atomic.AtomicBoolean stop, AtomicReference<Throwable> failure) {
+            try {
+                for (Sample s : items) {
+                    if (stop.get()) {
+                        return;
+                    }
+                    Decoded d;
+                    try {
+                        BufferedImage img = dataset.readImage(s);
+                        LabelMask mask = dataset.hasMasks() && s.mask() != null ? dataset.readMask(s) : null;
+                        if (mask != null) {
+                            Datasets.checkPair(s, img, mask);
+                        }
+                        d = new Decoded(s, img, mask, pre.toTensor(img), null);
+                    } catch (IOException e) {
+                        if (strict) {
+                            throw e;
+                        }
+                        String file = s.image() != null ? s.image().toString() : "";
+                        d = new Decoded(s, null, null, null, new SkippedItem(s.id(), file, e.getMessage()));
+                    }
+                    while (!queue.offer(d, 100, TimeUnit.MILLISECONDS)) {
+                        if (stop.get()) {
+                            return;
+                        }
+                    }
+                }
+                while (!queue.offer(END_OF_INPUT, 100, TimeUnit.MILLISECONDS)) {
+                    if (stop.get()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+
+        /** Metrics (and pictures) of one image; runs on the metrics thread only. */
+        private void measure(Inferred r) throws IOException {
+            Decoded d = r.item();
+            Sample s = d.sample();
+            if (d.problem() != null) {
+                skipped.add(d.problem());
+                return;
+            }
+            int w = d.image().getWidth();
+            int h = d.image().getHeight();
+            LabelMask pred = Postprocessing.toImage(r.model().labels(), pre, w, h);
+            LabelMask parentPred = r.parent() == null ? null : Postprocessing.toImage(r.parent().labels(), pre, w, h);
+            LabelMask mask = d.mask();
+            int ignore = cls.ignoreLabel();
+            ConfusionMatrix cm = null;
+            ConfusionMatrix cmParent = null;
+            ConfusionMatrix cmAgree = null;
+            long unpredictedHere = 0;
+            for (int l : pred.labels()) {
+                if (l < 0) {
+                    unpredictedHere++;
+                }
+            }
+            unpredicted += unpredictedHere;
+            if (mask != null) {
+                cm = new ConfusionMatrix(n).add(mask, pred, ignore);
+                gt.add(cm);
+                double v = cm.meanIoU();
+                if (!Double.isNaN(v)) {
+                    sumImageIoU += v;
+                    countImageIoU++;
+                }
+                if (parentPred != null) {
+                    cmParent = new ConfusionMatrix(n).add(mask, parentPred, ignore);
+                    gtParent.add(cmParent);
+                    double vp = cmParent.meanIoU();
+                    if (!Double.isNaN(vp)) {
+                        sumParentImageIoU += vp;
+                        countParentImageIoU++;
+                    }
+                }
+            }
+            Double mse = null;
+            Double cos = null;
+            if (parentPred != null) {
+                cmAgree = new ConfusionMatrix(n).add(parentPred, pred, -1);
+                agree.add(cmAgree);
+                double v = cmAgree.meanIoU();
+                if (!Double.isNaN(v)) {
+                    sumAgreeIoU += v;
+                    countAgreeIoU++;
+                }
+                if (r.model().raw() != null && r.parent().raw() != null && r.model().raw().length == r.parent().raw().length) {
+                    TensorDistance td = TensorDistance.of(r.model().raw(), r.parent().raw());
+                    mse = num(td.mse());
+                    cos = num(td.cosine());
+                    if (mse != null && cos != null) {
+                        sumMse += td.mse();
+                        sumCos += td.cosine();
+                        countDistance++;
+                    }
+                }
+                for (int c : cmAgree.presentClasses()) {
+                    classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cmAgree.iou(c), cmAgree.referenceCount(c),
+                            cmAgree.predictedCount(c), cm == null ? null : num(cm.iou(c))));
+                }
+            } else if (cm != null) {
+                for (int c : cm.presentClasses()) {
+                    classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cm.iou(c), cm.referenceCount(c),
+                            cm.predictedCount(c), num(cm.iou(c))));
+                }
+            }
+            TreeSet<Integer> present = new TreeSet<>();
+            if (cm != null) {
+                present.addAll(cm.presentClasses());
+            }
+            if (cmAgree != null) {
+                present.addAll(cmAgree.presentClasses());
+            }
+            if (cm == null && cmAgree == null) {
+                for (int l : pred.labels()) {
+                    if (l >= 0) {
+                        present.add(l);
+                    }
+                }
+            }
+            String composite = null;
+            if (out != null && renderImages) {
+                composite = "images/" + fileName(s, rows.size()) + ".png";
+                render(d.image(), mask, parentPred, pred, present, out.resolve(composite));
+            }
+            long compared = cmAgree == null ? 0 : cmAgree.total();
+            long same = 0;
+            if (cmAgree != null) {
+                for (int c = 0; c < n; c++) {
+                    same += cmAgree.intersection(c);
+                }
+            }
+            rows.add(new AccuracyReport.ImageRow(s.id(), s.image() == null ? null : s.image().toString(),
+                    s.mask() == null ? null : s.mask().toString(), w, h, cm == null ? null : num(cm.meanIoU()),
+                    cm == null ? null : num(cm.pixelAccuracy()), cmParent == null ? null : num(cmParent.meanIoU()),
+                    cmParent == null ? null : num(cmParent.pixelAccuracy()), cmAgree == null ? null : num(cmAgree.meanIoU()),
+                    cmAgree == null || compared == 0 ? null : (double) same / compared, compared - same, mse, cos,
+                    unpredictedHere, List.copyOf(present), composite));
+        }
+
+        private void render(BufferedImage image, LabelMask mask, LabelMask parentPred, LabelMask pred, TreeSet<Integer> present,
+                Path file) throws IOException {
+            double scale = Math.min(1.0, (double) panelWidth / image.getWidth());
+            int sw = Math.max(1, (int) Math.round(image.getWidth() * scale));
+            int sh = Math.max(1, (int) Math.round(image.getHeight() * scale));
+            image = SegmentationRenderer.scale(image, sw, sh);
+            mask = mask == null ? null : SegmentationRenderer.scale(mask, sw, sh);
+            parentPred = parentPred == null ? null : SegmentationRenderer.scale(parentPred, sw, sh);
+            pred = SegmentationRenderer.scale(pred, sw, sh);
+            List<SegmentationRenderer.Panel> panels = new ArrayList<>();
+            panels.add(new SegmentationRenderer.Panel("image", image));
+            TreeSet<Integer> legend = new TreeSet<>(present);
+            LabelMask truthForDiff = null;
+            if (mask != null) {
+                panels.add(new SegmentationRenderer.Panel("ground truth", renderer.overlay(image, mask, 0.6)));
+                int[] t = mask.labels().clone();
+                for (int i = 0; i < t.length; i++) {
+                    if (t[i] == cls.ignoreLabel()) {
+                        t[i] = Postprocessing.NO_PREDICTION;
+                        legend.add(cls.ignoreLabel());
+                    }
+                }
+                truthForDiff = new LabelMask(mask.width(), mask.height(), t);
+            }
+            if (parentPred != null) {
+                panels.add(new SegmentationRenderer.Panel("parent", renderer.overlay(image, parentPred, 0.6)));
+                panels.add(new SegmentationRenderer.Panel("optimized", renderer.overlay(image, pred, 0.6)));
+                panels.add(new SegmentationRenderer.Panel("difference to parent", renderer.difference(image, parentPred, pred)));
+            } else {
+                panels.add(new SegmentationRenderer.Panel("prediction", renderer.overlay(image, pred, 0.6)));
+                if (truthForDiff != null) {
+                    panels.add(new SegmentationRenderer.Panel("errors vs ground truth", renderer.difference(image, truthForDiff, pred)));
+                }
+            }
+            BufferedImage c = renderer.composite(panels, legend, panelWidth);
+            try (OutputStream os = Files.newOutputStream(file)) {
+                SegmentationRenderer.writePng(c, os);
+            }
+        }
+
+        AccuracyReport report(AccuracyReport.Model modelRef, AccuracyReport.Model parentRef) {
+            boolean masks = dataset.hasMasks() && gt.total() > 0;
+            AccuracyReport.Metrics gtMetrics = masks ? metrics(gt, sumImageIoU, countImageIoU) : null;
+            AccuracyReport.Metrics parentMetrics = masks && parentSession != null ? metrics(gtParent, sumParentImageIoU, countParentImageIoU) : null;
+            AccuracyReport.Agreement agreement = null;
+            if (parentSession != null && agree.total() > 0) {
+                long total = agree.total();
+                long same = 0;
+                for (int c = 0; c < n; c++) {
+                    same += agree.intersection(c);
+                }
+                agreement = new AccuracyReport.Agreement((double) same / total, num(agree.meanIoU()),
+                        countAgreeIoU == 0 ? null : sumAgreeIoU / countAgreeIoU, countDistance == 0 ? null : sumMse / countDistance,
+                        countDistance == 0 ? null : sumCos / countDistance, total - same, total, scores(agree), agree.rows());
+            }
+            List<String> notes = new ArrayList<>();
+            if (dataset.synthetic()) {
+                notes.add("The images are generated (synthetic): accuracy and agreement figures on them are not meaningful; "
+                        + "use real images for accuracy.");
+            }
+            if (!dataset.hasMasks()) {
+                notes.add("The dataset has no ground-truth masks: only the agreement with the parent model is measured.");
+            }
+            if (!skipped.isEmpty()) {
+                notes.add(skipped.size() + " items were skipped; see the list of skipped items.");
+            }
+            if (unpredicted > 0) {
+                notes.add(unpredicted + " image pixels were cropped away by the preprocessing (" + pre.resize().cliName()
+                        + ") and have no prediction; they are left out of every metric.");
+            }
+            if (parentSession == null) {
+                notes.add("No parent model was given: the Advanced rows compare the model with the ground truth.");
+            }
+            double model = modelNanos / 1e9;
+            double parentS = parentNanos / 1e9;
+            double wall = wallNanos / 1e9;
+            AccuracyReport.Timing timing = new AccuracyReport.Timing(rows.size(), wall, model, parentS,
+                    model + parentS > 0 ? wall / (model + parentS) : 0);
+            String root = dataset instanceof FileDataset fd ? fd.root().toString() : null;
+            return new AccuracyReport(AccuracyReport.FORMAT, modelRef, parentRef, dataset.description(), root, dataset.synthetic(),
+                    masks, cls, pre, Postprocessing.DESCRIPTION, AccuracyReport.AGGREGATION
+                            + (parentSession != null ? " " + AccuracyReport.BASIC_DEFINITION : ""),
+                    notes, gtMetrics, parentMetrics, agreement, rows, classRows, skipped, timing, Provenance.now());
+        }
+
+        private AccuracyReport.Metrics metrics(ConfusionMatrix m, double sum, int count) {
+            return new AccuracyReport.Metrics(num(m.meanIoU()), count == 0 ? null : sum / count, num(m.pixelAccuracy()),
+                    num(m.meanClassAccuracy()), num(m.frequencyWeightedIoU()), m.total(), unpredicted, scores(m), m.rows());
+        }
+
+        private List<AccuracyReport.ClassScore> scores(ConfusionMatrix m) {
+            List<AccuracyReport.ClassScore> out = new ArrayList<>();
+            for (int c = 0; c < n; c++) {
+                long ref = m.referenceCount(c);
+                out.add(new AccuracyReport.ClassScore(c, cls.name(c), num(m.iou(c)),
+                        ref == 0 ? null : (double) m.intersection(c) / ref, ref, m.predictedCount(c), m.intersection(c)));
+            }
+            return out;
+        }
+    }
+
+    /** A file name for an item's picture: its id with unsafe characters replaced, plus the row number when changed. */
+    private static String fileName(Sample s, int row) {
+        String safe = s.id().replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.equals(s.id()) && !safe.startsWith(".") ? safe : row + "_" + safe;
+    }
+
+    private static <T> T take(BlockingQueue<T> q, AtomicReference<Throwable> failure) throws IOException, OrtException {
+        try {
+            while (true) {
+                T t = q.poll(100, TimeUnit.MILLISECONDS);
+                if (t != null) {
+                    return t;
+                }
+                rethrow(failure.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationCanceledException("interrupted");
+        }
+    }
+
+    private static <T> void put(BlockingQueue<T> q, T item, AtomicReference<Throwable> failure) throws IOException, OrtException {
+        try {
+            while (!q.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                rethrow(failure.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationCanceledException("interrupted");
+        }
+    }
+
+    private static void join(Thread t, AtomicReference<Throwable> failure) throws IOException, OrtException {
+        try {
+            while (!t.join(java.time.Duration.ofMillis(100))) {
+                rethrow(failure.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationCanceledException("interrupted");
+        }
+    }
+
+    private static void rethrow(Throwable t) throws IOException, OrtException {
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException e) {
+            throw e;
+        }
+        if (t instanceof OrtException e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+}
