@@ -1,0 +1,54 @@
+package org.int8workbench.core.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.int8workbench.core.TestData;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.head.HeadExactness;
+import org.int8workbench.core.metrics.EvaluateOperation;
+import org.int8workbench.core.report.AccuracyReport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The accuracy claims on the real data, so a regression fails the build: the VOC-trained DeepLabV3 (257x257) quantized
+ * with the Default method and the Performance preset (MinMax ranges, fast bias correction), calibrated on all 147
+ * calibration photos, judged on all 102 VOC 2012 val images (never calibrated on).
+ *
+ * <p>Measured (ONNX Runtime 1.29.0, Xeon with AVX-512 VNNI): FP32 mIoU 0.6000; INT8 0.5953 (−0.47 points), pixel
+ * agreement with FP32 99.17%. Bounds: INT8 within 1.0 point of FP32 (the issue's bound), agreement at least 97%, and
+ * FP32 itself at 0.600 ± 0.002 (the pipeline: decoding, preprocessing, nearest mapping back to the mask size). The
+ * INT8 model cut before its head gives the same labels as the full INT8 graph, pixel for pixel, on all 102 images.
+ */
+class DeeplabAccuracyRegressionTest {
+
+    @Test
+    void int8StaysWithinOnePointOfFp32OnVocVal() throws Exception {
+        Path model = TestData.deeplabModel();
+        Path dir = TestData.scratch("accuracy-regression");
+        Preprocessing pre = QuantizeDeeplabTest.PRE;
+        QuantizationResult q = new QuantizeOperation(model).calibration(TestData.calibrationPhotos()).preprocessing(pre)
+                .output(dir.resolve("deeplab.int8.onnx")).overwrite(true).run(new NullProgressMonitor());
+        assertEquals(147, q.calibrationImages(), "default subset is 300, or all if fewer");
+        Path int8 = Path.of(q.outputModel());
+
+        AccuracyReport r = new EvaluateOperation().model(int8).parent(model).dataset(Datasets.open(TestData.vocVal(), "val"))
+                .preprocessing(pre).renderImages(false).run(new NullProgressMonitor());
+        assertEquals(102, r.images().size());
+        double fp32 = r.reference().meanIoU();
+        double int8MeanIoU = r.groundTruth().meanIoU();
+        double agreement = r.agreement().pixelAgreement();
+        System.out.printf("accuracy regression: FP32 mIoU %.4f, INT8 mIoU %.4f (%+.2f points), agreement %.4f%n", fp32,
+                int8MeanIoU, (int8MeanIoU - fp32) * 100, agreement);
+        assertEquals(0.600, fp32, 0.002, "FP32 mIoU on the 102 val images");
+        assertTrue(fp32 - int8MeanIoU <= 0.010, "INT8 mIoU " + int8MeanIoU + " must stay within 1.0 point of FP32 " + fp32);
+        assertTrue(agreement >= 0.97, "pixel agreement with FP32 " + agreement);
+
+        HeadExactness.Report exact = HeadExactness.check(int8, TestData.vocVal(), pre, 0);
+        assertEquals(102, exact.images());
+        assertEquals(0, exact.differing(), "cut INT8 model + exact head vs full INT8 graph + argmax");
+    }
+}

@@ -1,0 +1,503 @@
+package org.int8workbench.core.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.Provenance;
+import org.int8workbench.core.Sha256;
+import org.int8workbench.core.Version;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.Sample;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.onnx.OnnxModel;
+import org.int8workbench.core.onnx.OrtOptimizedGraph;
+import org.int8workbench.core.onnx.QuantizationMetadata;
+import org.int8workbench.core.quantize.internal.ChannelMeans;
+import org.int8workbench.core.quantize.internal.ModelRunner;
+import org.int8workbench.core.quantize.internal.QdqPlan;
+import org.int8workbench.core.quantize.internal.QdqPlan.NodePlan;
+import org.int8workbench.core.quantize.internal.QdqPlan.Role;
+import org.int8workbench.core.quantize.internal.QdqWriter;
+
+/**
+ * Post-training static quantization of an FP32 ONNX model to a QDQ INT8 model, calibrated on real images.
+ *
+ * <pre>{@code
+ * QuantizationResult r = new QuantizeOperation(model)
+ *         .calibration(Path.of("calibration-photos"))
+ *         .preset(Preset.PERFORMANCE).method(RangeMethod.MINMAX)
+ *         .run(monitor);
+ * }</pre>
+ *
+ * Steps: read and check the model; plan the Q/DQ placement ({@code QdqPlan}: what ONNX Runtime's CPU optimizer
+ * fuses into integer kernels); run the FP32 model in ONNX Runtime over the calibration images with the tensors to
+ * quantize exposed as extra outputs, reducing each to running statistics as the images stream by; choose ranges;
+ * quantize weights (int8 symmetric per channel) and biases (int32); optionally correct biases; write the model to
+ * memory, let ONNX Runtime optimize it and count the integer kernels; finally write it atomically next to the source
+ * ({@code NAME.int8.onnx}) unless told otherwise. Cancelling (through the monitor) or failing leaves no file.
+ */
+public final class QuantizeOperation {
+
+    private static final String PLUGIN = "org.int8workbench.core";
+    /** Images the bias-correction pass uses at most (means settle long before; the pass costs a full inference each). */
+    static final int BIAS_CORRECTION_IMAGES = 32;
+
+    private final Path model;
+    private Path calibrationPath;
+    private SegmentationDataset dataset;
+    private Preprocessing preprocessing;
+    private Preset preset = Preset.PERFORMANCE;
+    private RangeMethod method = RangeMethod.MINMAX;
+    private double percentile = QuantizationSettings.DEFAULT_PERCENTILE;
+    private int subsetSize = QuantizationSettings.DEFAULT_SUBSET;
+    private double subsetPercent;
+    private long seed;
+    private IgnoredScope ignored = IgnoredScope.none();
+    private boolean keepFirstLast;
+    private boolean fastBiasCorrection = true;
+    private Path output;
+    private boolean overwrite;
+    private boolean verify = true;
+
+    /** Quantizes the FP32 model {@code model}. */
+    public QuantizeOperation(Path model) {
+        this.model = model;
+    }
+
+    /** Calibration images: a folder of images or a dataset folder (see {@link Datasets#open(Path, String)}). */
+    public QuantizeOperation calibration(Path folderOrDataset) {
+        this.calibrationPath = folderOrDataset;
+        this.dataset = null;
+        return this;
+    }
+
+    /** Calibration images from a dataset. */
+    public QuantizeOperation calibration(SegmentationDataset images) {
+        this.dataset = images;
+        this.calibrationPath = null;
+        return this;
+    }
+
+    /** How images become input tensors; by default from the model's metadata or its input shape. */
+    public QuantizeOperation preprocessing(Preprocessing p) {
+        this.preprocessing = p;
+        return this;
+    }
+
+    public QuantizeOperation preset(Preset p) {
+        this.preset = p;
+        return this;
+    }
+
+    /** The activation range estimator (default {@link RangeMethod#MINMAX}; see there why). */
+    public QuantizeOperation method(RangeMethod m) {
+        this.method = m;
+        return this;
+    }
+
+    /** Percentile for {@link RangeMethod#PERCENTILE} (default 99.999). */
+    public QuantizeOperation percentile(double p) {
+        this.percentile = p;
+        return this;
+    }
+
+    /** Use at most {@code n} calibration images (default 300). */
+    public QuantizeOperation subset(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("the calibration subset must have at least 1 image, got " + n);
+        }
+        this.subsetSize = n;
+        this.subsetPercent = 0;
+        return this;
+    }
+
+    /** Use this percentage of the calibration images. */
+    public QuantizeOperation subsetPercent(double percent) {
+        if (!(percent > 0 && percent <= 100)) {
+            throw new IllegalArgumentException("the calibration subset percentage must be in (0, 100], got " + percent);
+        }
+        this.subsetSize = 0;
+        this.subsetPercent = percent;
+        return this;
+    }
+
+    /** Seed of the subset selection (default 0). */
+    public QuantizeOperation seed(long s) {
+        this.seed = s;
+        return this;
+    }
+
+    public QuantizeOperation ignore(IgnoredScope scope) {
+        this.ignored = scope;
+        return this;
+    }
+
+    public QuantizeOperation keepFirstLast(boolean keep) {
+        this.keepFirstLast = keep;
+        return this;
+    }
+
+    /**
+     * Fast bias correction (default on, as in the reference tool's default method): after calibration, each quantized
+     * Conv/Gemm is run once more per image in a shadow copy that reads the FP32 input through the calibrated
+     * quantization and uses the quantized weights; its bias is shifted by the per-channel difference of output means.
+     * On the real DeepLabV3 (Performance, MinMax, 147 photos; 102 VOC val images) it raised pixel agreement with FP32
+     * from 98.4% to 99.2% and cut the mIoU loss from 1.9 to 0.5 points.
+     */
+    public QuantizeOperation fastBiasCorrection(boolean on) {
+        this.fastBiasCorrection = on;
+        return this;
+    }
+
+    /** The output file (default: {@code NAME.int8.onnx} beside the model). */
+    public QuantizeOperation output(Path file) {
+        this.output = file;
+        return this;
+    }
+
+    /** Replace an existing output file (never the source model). */
+    public QuantizeOperation overwrite(boolean o) {
+        this.overwrite = o;
+        return this;
+    }
+
+    /** Count integer kernels in ONNX Runtime's optimized graph of the result (default true). */
+    public QuantizeOperation verify(boolean v) {
+        this.verify = v;
+        return this;
+    }
+
+    /** The settings as they stand. */
+    public QuantizationSettings settings() {
+        return new QuantizationSettings(preset, method, percentile, subsetSize, subsetPercent, seed, ignored, keepFirstLast,
+                fastBiasCorrection);
+    }
+
+    /** The default output of {@code model}: {@code NAME.int8.onnx} in the same folder. */
+    public static Path defaultOutput(Path model) {
+        String name = model.getFileName().toString();
+        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return model.toAbsolutePath().resolveSibling(base + ".int8.onnx");
+    }
+
+    /**
+     * Runs the quantization.
+     *
+     * @throws CoreException naming the file and the problem (bad model, no images, existing output, ...)
+     * @throws OperationCanceledException when cancelled; nothing was written
+     */
+    public QuantizationResult run(IProgressMonitor monitor) throws CoreException {
+        try {
+            return doRun(monitor);
+        } catch (OperationCanceledException e) {
+            throw e;
+        } catch (IOException | OrtException | RuntimeException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof FileAlreadyExistsException f) {
+                msg = f.getFile() + " exists; choose another output or allow overwriting (--force)";
+            } else if (e instanceof OrtException) {
+                msg = "ONNX Runtime failed on " + model + ": " + msg;
+            }
+            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, msg, e));
+        }
+    }
+
+    private QuantizationResult doRun(IProgressMonitor monitor) throws IOException, OrtException {
+        long t0 = System.nanoTime();
+        QuantizationSettings settings = settings();
+        SubMonitor sub = SubMonitor.convert(monitor, "Quantizing " + model.getFileName(), 100);
+        Path out = output != null ? output.toAbsolutePath() : defaultOutput(model);
+        if (Files.exists(out) && Files.exists(model) && Files.isSameFile(out, model)) {
+            throw new FileAlreadyExistsException(out.toString(), null, "is the source model; refusing to overwrite it");
+        }
+        if (!overwrite && Files.exists(out)) {
+            throw new FileAlreadyExistsException(out.toString());
+        }
+        // 1. model and plan
+        sub.subTask("Reading the model");
+        OnnxModel source = OnnxModel.load(model);
+        ModelProto inline = source.withInternalData();
+        Preprocessing pre = preprocessing != null ? preprocessing : defaultPreprocessing(source);
+        QdqPlan plan = QdqPlan.of(source, ignored, keepFirstLast);
+        if (plan.quantizedCount() == 0) {
+            throw new IllegalArgumentException(model + ": nothing to quantize (no Conv, Gemm, MatMul, Add, ... outside the ignored scope)");
+        }
+        sub.split(2);
+        // 2. calibration images
+        SegmentationDataset images = dataset != null ? dataset : openCalibration();
+        List<Sample> samples = pick(images.samples(), settings);
+        List<String> warnings = new ArrayList<>();
+        if (images.synthetic()) {
+            warnings.add("calibrated on generated images: ranges may not fit real photos (measured: 94.5% agreement with "
+                    + "FP32 against 98.9% when calibrated on photos)");
+        }
+        if (samples.size() < 16) {
+            warnings.add("only " + samples.size() + " calibration images; ranges may not cover real inputs");
+        }
+        // 3. statistics from the FP32 model
+        List<String> calibrated = plan.calibratedTensors();
+        List<String> biasTensors = new ArrayList<>();
+        if (fastBiasCorrection) {
+            for (String t : plan.biasCorrectionTensors()) {
+                if (!source.graph().isGraphOutput(t)) {
+                    biasTensors.add(t);
+                }
+            }
+        }
+        Map<String, TensorStatistics> stats = new LinkedHashMap<>();
+        for (String t : calibrated) {
+            stats.put(t, new TensorStatistics(method.needsHistogram()));
+        }
+        List<String> exposed = new ArrayList<>(calibrated);
+        long c0 = System.nanoTime();
+        int used = 0;
+        SubMonitor calib = sub.split(fastBiasCorrection ? 55 : 80).setWorkRemaining(samples.size());
+        calib.setTaskName("Calibrating on " + samples.size() + " images");
+        try (ModelRunner runner = new ModelRunner(inline, exposed, OptLevel.ALL_OPT)) {
+            for (Sample s : samples) {
+                calib.split(1);
+                calib.subTask(s.id());
+                float[] tensor = tensor(images, s, pre, warnings);
+                if (tensor == null) {
+                    continue;
+                }
+                runner.run(tensor, pre.shape(1), (name, values, shape) -> {
+                    TensorStatistics st = stats.get(name);
+                    if (st != null) {
+                        st.add(values);
+                    }
+                });
+                used++;
+            }
+        }
+        if (used == 0) {
+            throw new IOException(describe(images) + ": none of the " + samples.size() + " calibration images could be read");
+        }
+        // 4. ranges and parameters
+        Map<String, QuantParams> params = new HashMap<>();
+        Map<String, float[]> ranges = new HashMap<>();
+        for (String t : calibrated) {
+            TensorStatistics st = stats.get(t);
+            float[] r = st.range(method, preset.symmetricActivations(), percentile);
+            float[] clip = plan.clip(t);
+            QuantParams p;
+            if (clip != null) {
+                p = Quantization.clipped(r[0], r[1], clip[0], clip[1], preset.symmetricActivations());
+                r = new float[] {Math.max(r[0], clip[0]), Math.min(r[1], clip[1])};
+            } else {
+                p = Quantization.activation(r[0], r[1], preset.symmetricActivations());
+            }
+            params.put(t, p);
+            ranges.put(t, r);
+        }
+        for (String t : plan.qdqTensors()) {
+            if (!params.containsKey(t) && !source.graph().isInitializer(t)) {
+                String src = plan.paramSource(t);
+                params.put(t, params.get(src));
+                ranges.put(t, ranges.get(src));
+            }
+        }
+        // 5. fast bias correction: per layer, the output mean of the quantized layer on the FP32 input against FP32
+        Map<String, float[]> shifts = new HashMap<>();
+        if (fastBiasCorrection && !biasTensors.isEmpty()) {
+            Map<String, String> shadows = new LinkedHashMap<>();
+            ModelProto shadowModel = new QdqWriter(plan, params, Map.of()).writeShadows(shadows);
+            Map<String, String> original = new HashMap<>();
+            for (NodePlan p : plan.nodes()) {
+                if (shadows.containsKey(p.name)) {
+                    original.put(p.name, p.node.getOutput(0));
+                }
+            }
+            Map<String, ChannelMeans> means = new HashMap<>();
+            List<String> outs = new ArrayList<>();
+            for (String n : shadows.keySet()) {
+                for (String t : List.of(original.get(n), shadows.get(n))) {
+                    means.put(t, new ChannelMeans());
+                    outs.add(t);
+                }
+            }
+            List<Sample> bcSamples = samples.size() > BIAS_CORRECTION_IMAGES ? samples.subList(0, BIAS_CORRECTION_IMAGES) : samples;
+            SubMonitor bc = sub.split(25).setWorkRemaining(bcSamples.size());
+            bc.setTaskName("Correcting biases on " + bcSamples.size() + " images");
+            try (ModelRunner runner = new ModelRunner(shadowModel, outs, OptLevel.ALL_OPT)) {
+                for (Sample s : bcSamples) {
+                    bc.split(1);
+                    bc.subTask(s.id());
+                    float[] tensor = tensor(images, s, pre, new ArrayList<>());
+                    if (tensor == null) {
+                        continue;
+                    }
+                    runner.run(tensor, pre.shape(1), (name, values, shape) -> {
+                        ChannelMeans cm = means.get(name);
+                        if (cm != null) {
+                            cm.add(values, shape);
+                        }
+                    });
+                }
+            }
+            for (Map.Entry<String, String> e : shadows.entrySet()) {
+                float[] f = means.get(original.get(e.getKey())).means();
+                float[] q = means.get(e.getValue()).means();
+                if (f != null && q != null && f.length == q.length) {
+                    float[] d = new float[f.length];
+                    for (int c = 0; c < d.length; c++) {
+                        d[c] = f[c] - q[c];
+                    }
+                    shifts.put(e.getKey(), d);
+                }
+            }
+        }
+        double calibrationSeconds = (System.nanoTime() - c0) / 1e9;
+        // 6. the INT8 model
+        sub.setTaskName("Writing the INT8 model");
+        List<String> floatNodes = new ArrayList<>();
+        for (NodePlan p : plan.nodes()) {
+            if (!p.quantized() && !p.node.getOpType().equals("Identity")) {
+                floatNodes.add(p.name + " (" + p.node.getOpType() + "): " + p.reason);
+            }
+        }
+        String description = describe(images);
+        QuantizationMetadata meta = new QuantizationMetadata(Version.PRODUCT, Instant.now().toString(),
+                model.getFileName().toString(), source.sha256(), settings.toMap(), description, used, plan.quantizedCount(),
+                floatNodes);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(Preprocessing.METADATA_KEY, pre.toJson());
+        props.put(QuantizationMetadata.METADATA_KEY, meta.toJson());
+        QdqWriter writer = new QdqWriter(plan, params, shifts);
+        byte[] bytes = writer.write(props).toByteArray();
+        sub.split(3);
+        // 7. what ONNX Runtime makes of it (on the exact bytes that will be written)
+        OrtOptimizedGraph optimized = null;
+        if (verify) {
+            sub.subTask("Checking ONNX Runtime's optimized graph");
+            optimized = OrtOptimizedGraph.analyze(bytes, out.toString(), OptLevel.ALL_OPT);
+        }
+        sub.split(8);
+        // 8. write (the last step: a cancel before here leaves nothing)
+        AtomicOutput.write(out, overwrite, bytes);
+        sub.worked(2); // no cancellation point after the file exists
+        int convs = 0;
+        for (NodeProto n : source.graph().nodes()) {
+            if (n.getOpType().equals("Conv")) {
+                convs++;
+            }
+        }
+        List<NodeReport> reports = reports(plan, params, ranges, stats, writer.weightInfo());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new QuantizationResult(model.toAbsolutePath().toString(), source.sha256(), out.toString(), Sha256.of(bytes),
+                settings, pre, description, used, plan.quantizedCount(), plan.nodes().size() - plan.quantizedCount(),
+                optimized == null ? -1 : optimized.integerNodes(), convs, optimized == null ? -1 : optimized.integerConvCount(),
+                optimized == null ? List.of() : optimized.floatComputeNodes(), optimized, seconds, calibrationSeconds, reports,
+                warnings, Provenance.now());
+    }
+
+    private static List<NodeReport> reports(QdqPlan plan, Map<String, QuantParams> params, Map<String, float[]> ranges,
+            Map<String, TensorStatistics> stats, Map<String, QdqWriter.WeightInfo> weights) {
+        List<NodeReport> out = new ArrayList<>();
+        for (NodePlan p : plan.nodes()) {
+            String t = p.rangeTensor;
+            QuantParams qp = t == null ? null : params.get(t);
+            float[] r = t == null ? null : ranges.get(t);
+            TensorStatistics st = t == null ? null : stats.get(plan.paramSource(t));
+            QdqWriter.WeightInfo w = weights.get(p.name);
+            out.add(new NodeReport(p.name, p.node.getOpType(), p.role != Role.FLOAT, p.reason, t,
+                    qp == null ? Double.NaN : qp.scale(), qp == null ? -1 : qp.zeroPoint(),
+                    r == null ? Double.NaN : r[0], r == null ? Double.NaN : r[1],
+                    st == null ? Double.NaN : st.min(), st == null ? Double.NaN : st.max(),
+                    w == null ? Double.NaN : w.weightMin(), w == null ? Double.NaN : w.weightMax(),
+                    w == null ? Double.NaN : w.scaleMin(), w == null ? Double.NaN : w.scaleMax(),
+                    w == null ? Double.NaN : w.biasShift()));
+        }
+        return out;
+    }
+
+    private SegmentationDataset openCalibration() throws IOException {
+        if (calibrationPath == null) {
+            throw new IllegalArgumentException("no calibration images given: set a folder of images or a dataset");
+        }
+        return Datasets.open(calibrationPath, null);
+    }
+
+    private String describe(SegmentationDataset images) {
+        return images.description();
+    }
+
+    /** The subset: {@code settings.subsetOf(n)} samples picked by a seeded shuffle, in dataset order. */
+    static List<Sample> pick(List<Sample> all, QuantizationSettings settings) {
+        int n = settings.subsetOf(all.size());
+        if (n >= all.size()) {
+            return all;
+        }
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            idx.add(i);
+        }
+        Collections.shuffle(idx, new Random(settings.seed()));
+        List<Integer> chosen = new ArrayList<>(idx.subList(0, n));
+        Collections.sort(chosen);
+        List<Sample> out = new ArrayList<>(n);
+        for (int i : chosen) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
+    private static float[] tensor(SegmentationDataset images, Sample s, Preprocessing pre, List<String> warnings) {
+        try {
+            BufferedImage img = images.readImage(s);
+            return pre.toTensor(img);
+        } catch (IOException | RuntimeException e) {
+            warnings.add("skipped calibration image " + (s.image() != null ? s.image() : s.id()) + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Preprocessing recorded in the model's metadata, else the defaults for its input shape. */
+    public static Preprocessing defaultPreprocessing(OnnxModel m) {
+        String json = m.metadata().get(Preprocessing.METADATA_KEY);
+        if (json != null) {
+            return Preprocessing.fromJson(json);
+        }
+        List<ValueInfoProto> inputs = m.graph().inputs();
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException(m.file() + ": the model has " + inputs.size()
+                    + " inputs; quantization needs one image input");
+        }
+        var shape = inputs.get(0).getType().getTensorType().getShape();
+        long[] d = new long[shape.getDimCount()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = shape.getDim(i).hasDimValue() ? shape.getDim(i).getDimValue() : -1;
+        }
+        if (d.length == 4 && d[1] == 3 && d[2] > 0 && d[3] > 0) {
+            return Preprocessing.defaults((int) d[3], (int) d[2], Preprocessing.Layout.NCHW);
+        }
+        if (d.length == 4 && d[3] == 3 && d[1] > 0 && d[2] > 0) {
+            return Preprocessing.defaults((int) d[2], (int) d[1], Preprocessing.Layout.NHWC);
+        }
+        throw new IllegalArgumentException(m.file() + ": cannot infer the input size from the input shape "
+                + java.util.Arrays.toString(d) + "; give the preprocessing (size and layout)");
+    }
+}
