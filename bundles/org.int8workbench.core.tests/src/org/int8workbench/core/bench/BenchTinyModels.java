@@ -11,7 +11,7 @@ import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
 
 /**
  * Tiny ONNX graphs for the benchmark and optimized-graph tests: a float Conv+Relu with a dynamic batch axis,
- * and a uint8 QDQ Conv followed by a QDQ-wrapped Resize.
+ * a uint8 QDQ Conv followed by a QDQ-wrapped Resize, and a float Conv followed by a Resize head.
  */
 public final class BenchTinyModels {
     private BenchTinyModels() {
@@ -52,6 +52,20 @@ public final class BenchTinyModels {
         String r = b.resize(cdq, ResizeSpec.linear().withScales(1, 1, 2, 2));
         String rq = b.node("QuantizeLinear", r, sc, zc).name("q_r").output();
         b.node("DequantizeLinear", rq, sc, zc).name("dq_r").outputs("Y");
+        b.output("Y", DataType.FLOAT, 1, 4, 16, 16);
+        return b.build();
+    }
+
+    /**
+     * {@code X[1,3,8,8] → Conv(3→4, 3x3, pad 1) → Resize(linear, half_pixel, x2) → Y[1,4,16,16]}: class logits
+     * upsampled at the end, a segmentation head that {@code CutHeadOperation} cuts off.
+     */
+    public static OnnxMl.ModelProto floatConvResize() {
+        GraphBuilder b = new GraphBuilder("tiny_float_conv_resize").opset(13);
+        b.input("X", DataType.FLOAT, 1, 3, 8, 8);
+        String c = b.conv("X", gaussian(4 * 3 * 3 * 3, 4), new long[] {4, 3, 3, 3}, gaussian(4, 5), 1, 1, 1, 1);
+        String r = b.resize(c, ResizeSpec.linear().withSizes(1, 4, 16, 16));
+        b.node("Identity", r).outputs("Y");
         b.output("Y", DataType.FLOAT, 1, 4, 16, 16);
         return b.build();
     }

@@ -14,8 +14,10 @@ import ai.onnxruntime.OrtSession;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.eclipse.core.runtime.CoreException;
@@ -27,6 +29,8 @@ import org.int8workbench.core.Sha256;
 import org.int8workbench.core.TestData;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.head.CutHeadOperation;
+import org.int8workbench.core.report.BenchmarkComparison;
 import org.int8workbench.core.report.BenchmarkModelResult;
 import org.int8workbench.core.report.BenchmarkResult;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,74 @@ class BenchmarkOperationTest {
     }
 
     @Test
+    void threeModelsInOneRunWithTheExactHeadByDefault() throws Exception {
+        Path dir = Files.createDirectories(TestData.scratch("bench-op").resolve("three-" + System.nanoTime()));
+        Path full = BenchTinyModels.write(BenchTinyModels.floatConvResize(), dir, "net.onnx");
+        Path q = BenchTinyModels.write(BenchTinyModels.qdqConvResize(), dir, "net-qdq.onnx");
+        CutHeadOperation.CutHeadResult cut = new CutHeadOperation(full).run(new NullProgressMonitor());
+        assertTrue(cut.cut(), cut.reason());
+        BenchmarkResult r = new BenchmarkOperation(full).others(List.of(q, cut.output())).iterations(8).rounds(4).warmup(1)
+                .run(new NullProgressMonitor());
+
+        assertEquals(3, r.models().size());
+        assertEquals(List.of(full, q, cut.output()), r.models().stream().map(m -> Path.of(m.path())).toList());
+        for (BenchmarkModelResult m : r.models()) {
+            assertEquals(8, m.requests());
+            assertEquals(4, m.fpsPerRound().size());
+            assertEquals(8, m.endToEnd().requests());
+        }
+        assertTrue(r.model().endToEnd().decoder().startsWith("argmax"), r.model().endToEnd().decoder());
+        assertTrue(r.models().get(2).endToEnd().decoder().startsWith("exact label head"), "the cut model gets the exact head by default: "
+                + r.models().get(2).endToEnd().decoder());
+
+        assertEquals(2, r.comparisons().size());
+        for (int i = 1; i <= 2; i++) {
+            BenchmarkComparison c = r.comparison(i);
+            assertEquals(i, c.model());
+            assertEquals(r.models().get(i).path(), c.path());
+            assertEquals(4, c.speedup().perRound().size());
+            assertEquals(4, c.latencySpeedup().perRound().size());
+            assertEquals(4, c.endToEndSpeedup().perRound().size());
+            // each per-round speedup is that round's images/s over the first model's
+            for (int k = 0; k < 4; k++) {
+                assertEquals(r.models().get(i).fpsPerRound().get(k) / r.model().fpsPerRound().get(k), c.speedup().perRound().get(k), 1e-9);
+                assertEquals(r.models().get(i).endToEnd().fpsPerRound().get(k) / r.model().endToEnd().fpsPerRound().get(k),
+                        c.endToEndSpeedup().perRound().get(k), 1e-9);
+            }
+        }
+        // the top-level fields keep meaning "second model against the first"
+        assertEquals(r.comparison(1).speedup(), r.speedup());
+        assertEquals(r.comparison(1).latencySpeedup(), r.latencySpeedup());
+        assertEquals(r.comparison(1).endToEndSpeedup(), r.endToEnd().speedup());
+
+        JsonObject j = JsonParser.parseString(Json.toJson(r)).getAsJsonObject();
+        assertEquals(3, j.getAsJsonArray("models").size());
+        JsonObject c2 = j.getAsJsonArray("comparisons").get(1).getAsJsonObject();
+        assertEquals(2, c2.get("model").getAsInt());
+        assertEquals(cut.output().toAbsolutePath().toString(), c2.get("path").getAsString());
+        for (String key : new String[] {"speedup", "latencySpeedup", "endToEndSpeedup"}) {
+            assertTrue(c2.getAsJsonObject(key).has("median") && c2.getAsJsonObject(key).has("min")
+                    && c2.getAsJsonObject(key).has("max") && c2.getAsJsonObject(key).has("perRound"), key);
+        }
+        assertTrue(j.getAsJsonObject("speedup").has("median"));
+        assertTrue(j.getAsJsonObject("endToEnd").getAsJsonObject("speedup").has("median"));
+        assertEquals(r, Json.gson().fromJson(Json.toJson(r), BenchmarkResult.class));
+    }
+
+    @Test
+    void jsonWithoutComparisonsReadsAsTheSecondModelAgainstTheFirst() throws Exception {
+        Path dir = TestData.scratch("bench-op");
+        Path a = BenchTinyModels.write(BenchTinyModels.floatConv(), dir, "tiny-float.onnx");
+        BenchmarkResult r = new BenchmarkOperation(a).other(a).iterations(2).rounds(2).warmup(0).analyzeGraph(false)
+                .run(new NullProgressMonitor());
+        JsonObject j = JsonParser.parseString(Json.toJson(r)).getAsJsonObject();
+        j.remove("comparisons");
+        BenchmarkResult old = Json.gson().fromJson(j, BenchmarkResult.class);
+        assertEquals(r.comparisons(), old.comparisons(), "derived from speedup, latencySpeedup and endToEnd");
+        assertEquals(r, old);
+    }
+
+    @Test
     void throughputModeRunsConcurrentStreams() throws Exception {
         Path fp = BenchTinyModels.write(BenchTinyModels.floatConv(), TestData.scratch("bench-op"), "tiny-float.onnx");
         BenchmarkResult r = new BenchmarkOperation(fp).mode(Mode.THROUGHPUT).streams(2).threads(1).iterations(10).rounds(2)
@@ -90,6 +162,7 @@ class BenchmarkOperationTest {
         assertEquals(10, r.model().requests());
         assertNull(r.model().endToEnd());
         assertNull(r.speedup());
+        assertTrue(r.comparisons().isEmpty());
         assertNull(r.model().optimizedGraph());
     }
 

@@ -27,7 +27,7 @@ class BenchmarkSchedulerTest {
     private static final long MS = 1_000_000L;
 
     /** Each request costs {@code warmupCost} for the first {@code warmup} requests of a phase, else {@code cost}. */
-    private static final class Fake implements BenchmarkScheduler.Workload {
+    private static class Fake implements BenchmarkScheduler.Workload {
         final String name;
         final AtomicLong clock;
         final List<String> log;
@@ -60,6 +60,28 @@ class BenchmarkSchedulerTest {
 
         @Override
         public void terminate() {
+        }
+    }
+
+    /**
+     * A machine that slows down round by round: a timed request of round r costs (1 + r) times {@code cost}; with
+     * {@code perRound} requests per segment, a workload's k-th timed request of a phase is in round k / perRound.
+     */
+    private static final class Drifting extends Fake {
+        final int perRound;
+
+        Drifting(String name, AtomicLong clock, List<String> log, long cost, int perRound) {
+            super(name, clock, log, 2, 1000 * MS, cost);
+            this.perRound = perRound;
+        }
+
+        @Override
+        public void request(int stream, boolean endToEnd) {
+            int timed = calls[endToEnd ? 1 : 0] - warmup;
+            super.request(stream, endToEnd);
+            if (timed >= 0) {
+                clock.addAndGet(cost * (timed / perRound));
+            }
         }
     }
 
@@ -104,6 +126,47 @@ class BenchmarkSchedulerTest {
         assertEquals(100, m.requestsPerSecond(0, Phase.MODEL), 1e-9);
         assertEquals(200, m.requestsPerSecond(1, Phase.MODEL), 1e-9);
         assertArrayEquals(new double[] {100, 100, 100, 100}, m.requestsPerSecondPerRound(0, Phase.MODEL), 1e-9);
+    }
+
+    @Test
+    void threeModelsAlternateABCInEveryRoundAndDriftCancelsInTheRatios() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        List<String> log = new ArrayList<>();
+        Fake a = new Drifting("A", clock, log, 12 * MS, 2);
+        Fake b = new Drifting("B", clock, log, 6 * MS, 2);
+        Fake c = new Drifting("C", clock, log, 4 * MS, 2);
+        Plan plan = new Plan(1, 2, 3, 6, 0, true);
+        Measurements m = new BenchmarkScheduler(plan, clock::get).run(List.of(a, b, c), new NullProgressMonitor());
+
+        List<String> expected = new ArrayList<>();
+        for (String w : List.of("A", "B", "C")) {
+            expected.addAll(Collections.nCopies(2, w + "mw"));
+            expected.addAll(Collections.nCopies(2, w + "ew"));
+        }
+        for (int r = 0; r < 3; r++) {
+            for (String phase : List.of("m", "e")) {
+                for (String w : List.of("A", "B", "C")) {
+                    expected.addAll(Collections.nCopies(2, w + phase));
+                }
+            }
+        }
+        assertEquals(expected, log, "warm-up per model first, then A B C model-only and A B C end to end in every round");
+        List<Segment> s = m.segments();
+        assertEquals(18, s.size());
+        for (int r = 0; r < 3; r++) {
+            assertEquals(List.of(0, 1, 2, 0, 1, 2), s.subList(6 * r, 6 * r + 6).stream().map(Segment::workload).toList());
+            int round = r;
+            assertTrue(s.subList(6 * r, 6 * r + 6).stream().allMatch(x -> x.round() == round));
+        }
+        // absolute figures drift (round 3 is three times slower than round 1) but per-round ratios do not
+        double[] fa = m.requestsPerSecondPerRound(0, Phase.MODEL);
+        assertEquals(3 * fa[2], fa[0], 1e-6, "the drift is visible in absolute figures");
+        var ab = Statistics.ratioSpread(m.requestsPerSecondPerRound(1, Phase.MODEL), fa);
+        var ac = Statistics.ratioSpread(m.requestsPerSecondPerRound(2, Phase.END_TO_END), m.requestsPerSecondPerRound(0, Phase.END_TO_END));
+        assertEquals(2.0, ab.min(), 1e-9);
+        assertEquals(2.0, ab.max(), 1e-9);
+        assertEquals(3.0, ac.median(), 1e-9);
+        assertEquals(ac.min(), ac.max(), 1e-9, "no spread");
     }
 
     @Test

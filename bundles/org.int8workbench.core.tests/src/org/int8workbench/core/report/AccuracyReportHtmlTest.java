@@ -2,19 +2,14 @@ package org.int8workbench.core.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -23,7 +18,6 @@ import org.int8workbench.core.TestData;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.metrics.EvaluateOperation;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +30,11 @@ class AccuracyReportHtmlTest {
 
     static Path report;
     static AccuracyReport result;
-    static String chromium;
+    static HeadlessChromium chromium;
 
     @BeforeAll
     static void evaluate() throws Exception {
-        chromium = findChromium();
+        chromium = HeadlessChromium.find();
         Path model = TestData.deeplabModel();
         report = TestData.scratch("accuracy-report-html").resolve("report");
         result = new EvaluateOperation().model(model).parent(model)
@@ -86,8 +80,7 @@ class AccuracyReportHtmlTest {
         assertEquals("images/" + id + ".png", m.group(1));
         assertTrue(Files.isRegularFile(report.resolve(m.group(1))));
 
-        Path shots = Path.of("target", "screenshots").toAbsolutePath();
-        Files.createDirectories(shots);
+        Path shots = HeadlessChromium.screenshotDir();
         Path viewer = shots.resolve("accuracy-report-image.png");
         Path table = shots.resolve("accuracy-report-table.png");
         screenshot("#open=" + id, viewer);
@@ -128,63 +121,14 @@ class AccuracyReportHtmlTest {
     }
 
     private String dom(String fragment) throws Exception {
-        return run(List.of("--dump-dom", url(fragment)));
+        return chromium.dom(url(fragment));
     }
 
     private void screenshot(String fragment, Path png) throws Exception {
-        Files.deleteIfExists(png);
-        run(List.of("--screenshot=" + png, "--window-size=1400,1000", url(fragment)));
-        assertTrue(Files.isRegularFile(png), "screenshot written: " + png);
+        chromium.screenshot(url(fragment), png, 1400, 1000);
     }
 
     private static String url(String fragment) {
         return report.resolve(AccuracyReportWriter.HTML).toUri() + fragment;
-    }
-
-    private static String run(List<String> args) throws Exception {
-        Path profile = Files.createTempDirectory("int8wb-chromium");
-        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile));
-        cmd.addAll(args);
-        Path out = Files.createTempFile("int8wb-chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                fail("chromium did not finish within 90 s: " + cmd);
-            }
-            return Files.readString(out, StandardCharsets.UTF_8);
-        } finally {
-            p.destroyForcibly();
-            Files.deleteIfExists(out);
-            deleteTree(profile);
-        }
-    }
-
-    private static String findChromium() {
-        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) {
-                    return p.toString();
-                }
-            }
-        }
-        String msg = "chromium not found on PATH (install the Debian package 'chromium')";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(msg);
-        }
-        Assumptions.abort(msg);
-        return null;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            // chromium may still hold a file for a moment; the profile is in the temp folder
-        }
     }
 }

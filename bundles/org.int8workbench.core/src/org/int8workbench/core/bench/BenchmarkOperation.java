@@ -41,6 +41,8 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
+import org.int8workbench.core.head.HeadLabelDecoder;
+import org.int8workbench.core.report.BenchmarkComparison;
 import org.int8workbench.core.report.BenchmarkEndToEnd;
 import org.int8workbench.core.report.BenchmarkEndToEndComparison;
 import org.int8workbench.core.report.BenchmarkModelResult;
@@ -50,12 +52,14 @@ import org.int8workbench.core.report.BenchmarkSettings;
 import org.int8workbench.core.report.BenchmarkSpread;
 
 /**
- * CPU benchmark of one ONNX model, or of a model against another (e.g. FP32 parent against INT8), with ONNX
- * Runtime.
+ * CPU benchmark of one ONNX model, or of a model against others (e.g. the FP32 parent against its INT8 model and
+ * the INT8 model cut before its upsampling head), with ONNX Runtime.
  *
  * <pre>{@code
- * BenchmarkResult r = new BenchmarkOperation(fp32).other(int8).mode(Mode.THROUGHPUT).seconds(30).run(monitor);
- * r.speedup().describe(); // "1.80x (1.66–1.95)"
+ * BenchmarkResult r = new BenchmarkOperation(fp32).others(List.of(int8, int8Head)).mode(Mode.THROUGHPUT).seconds(30)
+ *         .run(monitor);
+ * r.speedup().describe(); // int8 over fp32: "1.80x (1.66–1.95)"
+ * r.comparisons().get(1).endToEndSpeedup().describe(); // int8 with the exact head over fp32, end to end
  * }</pre>
  *
  * <ul>
@@ -63,13 +67,16 @@ import org.int8workbench.core.report.BenchmarkSpread;
  * otherwise. {@link Mode#THROUGHPUT}: {@link #streams} requests in flight on one session per model, each with
  * {@code cores / streams} intra-op threads by default; by default {@code max(2, cores / 2)} streams (2 on a
  * 2-core machine), capped at the core count.</li>
- * <li>Two models alternate within every round (A B A B …, see {@link BenchmarkScheduler}); each model's figures
- * pool all rounds, the speedup is the median of the per-round ratios with their minimum and maximum.</li>
+ * <li>The models alternate within every round (A B C A B C …, see {@link BenchmarkScheduler}); each model's
+ * figures pool all rounds; every speedup (each model after the first against the first) is the median of the
+ * per-round ratios with their minimum and maximum.</li>
  * <li>{@link #seconds} is the total timed duration over all rounds, models and measurements (model-only and end
  * to end); {@link #iterations} instead fixes the timed requests per model and measurement. Default: 20 s.</li>
  * <li>Inputs are built before timing: images of a {@link #dataset} preprocessed for each model (up to
  * {@value #INPUT_POOL} batches, used in turn), else seeded random values of the input's shape.</li>
- * <li>End to end: a request is the run plus producing the label map with a {@link LabelDecoder}.</li>
+ * <li>End to end: a request is the run plus producing the label map with a {@link LabelDecoder}; by default
+ * {@link HeadLabelDecoder#factory()}: the exact label head for a model cut before its head (it records the head in
+ * its metadata), else an argmax in Java over a float output (labels as they are from an integer output).</li>
  * <li>After timing: the graph ONNX Runtime runs ({@link OrtOptimizedGraph}) and, when {@link #profile} is on, a
  * short sequential profiled pass giving time per operator type ("why isn't INT8 faster?").</li>
  * </ul>
@@ -101,7 +108,7 @@ public final class BenchmarkOperation {
     private static final String PLUGIN = "org.int8workbench.core";
 
     private final Path model;
-    private Path other;
+    private final List<Path> others = new ArrayList<>();
     private Mode mode = Mode.LATENCY;
     private Double seconds;
     private Long iterations;
@@ -116,21 +123,39 @@ public final class BenchmarkOperation {
     private SegmentationDataset dataset;
     private Preprocessing preprocessingModel;
     private Preprocessing preprocessingOther;
+    private List<Preprocessing> preprocessingPerModel;
     private long seed = 42;
     private boolean endToEnd = true;
     private boolean profile;
     private int profileRuns = 10;
     private boolean analyzeGraph = true;
-    private LabelDecoder.Factory decoderFactory;
+    private LabelDecoder.Factory decoderFactory = HeadLabelDecoder.factory();
 
     /** A benchmark of {@code model}. */
     public BenchmarkOperation(Path model) {
         this.model = Objects.requireNonNull(model, "model");
     }
 
-    /** Compares {@code model} with {@code other} (speedup = other's images/s over model's); null for none. */
+    /**
+     * Compares {@code model} with one other model (speedup = other's images/s over model's); replaces models given
+     * before; null for none.
+     */
     public BenchmarkOperation other(Path otherModel) {
-        this.other = otherModel;
+        this.others.clear();
+        if (otherModel != null) {
+            this.others.add(otherModel);
+        }
+        return this;
+    }
+
+    /**
+     * Compares {@code model} with each of {@code otherModels} (each one's speedup is over {@code model}); replaces
+     * models given before; empty for none.
+     */
+    public BenchmarkOperation others(List<Path> otherModels) {
+        List<Path> copy = List.copyOf(otherModels);
+        this.others.clear();
+        this.others.addAll(copy);
         return this;
     }
 
@@ -159,7 +184,7 @@ public final class BenchmarkOperation {
         return this;
     }
 
-    /** Rounds (default 5); with two models each round times both. */
+    /** Rounds (default 5); with several models each round times all of them, in order. */
     public BenchmarkOperation rounds(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("rounds must be at least 1, got " + n);
@@ -230,15 +255,28 @@ public final class BenchmarkOperation {
         return this;
     }
 
-    /** Preprocessing of dataset images for both models (default: each model's metadata, else its input shape). */
-    public BenchmarkOperation preprocessing(Preprocessing both) {
-        return preprocessing(both, both);
+    /** Preprocessing of dataset images for all models (default: each model's metadata, else its input shape). */
+    public BenchmarkOperation preprocessing(Preprocessing all) {
+        return preprocessing(all, all);
     }
 
-    /** Preprocessing of dataset images for each model; null entries use the model's own. */
-    public BenchmarkOperation preprocessing(Preprocessing forModel, Preprocessing forOther) {
+    /**
+     * Preprocessing of dataset images for the first model and for all other models; null uses each model's own.
+     * Replaces a list given to {@link #preprocessing(List)}.
+     */
+    public BenchmarkOperation preprocessing(Preprocessing forModel, Preprocessing forOthers) {
         this.preprocessingModel = forModel;
-        this.preprocessingOther = forOther;
+        this.preprocessingOther = forOthers;
+        this.preprocessingPerModel = null;
+        return this;
+    }
+
+    /**
+     * Preprocessing of dataset images per model, in model order (the first model, then the others); null entries,
+     * and models beyond the list, use the model's own.
+     */
+    public BenchmarkOperation preprocessing(List<Preprocessing> perModel) {
+        this.preprocessingPerModel = new ArrayList<>(perModel);
         return this;
     }
 
@@ -275,7 +313,11 @@ public final class BenchmarkOperation {
         return this;
     }
 
-    /** Supplies label decoders for end-to-end figures (e.g. an exact label head); null for the default. */
+    /**
+     * Supplies label decoders for end-to-end figures. Default: {@link HeadLabelDecoder#factory()} (the exact label
+     * head for models that record one); where the factory returns null, and for a null factory, the model's first
+     * output is decoded by {@link LabelDecoder#forOutput}.
+     */
     public BenchmarkOperation decoderFactory(LabelDecoder.Factory factory) {
         this.decoderFactory = factory;
         return this;
@@ -343,7 +385,9 @@ public final class BenchmarkOperation {
      */
     public BenchmarkResult run(IProgressMonitor monitor) throws CoreException {
         long t0 = System.nanoTime();
-        List<Path> paths = other == null ? List.of(model) : List.of(model, other);
+        List<Path> paths = new ArrayList<>();
+        paths.add(model);
+        paths.addAll(others);
         for (Path p : paths) {
             if (!Files.isRegularFile(p)) {
                 throw error("model not found: " + p + "; give the path of an .onnx file", new NoSuchFileException(p.toString()));
@@ -378,7 +422,7 @@ public final class BenchmarkOperation {
                 load(l, p, intra);
                 loading.split(1);
                 loading.subTask("preparing inputs for " + p.getFileName());
-                prepareInputs(l, i == 0 ? preprocessingModel : preprocessingOther, loading.split(1));
+                prepareInputs(l, preprocessingFor(i), loading.split(1));
                 if (!l.batchNote.isEmpty()) {
                     notes.add(p.getFileName() + ": " + l.batchNote);
                 }
@@ -432,6 +476,13 @@ public final class BenchmarkOperation {
                 l.close();
             }
         }
+    }
+
+    private Preprocessing preprocessingFor(int index) {
+        if (preprocessingPerModel != null) {
+            return index < preprocessingPerModel.size() ? preprocessingPerModel.get(index) : null;
+        }
+        return index == 0 ? preprocessingModel : preprocessingOther;
     }
 
     private OrtSession.SessionOptions sessionOptions(int intra) throws OrtException {
@@ -682,21 +733,29 @@ public final class BenchmarkOperation {
                     l.inputType.name(), l.batch, l.batchNote, l.loadMs, m.requestsPerSecond(i, Phase.MODEL) * l.batch,
                     Statistics.latency(lat), boxed(perRound), lat.length, e2e, profiles.get(i), graphs.get(i), l.preprocessing));
         }
+        List<BenchmarkComparison> comparisons = new ArrayList<>();
+        for (int i = 1; i < loaded.size(); i++) {
+            comparisons.add(new BenchmarkComparison(i, models.get(i).path(),
+                    Statistics.ratioSpread(fpsRounds.get(i), fpsRounds.get(0)),
+                    Statistics.ratioSpread(medianRounds.get(0), medianRounds.get(i)),
+                    endToEnd ? Statistics.ratioSpread(e2eRounds.get(i), e2eRounds.get(0)) : null));
+        }
         BenchmarkSpread speedup = null;
         BenchmarkSpread latencySpeedup = null;
         BenchmarkEndToEndComparison e2eCmp = null;
-        if (loaded.size() == 2) {
-            speedup = Statistics.ratioSpread(fpsRounds.get(1), fpsRounds.get(0));
-            latencySpeedup = Statistics.ratioSpread(medianRounds.get(0), medianRounds.get(1));
-            if (endToEnd) {
-                e2eCmp = new BenchmarkEndToEndComparison(Statistics.ratioSpread(e2eRounds.get(1), e2eRounds.get(0)));
+        if (!comparisons.isEmpty()) {
+            BenchmarkComparison second = comparisons.get(0);
+            speedup = second.speedup();
+            latencySpeedup = second.latencySpeedup();
+            if (second.endToEndSpeedup() != null) {
+                e2eCmp = new BenchmarkEndToEndComparison(second.endToEndSpeedup());
             }
         }
         String input = dataset != null ? dataset.description() : "random (seed " + seed + ")";
         BenchmarkSettings settings = new BenchmarkSettings(mode.name().toLowerCase(Locale.ROOT), plan.streams(), intra,
                 interOpThreads, executionMode.name(), OrtOptimizedGraph.levelName(optLevel), batch, warmup, plan.rounds(), secs,
                 iters, endToEnd, profile, profile ? profileRuns : 0, input, seed);
-        return new BenchmarkResult(Provenance.now(), settings, models, speedup, latencySpeedup, e2eCmp, notes,
+        return new BenchmarkResult(Provenance.now(), settings, models, speedup, latencySpeedup, e2eCmp, comparisons, notes,
                 (System.nanoTime() - t0) / 1e9);
     }
 

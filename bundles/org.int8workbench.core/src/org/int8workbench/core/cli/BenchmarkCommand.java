@@ -2,6 +2,8 @@ package org.int8workbench.core.cli;
 
 import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +15,14 @@ import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.report.BenchmarkComparison;
 import org.int8workbench.core.report.BenchmarkModelResult;
 import org.int8workbench.core.report.BenchmarkOpTime;
 import org.int8workbench.core.report.BenchmarkProfile;
+import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
+import org.int8workbench.core.report.BenchmarkSpread;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,19 +30,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code int8wb benchmark MODEL [OTHER_MODEL]}: CPU throughput and latency of a model, or of two models
- * interleaved in rounds with the speedup of the second over the first ({@link BenchmarkOperation}).
+ * {@code int8wb benchmark MODEL [OTHER_MODEL...]}: CPU throughput and latency of a model, or of several models
+ * interleaved in rounds with the speedup of each other model over the first ({@link BenchmarkOperation}); the
+ * result as a table, as JSON ({@code --json}) and as an HTML/CSV/JSON report folder ({@code --report},
+ * {@link BenchmarkReportWriter}).
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures CPU throughput and latency with ONNX Runtime, model-only and end to end (run + label map).",
-            "With two models they alternate in rounds (A B A B ...) and the speedup of OTHER_MODEL over MODEL is given with its spread."})
+        description = {"Measures CPU throughput and latency with ONNX Runtime, model-only and end to end (run + label map; "
+            + "the exact label head for models cut before their upsampling).",
+            "With several models they alternate in rounds (A B C A B C ...) and the speedup of each OTHER_MODEL over MODEL "
+                    + "is given with its spread over the rounds."})
 public final class BenchmarkCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model (e.g. the FP32 parent).")
     Path model;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "OTHER_MODEL", description = "A model to compare with (e.g. the INT8 model).")
-    Path other;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "OTHER_MODEL",
+            description = "Models to compare with MODEL (e.g. the INT8 model and the INT8 model cut before its head).")
+    List<Path> others = new ArrayList<>();
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "latency",
             description = "latency (one request at a time) or throughput (several in flight). Default: ${DEFAULT-VALUE}.")
@@ -87,7 +98,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON ('-' for standard output).")
     Path json;
 
-    @Option(names = "--force", description = "Replace an existing --json file.")
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write " + BenchmarkReportWriter.JSON + ", " + BenchmarkReportWriter.HTML + " and " + BenchmarkReportWriter.CSV
+                    + " into this folder.")
+    Path report;
+
+    @Option(names = "--force", description = "Replace an existing --json file or report files.")
     boolean force;
 
     @Spec
@@ -95,7 +111,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchmarkOperation op = new BenchmarkOperation(model).other(other).mode(Mode.parse(mode)).rounds(rounds).warmup(warmup)
+        if (report != null && !force) {
+            BenchmarkReportWriter.checkWritable(report, false);
+        }
+        if (json != null && !force && !json.toString().equals("-") && Files.exists(json)) {
+            throw new FileAlreadyExistsException(json.toAbsolutePath().toString(), null,
+                    "the file exists; choose another --json file or add --force");
+        }
+        BenchmarkOperation op = new BenchmarkOperation(model).others(others).mode(Mode.parse(mode)).rounds(rounds).warmup(warmup)
                 .streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)
                 .executionMode(ExecutionMode.valueOf(executionMode.trim().toUpperCase(Locale.ROOT)))
                 .optimizationLevel(BenchmarkOperation.parseOptLevel(optLevel)).endToEnd(!noEndToEnd).profile(profile);
@@ -107,17 +130,28 @@ public final class BenchmarkCommand implements Callable<Integer> {
         } else if (seconds != null) {
             op.seconds(seconds);
         }
-        if (dataset != null) {
-            SegmentationDataset d = Datasets.open(dataset);
-            op.dataset(d).preprocessing(preprocessing.resolve(model), other != null ? preprocessing.resolve(other) : null);
-        } else if (preprocessing.size != null || preprocessing.layout != null) {
-            op.preprocessing(preprocessing.resolve(model), other != null ? preprocessing.resolve(other) : null);
+        if (dataset != null || preprocessing.size != null || preprocessing.layout != null) {
+            List<Preprocessing> pre = new ArrayList<>();
+            pre.add(preprocessing.resolve(model));
+            for (Path o : others) {
+                pre.add(preprocessing.resolve(o));
+            }
+            op.preprocessing(pre);
+            if (dataset != null) {
+                SegmentationDataset d = Datasets.open(dataset);
+                op.dataset(d);
+            }
         }
         BenchmarkResult r = op.run(new ConsoleProgress());
         PrintWriter out = spec != null ? spec.commandLine().getOut() : new PrintWriter(System.out, true);
         print(r, out);
         out.flush();
         CliSupport.writeJson(json, r, force);
+        if (report != null) {
+            BenchmarkReportWriter.writeFiles(r, report, force);
+            out.println("Report: " + report.resolve(BenchmarkReportWriter.HTML).toAbsolutePath());
+            out.flush();
+        }
         return 0;
     }
 
@@ -134,7 +168,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         List<String> heads = new ArrayList<>();
         heads.add("");
         for (int i = 0; i < ms.size(); i++) {
-            heads.add((i == 0 ? "MODEL " : "OTHER ") + Path.of(ms.get(i).path()).getFileName());
+            heads.add(BenchmarkReportWriter.label(r, i));
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(heads);
@@ -151,35 +185,30 @@ public final class BenchmarkCommand implements Callable<Integer> {
             rows.add(row(ms, "end-to-end labels/s", m -> fmt(m.endToEnd().fps())));
             rows.add(row(ms, "end-to-end median (ms)", m -> fmt(m.endToEnd().latencyMs().median())));
         }
-        if (ms.get(0).optimizedGraph() != null) {
+        if (ms.stream().anyMatch(m -> m.optimizedGraph() != null)) {
             rows.add(row(ms, "integer / float nodes", m -> m.optimizedGraph() == null ? "-"
                     : m.optimizedGraph().integerNodes() + " / " + m.optimizedGraph().floatComputeNodes().size()));
         }
-        int[] width = new int[heads.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                width[i] = Math.max(width[i], row.get(i).length());
+        if (!r.comparisons().isEmpty()) {
+            rows.add(speedups(r, "speedup, model-only", BenchmarkComparison::speedup));
+            rows.add(speedups(r, "speedup, median latency", BenchmarkComparison::latencySpeedup));
+            if (ms.get(0).endToEnd() != null) {
+                rows.add(speedups(r, "speedup, end to end", BenchmarkComparison::endToEndSpeedup));
             }
         }
-        for (List<String> row : rows) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                String c = row.get(i);
-                b.append(i == 0 ? c + " ".repeat(width[0] - c.length()) : "  " + " ".repeat(width[i] - c.length()) + c);
-            }
-            out.println(b.toString().stripTrailing());
+        table(rows, out);
+        if (!r.comparisons().isEmpty()) {
+            out.println("Speedups are over A (" + Path.of(ms.get(0).path()).getFileName() + "): median (min–max) of the per-round ratios of "
+                    + r.comparisons().get(0).speedup().perRound().size() + " rounds");
         }
-        if (r.speedup() != null) {
-            out.println("Speedup of OTHER over MODEL, median (min–max) of " + r.speedup().perRound().size() + " rounds:");
-            out.println("  model-only images/s: " + r.speedup().describe());
-            out.println("  median latency:      " + r.latencySpeedup().describe());
-            if (r.endToEnd() != null) {
-                out.println("  end-to-end labels/s: " + r.endToEnd().speedup().describe());
+        if (ms.get(0).endToEnd() != null) {
+            for (int i = 0; i < ms.size(); i++) {
+                out.println("End to end, " + BenchmarkReportWriter.label(r, i) + ": " + ms.get(i).endToEnd().decoder());
             }
         }
         for (int i = 0; i < ms.size(); i++) {
             BenchmarkModelResult m = ms.get(i);
-            String name = (i == 0 ? "MODEL " : "OTHER ") + Path.of(m.path()).getFileName();
+            String name = BenchmarkReportWriter.label(r, i);
             BenchmarkProfile p = m.profile();
             if (p != null) {
                 out.printf(Locale.ROOT, "Time per operator type, %s (profiled, %s ms kernel time per run; %.0f%% in float compute nodes):%n",
@@ -194,12 +223,41 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 g.floatComputeNodes().stream().limit(10)
                         .forEach(f -> out.println("  " + (f.name().isEmpty() ? "(unnamed)" : f.name()) + " [" + f.opType() + "]: " + f.reason()));
                 if (g.floatComputeNodes().size() > 10) {
-                    out.println("  ... (all in --json)");
+                    out.println("  ... (all in --json and --report)");
                 }
             }
         }
         for (String n : r.notes()) {
             out.println("Note: " + n);
+        }
+    }
+
+    private static List<String> speedups(BenchmarkResult r, String label, Function<BenchmarkComparison, BenchmarkSpread> f) {
+        List<String> row = new ArrayList<>();
+        row.add(label);
+        row.add("1 (base)");
+        for (int i = 1; i < r.models().size(); i++) {
+            BenchmarkComparison c = r.comparison(i);
+            BenchmarkSpread s = c == null ? null : f.apply(c);
+            row.add(s == null ? "-" : s.describe());
+        }
+        return row;
+    }
+
+    private static void table(List<List<String>> rows, PrintWriter out) {
+        int[] width = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String c = row.get(i);
+                b.append(i == 0 ? c + " ".repeat(width[0] - c.length()) : "  " + " ".repeat(width[i] - c.length()) + c);
+            }
+            out.println(b.toString().stripTrailing());
         }
     }
 

@@ -1,7 +1,7 @@
 package org.int8workbench.core.report;
 
 /**
- * End-to-end comparison of two models.
+ * End-to-end comparison of the second model of a benchmark with the first.
  *
  * @param speedup the second model's end-to-end label maps per second over the first's, per round
  */

@@ -11,7 +11,7 @@ package org.int8workbench.core.report;
  * @param optimizationLevel ONNX Runtime graph optimization level: {@code ALL}, {@code EXTENDED}, {@code BASIC}, {@code NONE}
  * @param batch requested batch size (each model's actual batch is in its result)
  * @param warmup warm-up requests per model and measurement before the first round, excluded from all figures
- * @param rounds measurement rounds; with two models the models alternate within every round
+ * @param rounds measurement rounds; with several models they alternate within every round (A B C A B C …)
  * @param seconds total timed duration over all rounds, models and measurements; 0 when {@code iterations} is used
  * @param iterations timed requests per model and measurement over all rounds; 0 when {@code seconds} is used
  * @param endToEnd whether end-to-end (run + label map) figures were measured
