@@ -8,6 +8,9 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import org.int8workbench.core.dataset.LabelMask;
+import org.int8workbench.core.metrics.Prediction;
+import org.int8workbench.core.metrics.Predictor;
 import org.int8workbench.core.bench.LabelDecoder;
 
 /**
@@ -15,7 +18,7 @@ import org.int8workbench.core.bench.LabelDecoder;
  * logits output and computes the label maps with {@link ExactLabelHead}, equal to the original model's
  * Resize + ArgMax. Safe for concurrent use.
  */
-public final class HeadLabelDecoder implements LabelDecoder {
+public final class HeadLabelDecoder implements LabelDecoder, Predictor {
 
     private final SegmentationHead head;
     private volatile ExactLabelHead cached;
@@ -59,6 +62,18 @@ public final class HeadLabelDecoder implements LabelDecoder {
         float[] logits = new float[fb.remaining()];
         fb.get(logits);
         return h.labels(logits);
+    }
+
+    /**
+     * The label map at the head's output resolution, for the evaluator. The raw tensor is left out: the cut model's
+     * low-resolution logits are not comparable with a full model's output.
+     */
+    @Override
+    public Prediction predict(OrtSession.Result outputs) throws OrtException {
+        OnnxValue v = outputs.get(head.logitsOutput()).orElseThrow(() -> new IllegalArgumentException(
+                "the model has no output '" + head.logitsOutput() + "' recorded by its head"));
+        ExactLabelHead h = headFor(((OnnxTensor) v).getInfo().getShape());
+        return new Prediction(new LabelMask(h.outputWidth(), h.outputHeight(), decode(outputs)), null);
     }
 
     /** The decoder for a concrete logits shape (cached for the last shape seen). */

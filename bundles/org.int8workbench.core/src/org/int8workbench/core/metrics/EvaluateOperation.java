@@ -80,6 +80,7 @@ public final class EvaluateOperation {
     private Predictor parentPredictor;
     private boolean strict;
     private boolean renderImages = true;
+    private boolean saveLabelMaps;
     private int panelWidth = 360;
 
     /** The model to evaluate (the optimized model when a parent is given). */
@@ -141,6 +142,21 @@ public final class EvaluateOperation {
         return this;
     }
 
+    /**
+     * The exact label head for a model cut before its head (recorded in its metadata), else argmax over the first
+     * output.
+     */
+    static Predictor defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
+        if (session != null) {
+            java.util.Optional<org.int8workbench.core.head.HeadLabelDecoder> head =
+                    org.int8workbench.core.head.HeadLabelDecoder.forSession(session);
+            if (head.isPresent()) {
+                return head.get();
+            }
+        }
+        return new ArgmaxPredictor(null, pre);
+    }
+
     /** How the parent's outputs become labels (default {@link ArgmaxPredictor} on the first output). */
     public EvaluateOperation parentPredictor(Predictor p) {
         this.parentPredictor = p;
@@ -156,6 +172,16 @@ public final class EvaluateOperation {
     /** Draw a side-by-side PNG per image into the report folder (default true). */
     public EvaluateOperation renderImages(boolean value) {
         this.renderImages = value;
+        return this;
+    }
+
+    /**
+     * Save the model's label map of every image into the report folder (default false): grey PNGs at the model's
+     * output resolution under {@link AccuracyReportWriter#LABELS_DIR}, named by {@link AccuracyReportWriter#labelMapFile}.
+     * Regression tests compare against them (see the code generator).
+     */
+    public EvaluateOperation saveLabelMaps(boolean value) {
+        this.saveLabelMaps = value;
         return this;
     }
 
@@ -207,10 +233,13 @@ public final class EvaluateOperation {
                     Files.createDirectories(target.getParent());
                     tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
                     Files.createDirectories(tmp.resolve("images"));
+                    if (saveLabelMaps) {
+                        Files.createDirectories(tmp.resolve(AccuracyReportWriter.LABELS_DIR));
+                    }
                 }
                 Pass pass = new Pass(pre, cls, tmp, session, parentSession,
-                        predictor != null ? predictor : new ArgmaxPredictor(null, pre),
-                        parentPredictor != null ? parentPredictor : new ArgmaxPredictor(null, pre));
+                        predictor != null ? predictor : defaultPredictor(session, pre),
+                        parentPredictor != null ? parentPredictor : defaultPredictor(parentSession, pre));
                 pass.run(items, sub);
                 AccuracyReport report = pass.report(modelRef, parentRef);
                 sub.split(1).subTask("Writing the report");
@@ -238,7 +267,7 @@ public final class EvaluateOperation {
     }
 
     /** Preprocessing recorded in the session's model metadata, else defaults for its input shape. */
-    static Preprocessing fromModel(OrtSession s) throws OrtException {
+    public static Preprocessing fromModel(OrtSession s) throws OrtException {
         Map<String, String> meta = s.getMetadata().getCustomMetadata();
         String json = meta.get(Preprocessing.METADATA_KEY);
         if (json != null) {
@@ -604,6 +633,10 @@ public final class EvaluateOperation {
                     }
                 }
             }
+            if (out != null && saveLabelMaps) {
+                AccuracyReportWriter.writeLabelMap(r.model().labels(), out.resolve(AccuracyReportWriter.labelMapFile(s.id(), rows.size())),
+                        false);
+            }
             String composite = null;
             if (out != null && renderImages) {
                 composite = "images/" + fileName(s, rows.size()) + ".png";
@@ -694,6 +727,10 @@ public final class EvaluateOperation {
                 notes.add(unpredicted + " image pixels were cropped away by the preprocessing (" + pre.resize().cliName()
                         + ") and have no prediction; they are left out of every metric.");
             }
+            if (out != null && saveLabelMaps) {
+                notes.add("The model's label maps are saved under " + AccuracyReportWriter.LABELS_DIR + "/ as grey PNGs at the "
+                        + "model's output resolution (pixel value = class).");
+            }
             if (parentSession == null) {
                 notes.add("No parent model was given: the Advanced rows compare the model with the ground truth.");
             }
@@ -727,8 +764,7 @@ public final class EvaluateOperation {
 
     /** A file name for an item's picture: its id with unsafe characters replaced, plus the row number when changed. */
     private static String fileName(Sample s, int row) {
-        String safe = s.id().replaceAll("[^A-Za-z0-9._-]", "_");
-        return safe.equals(s.id()) && !safe.startsWith(".") ? safe : row + "_" + safe;
+        return AccuracyReportWriter.fileBase(s.id(), row);
     }
 
     private static <T> T take(BlockingQueue<T> q, AtomicReference<Throwable> failure) throws IOException, OrtException {

@@ -1,5 +1,9 @@
 package org.int8workbench.core.report;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,8 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.dataset.LabelMask;
 
 /**
  * Renders an {@link AccuracyReport} headlessly: JSON (the record itself), a self-contained HTML page (inline style and
@@ -27,6 +33,12 @@ public final class AccuracyReportWriter {
     public static final String IMAGES_CSV = "images.csv";
     public static final String IMAGE_CLASSES_CSV = "image-classes.csv";
     public static final String CLASSES_CSV = "classes.csv";
+
+    /**
+     * Folder of the evaluated model's label maps, when the evaluation saved them: one grey PNG per image at the
+     * model's output resolution, pixel value = class ({@link #labelMapFile}).
+     */
+    public static final String LABELS_DIR = "labels";
 
     private AccuracyReportWriter() {
     }
@@ -53,6 +65,57 @@ public final class AccuracyReportWriter {
     /** Writes the HTML page alone, atomically. */
     public static void writeHtml(AccuracyReport r, Path file, boolean overwrite) throws IOException {
         AtomicOutput.write(file, overwrite, html(r).getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- label maps
+
+    /**
+     * The base file name of an image's files in a report folder: its id with unsafe characters replaced, prefixed with
+     * the row number (its index in {@link AccuracyReport#images}) when that changed it.
+     */
+    public static String fileBase(String id, int row) {
+        String safe = id.replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.equals(id) && !safe.startsWith(".") ? safe : row + "_" + safe;
+    }
+
+    /** The label map file of report row {@code row} relative to the report folder, e.g. {@code labels/2007_000033.png}. */
+    public static String labelMapFile(String id, int row) {
+        return LABELS_DIR + "/" + fileBase(id, row) + ".png";
+    }
+
+    /**
+     * Writes a label map as a grey PNG whose pixel values are the labels: 8-bit when every label is at most 255,
+     * else 16-bit.
+     *
+     * @throws IOException when a label is negative or above 65535, or the file cannot be written
+     */
+    public static void writeLabelMap(LabelMask labels, Path file, boolean overwrite) throws IOException {
+        int max = 0;
+        for (int l : labels.labels()) {
+            if (l < 0 || l > 0xFFFF) {
+                throw new IOException("label " + l + " cannot be stored in a grey PNG (" + file + ")");
+            }
+            max = Math.max(max, l);
+        }
+        BufferedImage img = new BufferedImage(labels.width(), labels.height(),
+                max <= 255 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_USHORT_GRAY);
+        WritableRaster r = img.getRaster();
+        r.setSamples(0, 0, labels.width(), labels.height(), 0, labels.labels());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", bytes);
+        AtomicOutput.write(file, overwrite, bytes.toByteArray());
+    }
+
+    /** Reads a label map written by {@link #writeLabelMap} (the first band's samples are the labels). */
+    public static LabelMask readLabelMap(Path file) throws IOException {
+        BufferedImage img = ImageIO.read(file.toFile());
+        if (img == null) {
+            throw new IOException(file + " is not a readable image");
+        }
+        Raster r = img.getRaster();
+        int w = img.getWidth();
+        int h = img.getHeight();
+        return new LabelMask(w, h, r.getSamples(0, 0, w, h, 0, new int[w * h]));
     }
 
     // ---------------------------------------------------------------- CSV
