@@ -8,6 +8,6 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new EvaluateCommand(), new BenchmarkCommand());
+        return List.of(new DemoCommand(), new InspectCommand(), new OptimizeCommand(), new EvaluateCommand(), new BenchmarkCommand(), new CodegenCommand());
     }
 }
