@@ -1,17 +1,13 @@
 package org.int8workbench.ui;
 
+import static org.int8workbench.ui.UiTestSupport.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.List;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
-import org.eclipse.core.resources.ResourcesPlugin;
-import org.eclipse.swt.widgets.Display;
-import org.eclipse.ui.IViewPart;
-import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.int8workbench.core.Ort;
 import org.int8workbench.ui.views.ModelExplorerView;
@@ -32,33 +28,20 @@ class WorkbenchSmokeTest {
     }
 
     @Test
-    void modelExplorerOpensAndShowsCoreInformation() throws Exception {
+    void modelExplorerOpensAndSaysWhyAFileIsNoModel() throws Exception {
         assertTrue(PlatformUI.isWorkbenchRunning(), "the IDE workbench must be running");
-        project = ResourcesPlugin.getWorkspace().getRoot().getProject("smoke");
-        project.create(null);
-        project.open(null);
+        project = UiTestSupport.project("smoke");
         IFile model = project.getFile("tiny.onnx");
         model.create(new ByteArrayInputStream(new byte[] {8, 7}), true, null);
 
-        AtomicReference<ModelExplorerView> view = new AtomicReference<>();
-        Display.getDefault().syncExec(() -> {
-            try {
-                IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-                IViewPart part = page.showView(ModelExplorerView.ID);
-                view.set((ModelExplorerView) part);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertNotNull(view.get());
-        AtomicReference<String> text = new AtomicReference<>();
-        AtomicReference<Object> models = new AtomicReference<>();
-        Display.getDefault().syncExec(() -> {
-            text.set(view.get().runtimeText());
-            models.set(view.get().shownModels().stream().map(f -> f.getFullPath().toString()).toList());
-        });
-        assertTrue(text.get().contains("ONNX Runtime " + Ort.version()), text.get());
-        assertEquals(java.util.List.of("/smoke/tiny.onnx"), models.get());
+        ModelExplorerView view = ui(() -> (ModelExplorerView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage()
+                .showView(ModelExplorerView.ID));
+        assertTrue(ui(view::runtimeText).contains("ONNX Runtime " + Ort.version()), ui(view::runtimeText));
+        UiTestSupport.waitUntil("the view to list the file", () -> view.shownModels().contains(model), 20);
+        assertEquals(List.of("/smoke/tiny.onnx"), ui(() -> view.shownModels().stream().map(f -> f.getFullPath().toString()).toList()));
+        UiTestSupport.waitUntil("the core's verdict on the file", view::summariesReady, 30);
+        String label = ui(() -> view.labelOf(model));
+        assertTrue(label.startsWith("tiny.onnx  [unreadable: "), label);
 
         Bundle ui = FrameworkUtil.getBundle(ModelExplorerView.class);
         assertEquals(Bundle.ACTIVE, ui.getState(), "UI bundle active");

@@ -1,0 +1,52 @@
+package org.int8workbench.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.jobs.Job;
+import org.int8workbench.ui.OptimizeSettings.DataKind;
+import org.int8workbench.ui.jobs.OptimizeJob;
+import org.int8workbench.ui.wizards.OptimizeWizard;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Cancelling the optimization job stops it and leaves no half-written file beside the model. */
+class CancelTest {
+    private IProject project;
+
+    @AfterEach
+    void deleteProject() throws Exception {
+        if (project != null) {
+            project.delete(true, true, null);
+        }
+    }
+
+    @Test
+    void cancelLeavesNoOutput() throws Exception {
+        Path source = UiTestSupport.deeplabModel();
+        project = UiTestSupport.project("cancel");
+        IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
+        OptimizeSettings d = OptimizeWizard.defaults(model.getLocation().toPath());
+        OptimizeSettings s = new OptimizeSettings(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(),
+                147, d.preprocessing(), "performance", "minmax", false, List.of(), false, true, "latency", 3, 0, true, 8);
+        UiJobs.UiJob job = OptimizeJob.schedule(model, s);
+        long end = System.currentTimeMillis() + 20_000;
+        while (job.getState() != Job.RUNNING && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(1500);
+        job.cancel();
+        UiTestSupport.joinUiJobs();
+        assertEquals(IStatus.CANCEL, job.outcome().getSeverity(), job.outcome().toString());
+        try (Stream<Path> files = Files.list(model.getLocation().toPath().getParent())) {
+            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+            assertEquals(List.of("deeplab.onnx", "deeplab.optimize.json"), names);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.int8workbench.ui;
+
+import static org.int8workbench.ui.UiTestSupport.run;
+import static org.int8workbench.ui.UiTestSupport.ui;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.ui.IEditorPart;
+import org.eclipse.ui.IEditorReference;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.ui.OptimizeSettings.DataKind;
+import org.int8workbench.ui.editors.AccuracyReportEditor;
+import org.int8workbench.ui.editors.PerformanceEditor;
+import org.int8workbench.ui.views.ModelExplorerView;
+import org.int8workbench.ui.wizards.OptimizeWizard;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole flow on the real DeepLabV3 with short settings: the wizard's Finish runs one job (calibrate on 16 photos,
+ * quantize, a short benchmark, compare on 8 VOC val images); the INT8 model and reports appear beside the model, both
+ * editors open with data, sorting a column reorders rows, Visualize shows the pictures, and the settings are
+ * remembered.
+ */
+class EndToEndTest {
+    private IProject project;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        run(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().closeAllEditors(false));
+        if (project != null) {
+            project.delete(true, true, null);
+        }
+    }
+
+    @Test
+    void optimizeOpensBothEditorsThatSortAndVisualize() throws Exception {
+        Path source = UiTestSupport.deeplabModel();
+        project = UiTestSupport.project("e2e");
+        IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
+        ModelExplorerView view = ui(() -> (ModelExplorerView) page().showView(ModelExplorerView.ID));
+
+        OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
+        TestWizardDialog dialog = ui(() -> new TestWizardDialog(page().getWorkbenchWindow().getShell(), wizard));
+        run(dialog::open);
+        run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 16));
+        run(() -> wizard.setMeasure(true, "latency", 3, true, 8));
+        assertTrue(ui(dialog::finish), () -> "Finish enabled: " + ui(wizard::currentMessage));
+        assertNotNull(wizard.job());
+        UiTestSupport.joinUiJobs();
+        assertEquals(IStatus.OK, wizard.job().outcome().getSeverity(), wizard.job().outcome().toString());
+
+        // outputs beside the model, visible in the workspace
+        IFile int8 = project.getFile("deeplab.int8.onnx");
+        IFile bench = project.getFile("deeplab.int8.benchmark.json");
+        IFile report = project.getFolder("deeplab.int8.accuracy").getFile("report.json");
+        IFile settings = project.getFile("deeplab.optimize.json");
+        for (IFile f : List.of(int8, bench, report, settings)) {
+            assertTrue(f.exists(), f + " in the workspace");
+        }
+        ModelSummary q = ModelSummary.of(int8.getLocation().toPath());
+        assertEquals(ModelSummary.Precision.INT8_QDQ, q.precision());
+        assertEquals(16, q.quantization().calibrationImages());
+        OptimizeSettings remembered = OptimizeSettings.remembered(model.getLocation().toPath());
+        assertEquals(16, remembered.subset());
+        assertEquals(8, remembered.compareImages());
+
+        // the explorer shows the INT8 model with its parent
+        UiTestSupport.waitUntil("the INT8 model in the explorer", () -> view.shownModels().contains(int8) && view.summariesReady(), 60);
+        String label = ui(() -> view.labelOf(int8));
+        assertTrue(label.contains("INT8 QDQ") && label.contains("deeplab.onnx"), label);
+        run(() -> view.select(int8));
+        UiTestSupport.settle(300);
+        assertTrue(ui(view::detailLines).stream().anyMatch(l -> l.startsWith("Quantization = ")), ui(view::detailLines).toString());
+        UiTestSupport.screenshot(view, "model-explorer-int8");
+
+        // both editors are open with data
+        PerformanceEditor perf = editor(PerformanceEditor.class);
+        AccuracyReportEditor acc = editor(AccuracyReportEditor.class);
+        assertEquals(2, ui(perf::result).models().size());
+        assertTrue(ui(perf::shownFigures).get(0).ratio().endsWith(")"), "speedup with spread: " + ui(perf::shownFigures).get(0));
+        assertTrue(ui(perf::opRowCount) > 3, "time per operator type");
+        UiTestSupport.screenshot(perf, "performance-editor");
+        Path perfOut = Files.createTempDirectory("int8wb-perf");
+        run(() -> perf.exportHtml(perfOut.resolve("benchmark.html")));
+        run(() -> perf.exportCsv(perfOut.resolve("benchmark.csv")));
+        assertTrue(Files.readString(perfOut.resolve("benchmark.html")).contains("<svg"), "HTML with charts");
+        assertEquals(3, Files.readAllLines(perfOut.resolve("benchmark.csv")).size(), "header + two models");
+
+        run(() -> page().activate(acc));
+        assertEquals(8, ui(acc::report).images().size());
+        List<String> worstFirst = ui(() -> acc.rowTexts(1));
+        assertEquals(8, worstFirst.size());
+        assertSortedPercent(worstFirst, true);
+        UiTestSupport.screenshot(acc, "accuracy-basic");
+
+        // sorting: image name ascending, then descending
+        run(() -> acc.clickHeader(0));
+        List<String> byName = ui(() -> acc.rowTexts(0));
+        List<String> expected = new ArrayList<>(byName);
+        expected.sort(null);
+        assertEquals(expected, byName);
+        run(() -> acc.clickHeader(0));
+        List<String> reversed = new ArrayList<>(expected);
+        java.util.Collections.reverse(reversed);
+        assertEquals(reversed, ui(() -> acc.rowTexts(0)));
+        assertNotEquals(byName, ui(() -> acc.rowTexts(0)));
+
+        // Advanced mode and the class filter
+        run(() -> acc.setAdvanced(true));
+        int all = ui(() -> acc.table().getItemCount());
+        assertTrue(all > 8, "image x class rows: " + all);
+        run(() -> acc.setClassFilter(0));
+        List<String> classes = ui(() -> acc.rowTexts(1));
+        assertFalse(classes.isEmpty());
+        assertTrue(classes.stream().allMatch(c -> c.equals("0 background")), classes.toString());
+        run(() -> acc.setClassFilter(-1));
+        UiTestSupport.screenshot(acc, "accuracy-advanced");
+        run(() -> acc.setAdvanced(false));
+
+        // Visualize the worst image
+        run(() -> acc.clickHeader(1));
+        run(() -> acc.selectRow(0));
+        UiJobs.UiJob vis = ui(acc::visualizeSelection);
+        assertNotNull(vis);
+        UiTestSupport.joinUiJobs();
+        assertEquals(IStatus.OK, vis.outcome().getSeverity(), vis.outcome().toString());
+        assertEquals(List.of("image", "ground truth", "parent", "optimized", "difference to parent"), ui(acc.visualizePanel()::panelTitles));
+        run(() -> acc.visualizePanel().setZoom(200));
+        run(() -> acc.visualizePanel().setZoom(0));
+        UiTestSupport.screenshot(acc, "accuracy-visualize");
+        run(() -> acc.visualizePanel().setClassVisible(0, false));
+        assertEquals(5, ui(acc.visualizePanel()::panelSizes).size());
+        UiTestSupport.screenshot(acc, "accuracy-visualize-no-background");
+
+        // exports through the core's renderers
+        Path out = Files.createTempDirectory("int8wb-export");
+        run(() -> acc.exportCsv(out.resolve("images.csv")));
+        run(() -> acc.exportHtml(out.resolve("report.html")));
+        assertEquals(9, Files.readAllLines(out.resolve("images.csv")).size());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<html"));
+    }
+
+    private static void assertSortedPercent(List<String> texts, boolean ascending) {
+        double[] v = texts.stream().filter(t -> t.endsWith("%")).mapToDouble(t -> Double.parseDouble(t.substring(0, t.length() - 1))).toArray();
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        if (!ascending) {
+            for (int i = 0; i < sorted.length / 2; i++) {
+                double t = sorted[i];
+                sorted[i] = sorted[sorted.length - 1 - i];
+                sorted[sorted.length - 1 - i] = t;
+            }
+        }
+        assertTrue(Arrays.equals(sorted, v), texts + " sorted " + (ascending ? "ascending" : "descending"));
+    }
+
+    private static IWorkbenchPage page() {
+        return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+    }
+
+    private static <T extends IEditorPart> T editor(Class<T> type) {
+        return ui(() -> {
+            for (IEditorReference r : page().getEditorReferences()) {
+                IEditorPart p = r.getEditor(true);
+                if (type.isInstance(p)) {
+                    return type.cast(p);
+                }
+            }
+            throw new AssertionError("no open " + type.getSimpleName() + " among "
+                    + Arrays.stream(page().getEditorReferences()).map(IEditorReference::getId).toList());
+        });
+    }
+}

@@ -1,0 +1,355 @@
+package org.int8workbench.ui.editors;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.jface.viewers.Viewer;
+import org.eclipse.jface.viewers.ViewerFilter;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.custom.StackLayout;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Table;
+import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.report.AccuracyReport;
+import org.int8workbench.core.report.AccuracyReport.ClassRow;
+import org.int8workbench.core.report.AccuracyReport.ImageRow;
+import org.int8workbench.core.report.AccuracyReportWriter;
+import org.int8workbench.ui.Activator;
+import org.int8workbench.ui.UiJobs;
+
+/**
+ * The Accuracy Report editor: the core's {@link AccuracyReport} as dataset figures, a Basic table (one row per image)
+ * and an Advanced table (one row per image and class), sortable by every column, worst first, filterable by class;
+ * Visualize draws the selected image's predictions; Export writes HTML/CSV through {@link AccuracyReportWriter}.
+ */
+public final class AccuracyReportEditor extends ReportEditor {
+    /** The editor's id in plugin.xml. */
+    public static final String ID = "org.int8workbench.ui.editors.accuracyReport";
+
+    private AccuracyReport report;
+    private TableViewer basic;
+    private TableViewer advanced;
+    private SortableTable<ImageRow> basicTable;
+    private SortableTable<ClassRow> advancedTable;
+    private StackLayout stack;
+    private Composite tables;
+    private Combo mode;
+    private Combo classFilter;
+    private VisualizePanel visualize;
+    private Label figures;
+    private int filterLabel = -1;
+
+    @Override
+    public void createPartControl(Composite parent) {
+        try {
+            report = AccuracyReportWriter.read(file());
+        } catch (IOException | RuntimeException e) {
+            Label l = new Label(parent, SWT.WRAP);
+            l.setText("Cannot read the accuracy report " + file() + ": " + e.getMessage());
+            Activator.getDefault().getLog().log(Status.error("Cannot read " + file(), e));
+            return;
+        }
+        parent.setLayout(new GridLayout(1, false));
+        Label head = new Label(parent, SWT.WRAP);
+        head.setFont(org.eclipse.jface.resource.JFaceResources.getHeaderFont());
+        head.setText(report.parentModel() == null ? "Accuracy of " + name(report.model().path())
+                : "Accuracy: " + name(report.model().path()) + " (optimized) vs " + name(report.parentModel().path()) + " (parent)");
+        figures = new Label(parent, SWT.WRAP);
+        figures.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+        figures.setText(figuresText(report));
+        Label agg = new Label(parent, SWT.WRAP);
+        GridData ag = new GridData(SWT.FILL, SWT.TOP, true, false);
+        ag.widthHint = 800;
+        agg.setLayoutData(ag);
+        agg.setText("How mean IoU is aggregated: " + report.aggregation());
+        agg.setForeground(parent.getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+
+        Composite bar = new Composite(parent, SWT.NONE);
+        bar.setLayout(new GridLayout(7, false));
+        new Label(bar, SWT.NONE).setText("Mode:");
+        mode = new Combo(bar, SWT.READ_ONLY);
+        mode.setItems("Basic (one row per image)", "Advanced (image \u00d7 class)");
+        mode.select(0);
+        mode.addListener(SWT.Selection, e -> setAdvanced(mode.getSelectionIndex() == 1));
+        new Label(bar, SWT.NONE).setText("Class:");
+        classFilter = new Combo(bar, SWT.READ_ONLY);
+        List<Integer> labels = classesPresent();
+        classFilter.add("All classes");
+        for (int l : labels) {
+            classFilter.add(l + " " + report.classes().name(l));
+        }
+        classFilter.select(0);
+        classFilter.addListener(SWT.Selection, e -> setClassFilter(classFilter.getSelectionIndex() == 0 ? -1 : labels.get(classFilter.getSelectionIndex() - 1)));
+        Button vis = new Button(bar, SWT.PUSH);
+        vis.setText("Visualize");
+        vis.addListener(SWT.Selection, e -> visualizeSelection());
+        Button html = new Button(bar, SWT.PUSH);
+        html.setText("Export HTML\u2026");
+        html.addListener(SWT.Selection, e -> {
+            Path p = askSaveAs("report.html", "html");
+            if (p != null) {
+                exportHtml(p);
+            }
+        });
+        Button csv = new Button(bar, SWT.PUSH);
+        csv.setText("Export CSV\u2026");
+        csv.addListener(SWT.Selection, e -> {
+            Path p = askSaveAs(isAdvanced() ? AccuracyReportWriter.IMAGE_CLASSES_CSV : AccuracyReportWriter.IMAGES_CSV, "csv");
+            if (p != null) {
+                exportCsv(p);
+            }
+        });
+
+        SashForm sash = new SashForm(parent, SWT.VERTICAL);
+        sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        tables = new Composite(sash, SWT.NONE);
+        stack = new StackLayout();
+        tables.setLayout(stack);
+        createBasic(tables);
+        createAdvanced(tables);
+        stack.topControl = basic.getControl();
+        visualize = new VisualizePanel(sash);
+        sash.setWeights(45, 55);
+        basic.addDoubleClickListener(e -> visualizeSelection());
+        advanced.addDoubleClickListener(e -> visualizeSelection());
+        getSite().setSelectionProvider(basic);
+    }
+
+    private static String name(String path) {
+        return path == null ? "?" : Path.of(path).getFileName().toString();
+    }
+
+    static String pct(Double v) {
+        return v == null ? "\u2013" : String.format(Locale.ROOT, "%.2f%%", v * 100);
+    }
+
+    private static String figuresText(AccuracyReport r) {
+        StringBuilder b = new StringBuilder();
+        b.append("Dataset: ").append(r.dataset()).append(" \u2014 ").append(r.images().size()).append(" images");
+        if (r.synthetic()) {
+            b.append(" (generated: accuracy figures are not meaningful)");
+        }
+        b.append('\n');
+        if (r.groundTruth() != null) {
+            b.append("Mean IoU vs ground truth: optimized ").append(pct(r.groundTruth().meanIoU()));
+            if (r.reference() != null) {
+                b.append(", parent ").append(pct(r.reference().meanIoU()));
+            }
+            b.append("; pixel accuracy optimized ").append(pct(r.groundTruth().pixelAccuracy()));
+            if (r.reference() != null) {
+                b.append(", parent ").append(pct(r.reference().pixelAccuracy()));
+            }
+            b.append('\n');
+        }
+        AccuracyReport.Agreement a = r.agreement();
+        if (a != null) {
+            b.append(String.format(Locale.ROOT, "Agreement with the parent: %s of pixels the same (%,d of %,d changed), mean IoU vs parent %s%n",
+                    pct(a.pixelAgreement()), a.changedPixels(), a.pixels(), pct(a.meanIoU())));
+            b.append("Class confusion (parent \u2192 optimized, most changed pixels): ").append(confusion(r, a.confusion()));
+        }
+        return b.toString();
+    }
+
+    /** The largest off-diagonal entries of a confusion matrix, e.g. {@code person→background 1,234 px}. */
+    private static String confusion(AccuracyReport r, List<List<Long>> m) {
+        record Cell(int from, int to, long n) {
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (int i = 0; i < m.size(); i++) {
+            for (int j = 0; j < m.get(i).size(); j++) {
+                if (i != j && m.get(i).get(j) > 0) {
+                    cells.add(new Cell(i, j, m.get(i).get(j)));
+                }
+            }
+        }
+        if (cells.isEmpty()) {
+            return "none";
+        }
+        cells.sort(Comparator.comparingLong(Cell::n).reversed());
+        List<String> out = new ArrayList<>();
+        for (Cell c : cells.subList(0, Math.min(5, cells.size()))) {
+            out.add(String.format(Locale.ROOT, "%s\u2192%s %,d px", r.classes().name(c.from()), r.classes().name(c.to()), c.n()));
+        }
+        return String.join(", ", out);
+    }
+
+    private List<Integer> classesPresent() {
+        java.util.TreeSet<Integer> s = new java.util.TreeSet<>();
+        report.images().forEach(i -> s.addAll(i.classes()));
+        report.classRows().forEach(c -> s.add(c.label()));
+        s.remove(report.classes().ignoreLabel());
+        return new ArrayList<>(s);
+    }
+
+    private void createBasic(Composite parent) {
+        basic = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
+        basic.setContentProvider(ArrayContentProvider.getInstance());
+        basicTable = new SortableTable<>(basic);
+        basicTable.column("Image", 130, ImageRow::id, Comparator.comparing(ImageRow::id));
+        TableViewerColumn worst = basicTable.column("Mean IoU vs parent", 150, i -> pct(i.agreementMeanIoU()),
+                SortableTable.by(ImageRow::agreementMeanIoU));
+        basicTable.column("Pixel agreement", 130, i -> pct(i.pixelAgreement()), SortableTable.by(ImageRow::pixelAgreement));
+        basicTable.column("Changed pixels", 125, i -> String.format(Locale.ROOT, "%,d", i.changedPixels()),
+                Comparator.comparingLong(ImageRow::changedPixels));
+        basicTable.column("GT mIoU optimized", 150, i -> pct(i.meanIoU()), SortableTable.by(ImageRow::meanIoU));
+        basicTable.column("GT mIoU parent", 130, i -> pct(i.referenceMeanIoU()), SortableTable.by(ImageRow::referenceMeanIoU));
+        basicTable.column("Classes", 220, i -> i.classes().stream().filter(c -> c != report.classes().ignoreLabel())
+                .map(c -> report.classes().name(c)).reduce((x, y) -> x + ", " + y).orElse(""), Comparator.comparingInt(i -> i.classes().size()));
+        basic.addFilter(new ViewerFilter() {
+            @Override
+            public boolean select(Viewer v, Object parentElement, Object element) {
+                return filterLabel < 0 || ((ImageRow) element).classes().contains(filterLabel);
+            }
+        });
+        basic.setInput(report.images());
+        // worst first: the parent comparison when there is one, else the ground truth
+        basicTable.sortBy(report.parentModel() != null ? worst.getColumn() : basic.getTable().getColumn(4), true);
+    }
+
+    private void createAdvanced(Composite parent) {
+        advanced = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
+        advanced.setContentProvider(ArrayContentProvider.getInstance());
+        advancedTable = new SortableTable<>(advanced);
+        advancedTable.column("Image", 150, ClassRow::image, Comparator.comparing(ClassRow::image));
+        advancedTable.column("Class", 130, c -> c.label() + " " + c.name(), Comparator.comparingInt(ClassRow::label));
+        TableViewerColumn worst = advancedTable.column(report.parentModel() != null ? "IoU vs parent" : "IoU vs ground truth", 120,
+                c -> pct(c.iou()), Comparator.comparingDouble(ClassRow::iou));
+        advancedTable.column(report.parentModel() != null ? "Parent pixels" : "Ground-truth pixels", 120,
+                c -> String.format(Locale.ROOT, "%,d", c.referencePixels()), Comparator.comparingLong(ClassRow::referencePixels));
+        advancedTable.column("Optimized pixels", 120, c -> String.format(Locale.ROOT, "%,d", c.predictedPixels()),
+                Comparator.comparingLong(ClassRow::predictedPixels));
+        advancedTable.column("GT IoU optimized", 130, c -> pct(c.groundTruthIou()), SortableTable.by(ClassRow::groundTruthIou));
+        advanced.addFilter(new ViewerFilter() {
+            @Override
+            public boolean select(Viewer v, Object parentElement, Object element) {
+                return filterLabel < 0 || ((ClassRow) element).label() == filterLabel;
+            }
+        });
+        advanced.setInput(report.classRows());
+        advancedTable.sortBy(worst.getColumn(), true);
+    }
+
+    // ------------------------------------------------------------------ actions (public for tests)
+
+    /** The report shown. */
+    public AccuracyReport report() {
+        return report;
+    }
+
+    /** Switches between Basic and Advanced mode. */
+    public void setAdvanced(boolean on) {
+        mode.select(on ? 1 : 0);
+        stack.topControl = on ? advanced.getControl() : basic.getControl();
+        tables.layout();
+        getSite().setSelectionProvider(on ? advanced : basic);
+    }
+
+    /** True in Advanced mode. */
+    public boolean isAdvanced() {
+        return stack.topControl == advanced.getControl();
+    }
+
+    /** Shows only rows of a class ({@code -1}: all). */
+    public void setClassFilter(int label) {
+        filterLabel = label;
+        basic.refresh();
+        advanced.refresh();
+    }
+
+    /** The visible table. */
+    public Table table() {
+        return (isAdvanced() ? advanced : basic).getTable();
+    }
+
+    /** The visible rows in display order, as the first column's text. */
+    public List<String> rowTexts(int column) {
+        List<String> out = new ArrayList<>();
+        for (var item : table().getItems()) {
+            out.add(item.getText(column));
+        }
+        return out;
+    }
+
+    /** Sorts the visible table by a column as a header click does. */
+    public void clickHeader(int column) {
+        table().getColumn(column).notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+    }
+
+    /** Selects a row of the visible table. */
+    public void selectRow(int index) {
+        TableViewer v = isAdvanced() ? advanced : basic;
+        v.setSelection(new org.eclipse.jface.viewers.StructuredSelection(v.getElementAt(index)), true);
+    }
+
+    /** The Visualize panel. */
+    public VisualizePanel visualizePanel() {
+        return visualize;
+    }
+
+    /** Visualize: predicts the selected row's image in a job and shows it. */
+    public UiJobs.UiJob visualizeSelection() {
+        Object sel = (isAdvanced() ? advanced : basic).getStructuredSelection().getFirstElement();
+        ImageRow row = sel instanceof ImageRow i ? i : sel instanceof ClassRow c ? imageRow(c.image()) : null;
+        if (row == null) {
+            visualize.showMessage("Select a row first.");
+            return null;
+        }
+        visualize.showMessage("Predicting " + row.id() + " with both models\u2026");
+        Display display = visualize.getDisplay();
+        return UiJobs.schedule("Visualize " + row.id(), monitor -> {
+            ImagePredictions p = ImagePredictions.of(report, row, monitor);
+            display.asyncExec(() -> {
+                if (!visualize.isDisposed()) {
+                    visualize.show(String.format(Locale.ROOT, "%s \u2014 mean IoU vs parent %s, pixel agreement %s, GT mIoU optimized %s / parent %s",
+                            row.id(), pct(row.agreementMeanIoU()), pct(row.pixelAgreement()), pct(row.meanIoU()), pct(row.referenceMeanIoU())), p);
+                }
+            });
+        });
+    }
+
+    private ImageRow imageRow(String id) {
+        return report.images().stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
+    }
+
+    /** Export HTML through the core's renderer. */
+    public void exportHtml(Path target) {
+        try {
+            AccuracyReportWriter.writeHtml(report, target, true);
+        } catch (IOException e) {
+            Activator.showError(Status.error("Cannot write " + target + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** Export the visible mode's rows as CSV through the core's renderer. */
+    public void exportCsv(Path target) {
+        String csv = isAdvanced() ? AccuracyReportWriter.imageClassesCsv(report) : AccuracyReportWriter.imagesCsv(report);
+        try {
+            AtomicOutput.write(target, true, csv.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            Activator.showError(new CoreException(Status.error("Cannot write " + target + ": " + e.getMessage(), e)).getStatus());
+        }
+    }
+
+    @Override
+    public void setFocus() {
+        if (basic != null) {
+            table().setFocus();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.int8workbench.ui.editors;
+
+import java.nio.file.Path;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.FileDialog;
+import org.eclipse.ui.IEditorInput;
+import org.eclipse.ui.IEditorSite;
+import org.eclipse.ui.IPathEditorInput;
+import org.eclipse.ui.IURIEditorInput;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.part.EditorPart;
+
+/** A read-only editor showing a result file the core wrote. */
+abstract class ReportEditor extends EditorPart {
+    private Path file;
+
+    @Override
+    public void init(IEditorSite site, IEditorInput input) throws PartInitException {
+        setSite(site);
+        setInput(input);
+        if (input instanceof IPathEditorInput p) {
+            file = p.getPath().toPath();
+        } else if (input instanceof IURIEditorInput u && "file".equals(u.getURI().getScheme())) {
+            file = Path.of(u.getURI());
+        } else {
+            throw new PartInitException("Cannot open " + input.getName() + ": not a local file");
+        }
+        setPartName(input.getName());
+    }
+
+    /** The file shown. */
+    public Path file() {
+        return file;
+    }
+
+    /** Asks for a file to export to; {@code null} when cancelled. */
+    Path askSaveAs(String name, String extension) {
+        FileDialog d = new FileDialog(getSite().getShell(), SWT.SAVE);
+        d.setFileName(name);
+        d.setFilterPath(file.getParent().toString());
+        d.setFilterExtensions(new String[] {"*." + extension, "*"});
+        d.setOverwrite(true);
+        String chosen = d.open();
+        return chosen == null ? null : Path.of(chosen);
+    }
+
+    @Override
+    public void doSave(IProgressMonitor monitor) {
+        // read-only
+    }
+
+    @Override
+    public void doSaveAs() {
+        // read-only
+    }
+
+    @Override
+    public boolean isDirty() {
+        return false;
+    }
+
+    @Override
+    public boolean isSaveAsAllowed() {
+        return false;
+    }
+}

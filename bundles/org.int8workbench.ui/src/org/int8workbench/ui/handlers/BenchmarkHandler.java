@@ -1,0 +1,44 @@
+package org.int8workbench.ui.handlers;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.core.commands.ExecutionEvent;
+import org.eclipse.core.commands.ExecutionException;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.runtime.CoreException;
+import org.int8workbench.ui.ModelFiles;
+import org.int8workbench.ui.OptimizeSettings;
+import org.int8workbench.ui.UiJobs;
+import org.int8workbench.ui.jobs.Measurements;
+import org.int8workbench.ui.jobs.OptimizeJob;
+import org.int8workbench.ui.wizards.OptimizeWizard;
+
+/**
+ * Benchmark: measures the selected model against its parent (or the INT8 model made from it against the selected
+ * FP32 model), with the benchmark defaults, and opens the Performance comparison.
+ */
+public final class BenchmarkHandler extends ModelHandler {
+    @Override
+    void execute(ExecutionEvent event, IFile model) throws ExecutionException {
+        Path path;
+        try {
+            path = ModelFiles.path(model);
+        } catch (CoreException e) {
+            throw new ExecutionException(e.getMessage(), e);
+        }
+        UiJobs.schedule("Benchmark " + model.getName(), monitor -> {
+            Measurements.Pair pair = Measurements.pairFor(path);
+            Path parent = pair.parent() != null ? pair.parent() : pair.model();
+            OptimizeSettings s = OptimizeSettings.remembered(parent);
+            if (s == null) {
+                s = OptimizeWizard.defaults(parent);
+            }
+            Path out = Measurements.benchmark(pair, s, null, ModelFiles.benchmark(pair.model()), monitor);
+            ModelFiles.refreshFolder(model, null);
+            IFile f = ModelFiles.file(out);
+            if (f != null) {
+                OptimizeJob.openFiles(List.of(f));
+            }
+        });
+    }
+}

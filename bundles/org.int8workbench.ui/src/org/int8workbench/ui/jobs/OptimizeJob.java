@@ -1,0 +1,134 @@
+package org.int8workbench.ui.jobs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.IWorkbenchWindow;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.head.CutHeadOperation;
+import org.int8workbench.core.quantize.IgnoredScope;
+import org.int8workbench.core.quantize.Preset;
+import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.core.quantize.RangeMethod;
+import org.int8workbench.ui.Activator;
+import org.int8workbench.ui.ModelFiles;
+import org.int8workbench.ui.OptimizeSettings;
+import org.int8workbench.ui.UiJobs;
+
+/**
+ * The work behind Finish of the Optimize INT8 wizard, as one user job: calibrate and quantize, optionally cut the
+ * label head, benchmark parent against INT8, compare their predictions; the outputs land beside the model, the
+ * folder is refreshed, the settings are remembered and both report editors open.
+ */
+public final class OptimizeJob {
+    private OptimizeJob() {
+    }
+
+    /**
+     * The files one optimization wrote.
+     *
+     * @param int8 the INT8 model
+     * @param benchmark the benchmark result, or {@code null} when not measured
+     * @param accuracy the accuracy report JSON, or {@code null} when not compared
+     */
+    public record Outputs(Path int8, Path benchmark, Path accuracy) {
+    }
+
+    /** Schedules the optimization of {@code model} as a user job; when it is done the folder is refreshed and the editors open. */
+    public static UiJobs.UiJob schedule(IFile model, OptimizeSettings settings) {
+        return UiJobs.schedule("Optimize INT8: " + model.getName(), monitor -> {
+            Outputs out;
+            try {
+                out = run(model, settings, monitor);
+            } finally {
+                ModelFiles.refreshFolder(model, null);
+            }
+            openEditors(out);
+        });
+    }
+
+    /** Runs the optimization in the calling thread. */
+    public static Outputs run(IFile modelFile, OptimizeSettings s, IProgressMonitor monitor) throws CoreException {
+        Path model = ModelFiles.path(modelFile);
+        SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + modelFile.getName(), 100);
+        try {
+            s.remember(model);
+        } catch (IOException e) {
+            throw new CoreException(Status.error("Cannot remember the settings in " + ModelFiles.settings(model) + ": " + e.getMessage(), e));
+        }
+        sub.subTask("Reading calibration images");
+        SegmentationDataset calibration = Measurements.calibration(s);
+        Path int8 = ModelFiles.int8(model);
+        QuantizeOperation q = new QuantizeOperation(model).calibration(calibration).preprocessing(s.preprocessing())
+                .preset(Preset.parse(s.preset())).method(RangeMethod.parse(s.method())).subset(s.subset())
+                .fastBiasCorrection(s.fastBiasCorrection()).ignore(IgnoredScope.parse(s.ignoredScope())).output(int8)
+                .overwrite(true);
+        q.run(sub.split(s.benchmark() || s.compare() ? 45 : 95));
+
+        Path measured = int8;
+        if (s.fastLabelHead()) {
+            CutHeadOperation.CutHeadResult cut = new CutHeadOperation(int8).overwrite(true).run(sub.split(3));
+            if (cut.cut()) {
+                measured = cut.output();
+            }
+        }
+        sub.setWorkRemaining(52);
+        SegmentationDataset data = s.benchmark() || s.compare() ? Measurements.data(s, Math.max(16, s.compareImages())) : null;
+        Path benchmark = null;
+        if (s.benchmark()) {
+            benchmark = Measurements.benchmark(new Measurements.Pair(model, measured), s, data, ModelFiles.benchmark(int8),
+                    sub.split(27));
+        }
+        sub.setWorkRemaining(25);
+        Path accuracy = null;
+        if (s.compare()) {
+            accuracy = Measurements.evaluate(new Measurements.Pair(model, int8), data, s.preprocessing(), s.compareImages(),
+                    sub.split(24));
+        }
+        return new Outputs(int8, benchmark, accuracy);
+    }
+
+    /** Opens the reports of an optimization in editors (from any thread). */
+    public static void openEditors(Outputs out) {
+        List<IFile> files = new ArrayList<>();
+        for (Path p : new Path[] {out.benchmark(), out.accuracy()}) {
+            IFile f = p == null ? null : ModelFiles.file(p);
+            if (f != null) {
+                files.add(f);
+            }
+        }
+        openFiles(files);
+    }
+
+    /** Opens workspace files in their editors, in the active page (from any thread). */
+    public static void openFiles(List<IFile> files) {
+        Display.getDefault().asyncExec(() -> {
+            IWorkbenchWindow w = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
+            if (w == null && PlatformUI.getWorkbench().getWorkbenchWindowCount() > 0) {
+                w = PlatformUI.getWorkbench().getWorkbenchWindows()[0];
+            }
+            IWorkbenchPage page = w == null ? null : w.getActivePage();
+            if (page == null) {
+                return;
+            }
+            for (IFile f : files) {
+                try {
+                    IDE.openEditor(page, f, true);
+                } catch (PartInitException e) {
+                    Activator.showError(e.getStatus());
+                }
+            }
+        });
+    }
+}

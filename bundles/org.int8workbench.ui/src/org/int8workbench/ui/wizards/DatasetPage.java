@@ -1,0 +1,168 @@
+package org.int8workbench.ui.wizards;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.core.databinding.observable.value.IObservableValue;
+import org.eclipse.jface.databinding.swt.typed.WidgetProperties;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Group;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.FileDataset;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.ui.OptimizeSettings;
+import org.int8workbench.ui.OptimizeSettings.DataKind;
+
+/** Page 1: the dataset, the calibration images and the subset size. */
+final class DatasetPage extends SettingsPage {
+    private final OptimizeSettings initial;
+    private final Map<DataKind, IObservableValue<Boolean>> kinds = new java.util.EnumMap<>(DataKind.class);
+    private IObservableValue<String> folder;
+    private IObservableValue<Boolean> separate;
+    private IObservableValue<String> calibration;
+    private IObservableValue<String> subset;
+    private org.eclipse.swt.widgets.Label summary;
+    /** Datasets opened while validating, by folder: the dataset or the reason it cannot be opened. */
+    private final Map<String, Object> opened = new HashMap<>();
+
+    DatasetPage(OptimizeSettings initial) {
+        super("dataset", "Dataset", "The images to calibrate on and to compare the models with.");
+        this.initial = initial;
+    }
+
+    @Override
+    void createFields(Composite c) {
+        Group data = group(c, "Dataset");
+        for (DataKind k : DataKind.values()) {
+            Button b = new Button(data, SWT.RADIO);
+            b.setText(k.label());
+            b.setSelection(k == initial.dataKind());
+            b.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 3, 1));
+            kinds.put(k, WidgetProperties.buttonSelection().observe(b));
+        }
+        folder = folder(data, "Folder:", initial.dataFolder(), "The dataset folder (for VOC: the folder holding JPEGImages and ImageSets)");
+        Group cal = group(c, "Calibration");
+        separate = check(cal, "Calibrate on a separate folder of images (recommended: images not in the dataset)",
+                !initial.calibrationFolder().isBlank(), "Calibration images should not be the images the comparison uses");
+        calibration = folder(cal, "Images:", initial.calibrationFolder(), "A folder of JPEG/PNG images");
+        subset = text(cal, "Subset size:", Integer.toString(initial.subset()), "Calibration images to use at most", 2);
+        summary = note(c, "Dataset:\n\nCalibration:");
+    }
+
+    @Override
+    String check() {
+        DataKind kind = kind();
+        boolean sep = Boolean.TRUE.equals(separate.getValue());
+        String f = folder.getValue().trim();
+        String cf = calibration.getValue().trim();
+        String s = subset.getValue();
+        enable(folder, kind != DataKind.GENERATED);
+        enable(calibration, sep);
+        if (kind != DataKind.GENERATED) {
+            if (f.isEmpty()) {
+                return "Choose the dataset folder";
+            }
+            Object d = open(f);
+            if (d instanceof String problem) {
+                return problem;
+            }
+            String mismatch = mismatch(kind, (SegmentationDataset) d);
+            if (mismatch != null) {
+                return mismatch;
+            }
+        }
+        if (sep) {
+            if (cf.isEmpty()) {
+                return "Choose the folder of calibration images";
+            }
+            Object d = open(cf);
+            if (d instanceof String problem) {
+                return "Calibration images: " + problem;
+            }
+        }
+        if (parseInt(s, 1, 100_000) == null) {
+            return "The subset size must be a whole number from 1 to 100000";
+        }
+        describe(kind == DataKind.GENERATED ? "Generated images of the input size (accuracy figures are not meaningful)"
+                : ((SegmentationDataset) open(f)).description(), sep ? ((SegmentationDataset) open(cf)).description() : "the dataset");
+        if (!sep && kind == DataKind.GENERATED) {
+            return "!Calibrating on generated images: the INT8 model will be less accurate than with real photos";
+        }
+        if (!sep) {
+            return "!Calibrating on the dataset the models are compared on; a separate folder of images is recommended";
+        }
+        return null;
+    }
+
+    private void describe(String data, String cal) {
+        if (!summary.isDisposed()) {
+            summary.setText("Dataset: " + data + "\nCalibration: " + cal);
+            summary.getParent().layout();
+        }
+    }
+
+    private static String mismatch(DataKind kind, SegmentationDataset d) {
+        FileDataset.Layout layout = d instanceof FileDataset fd ? fd.layout() : null;
+        if (kind == DataKind.VOC && layout != FileDataset.Layout.PASCAL_VOC) {
+            return "Not a Pascal VOC folder (no JPEGImages and ImageSets/Segmentation): " + d.description();
+        }
+        if (kind == DataKind.IMAGES_AND_MASKS && layout != FileDataset.Layout.IMAGES_AND_MASKS) {
+            return "Not an image + mask folder (images/ and masks/ with matching names): " + d.description();
+        }
+        if (d.samples().isEmpty()) {
+            return "No images in " + d.description();
+        }
+        return null;
+    }
+
+    private Object open(String f) {
+        return opened.computeIfAbsent(f, k -> {
+            Path p = Path.of(k);
+            if (!Files.isDirectory(p)) {
+                return "The folder " + k + " does not exist";
+            }
+            try {
+                SegmentationDataset d = Datasets.open(p);
+                return d.samples().isEmpty() ? "No images in " + k : d;
+            } catch (IOException | RuntimeException e) {
+                return e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+        });
+    }
+
+    DataKind kind() {
+        for (Map.Entry<DataKind, IObservableValue<Boolean>> e : kinds.entrySet()) {
+            if (Boolean.TRUE.equals(e.getValue().getValue())) {
+                return e.getKey();
+            }
+        }
+        return DataKind.GENERATED;
+    }
+
+    String dataFolder() {
+        return kind() == DataKind.GENERATED ? "" : folder.getValue().trim();
+    }
+
+    String calibrationFolder() {
+        return Boolean.TRUE.equals(separate.getValue()) ? calibration.getValue().trim() : "";
+    }
+
+    int subset() {
+        Integer v = parseInt(subset.getValue(), 1, 100_000);
+        return v == null ? initial.subset() : v;
+    }
+
+    /** For tests: sets the fields as a user would type them. */
+    void set(DataKind kind, String dataFolder, String calibrationFolder, int subsetSize) {
+        kinds.forEach((k, v) -> v.setValue(k == kind));
+        folder.setValue(dataFolder);
+        separate.setValue(!calibrationFolder.isEmpty());
+        calibration.setValue(calibrationFolder);
+        subset.setValue(Integer.toString(subsetSize));
+    }
+}

@@ -1,0 +1,108 @@
+package org.int8workbench.ui.wizards;
+
+import java.nio.file.Path;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.jface.preference.IPreferenceStore;
+import org.eclipse.jface.wizard.Wizard;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.ui.Activator;
+import org.int8workbench.ui.ModelFiles;
+import org.int8workbench.ui.OptimizeSettings;
+import org.int8workbench.ui.UiJobs;
+import org.int8workbench.ui.jobs.Measurements;
+import org.int8workbench.ui.jobs.OptimizeJob;
+import org.int8workbench.ui.preferences.Prefs;
+
+/**
+ * Optimize INT8…: dataset, preprocessing, quantization and measurements, prefilled from the settings remembered for
+ * the model (else the preferences and the model's own preprocessing). Finish schedules one {@link OptimizeJob}.
+ */
+public final class OptimizeWizard extends Wizard {
+    private final IFile model;
+    private final OptimizeSettings initial;
+    private final boolean remembered;
+    private DatasetPage dataset;
+    private PreprocessingPage preprocessing;
+    private QuantizationPage quantization;
+    private MeasurePage measure;
+    private UiJobs.UiJob job;
+
+    public OptimizeWizard(IFile model) {
+        this.model = model;
+        OptimizeSettings s = null;
+        Path path = null;
+        try {
+            path = ModelFiles.path(model);
+            s = OptimizeSettings.remembered(path);
+        } catch (CoreException e) {
+            Activator.getDefault().getLog().log(e.getStatus());
+        }
+        this.remembered = s != null;
+        this.initial = s != null ? s : defaults(path);
+        setWindowTitle("Optimize INT8: " + model.getName());
+        setNeedsProgressMonitor(false);
+    }
+
+    /** Settings of a model optimized for the first time: the preferences and the model's preprocessing. */
+    public static OptimizeSettings defaults(Path model) {
+        IPreferenceStore p = Prefs.store();
+        Preprocessing pre = model == null ? null : Measurements.preprocessingOf(model);
+        if (pre == null) {
+            pre = Preprocessing.defaults(512, 512, Preprocessing.Layout.NCHW);
+        }
+        return new OptimizeSettings(OptimizeSettings.DataKind.VOC, "", "", p.getInt(Prefs.SUBSET), pre, p.getString(Prefs.PRESET),
+                p.getString(Prefs.METHOD), true, java.util.List.of(), true, true, p.getString(Prefs.BENCH_MODE),
+                p.getInt(Prefs.BENCH_SECONDS), p.getInt(Prefs.THREADS), true, 0);
+    }
+
+    @Override
+    public void addPages() {
+        dataset = new DatasetPage(initial);
+        preprocessing = new PreprocessingPage(initial.preprocessing(),
+                remembered ? "from the last optimization of this model" : "from the model (its metadata, else its input shape)");
+        quantization = new QuantizationPage(initial);
+        String base = ModelFiles.base(Path.of(model.getName()));
+        measure = new MeasurePage(initial, base + ".int8.onnx, " + base + ".int8" + ModelFiles.BENCHMARK_SUFFIX + ", " + base
+                + ".int8" + ModelFiles.ACCURACY_SUFFIX + "/, " + base + ModelFiles.SETTINGS_SUFFIX);
+        addPage(dataset);
+        addPage(preprocessing);
+        addPage(quantization);
+        addPage(measure);
+    }
+
+    /** The settings as the pages show them. */
+    public OptimizeSettings settings() {
+        return new OptimizeSettings(dataset.kind(), dataset.dataFolder(), dataset.calibrationFolder(), dataset.subset(),
+                preprocessing.preprocessing(), quantization.preset(), quantization.method(), quantization.fastBiasCorrection(),
+                quantization.ignoredList(), quantization.fastLabelHead(), measure.benchmark(), measure.mode(), measure.seconds(),
+                measure.threads(), measure.compare(), measure.images());
+    }
+
+    @Override
+    public boolean performFinish() {
+        job = OptimizeJob.schedule(model, settings());
+        return true;
+    }
+
+    /** The job Finish scheduled, or {@code null} (for tests). */
+    public UiJobs.UiJob job() {
+        return job;
+    }
+
+    /** For tests: fills the dataset page as a user would. */
+    public void setDataset(OptimizeSettings.DataKind kind, String folder, String calibrationFolder, int subset) {
+        dataset.set(kind, folder, calibrationFolder, subset);
+    }
+
+    /** For tests: fills the measure page as a user would. */
+    public void setMeasure(boolean benchmark, String mode, double seconds, boolean compare, int images) {
+        measure.set(benchmark, mode, seconds, compare, images);
+    }
+
+    /** For tests: the message the current page shows, or {@code null}. */
+    public String currentMessage() {
+        var p = getContainer().getCurrentPage();
+        return p instanceof SettingsPage s ? (s.getErrorMessage() != null ? s.getErrorMessage() : s.getMessage()) : null;
+    }
+}
