@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Assumptions;
  * under {@code target/screenshots/}. {@link #find()} fails the test under {@code CI=true} when Chromium is missing and
  * skips it otherwise. Each call runs a fresh browser with a throwaway profile.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     private final String executable;
 
@@ -28,7 +28,7 @@ final class HeadlessChromium {
     }
 
     /** Chromium from {@code PATH} ({@code chromium}, {@code chromium-browser} or {@code google-chrome}). */
-    static HeadlessChromium find() {
+    public static HeadlessChromium find() {
         for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
                 Path p = Path.of(dir, name);
@@ -46,17 +46,17 @@ final class HeadlessChromium {
     }
 
     /** The folder for screenshots kept as build artifacts: {@code target/screenshots/} (created). */
-    static Path screenshotDir() throws IOException {
+    public static Path screenshotDir() throws IOException {
         return Files.createDirectories(Path.of("target", "screenshots").toAbsolutePath());
     }
 
     /** The serialized DOM of {@code url} after its scripts ran. */
-    String dom(String url) throws Exception {
+    public String dom(String url) throws Exception {
         return run(List.of("--dump-dom", url));
     }
 
     /** Writes a PNG screenshot of {@code url} at the given window size to {@code png} (replaced). */
-    void screenshot(String url, Path png, int width, int height) throws Exception {
+    public void screenshot(String url, Path png, int width, int height) throws Exception {
         Files.deleteIfExists(png);
         run(List.of("--screenshot=" + png, "--window-size=" + width + "," + height, url));
         assertTrue(Files.isRegularFile(png), "screenshot written: " + png);

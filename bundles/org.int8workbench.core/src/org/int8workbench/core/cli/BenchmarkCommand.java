@@ -111,6 +111,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliSupport.requireModels(model);
+        CliSupport.requireModels(others.toArray(Path[]::new));
         if (report != null && !force) {
             BenchmarkReportWriter.checkWritable(report, false);
         }

@@ -15,7 +15,7 @@ public final class CliSupport {
     /** One line saying what went wrong, from the exception's cause chain. */
     public static String describe(Throwable ex) {
         if (ex instanceof NoSuchFileException e) {
-            return "no such file: " + e.getFile();
+            return "no such file: " + e.getFile() + (e.getReason() != null ? " (" + e.getReason() + ")" : "");
         }
         if (ex instanceof FileAlreadyExistsException e) {
             return e.getFile() + " exists; choose another output or add --force to replace it";
@@ -30,6 +30,15 @@ public final class CliSupport {
             return ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + describe(ex.getCause()) : "");
         }
         return msg;
+    }
+
+    /** Fails with a one-line message unless every path is an existing model file. */
+    public static void requireModels(Path... models) throws NoSuchFileException {
+        for (Path m : models) {
+            if (m != null && !java.nio.file.Files.isRegularFile(m)) {
+                throw new NoSuchFileException(m.toString(), null, "no model file there");
+            }
+        }
     }
 
     /** Writes {@code value} as JSON to {@code file} (atomically) when {@code file} is not null; "-" means stdout. */

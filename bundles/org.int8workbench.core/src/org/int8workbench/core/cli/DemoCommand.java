@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
             String calibration, int calibrationImages, String dataset, int comparedImages, int integerConvNodes, int convNodes,
             BenchmarkSpread latencySpeedup, BenchmarkSpread throughputSpeedup, BenchmarkSpread endToEndLatencySpeedup,
             BenchmarkSpread endToEndThroughputSpeedup, Double parentFps, Double int8Fps, double pixelAgreement,
-            Double agreementMeanIoU, Double parentMeanIoU, Double int8MeanIoU, String report, String latencyReport,
+            Double agreementMeanIoU, Double parentMeanIoU, Double int8MeanIoU, String index, String report, String latencyReport,
             String throughputReport, String cpu, String onnxRuntime, double seconds) {
     }
 
@@ -194,7 +194,8 @@ public final class DemoCommand implements Callable<Integer> {
                 throughput.comparisons().get(others.size() - 1).endToEndSpeedup(),
                 throughput.models().get(0).fps(), throughput.models().get(1).fps(), acc.agreement().pixelAgreement(),
                 acc.agreement().meanIoU(), acc.reference() == null ? null : acc.reference().meanIoU(),
-                acc.groundTruth() == null ? null : acc.groundTruth().meanIoU(), dir.resolve("accuracy/report.html").toString(),
+                acc.groundTruth() == null ? null : acc.groundTruth().meanIoU(), dir.resolve("index.html").toString(),
+                dir.resolve("accuracy/report.html").toString(),
                 dir.resolve("benchmark-latency/benchmark.html").toString(), dir.resolve("benchmark-throughput/benchmark.html").toString(),
                 CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9);
         Json.write(dir.resolve("summary.json"), s, true);
@@ -253,7 +254,7 @@ public final class DemoCommand implements Callable<Integer> {
             o.println("  Ground truth mIoU:     FP32 " + pct(s.parentMeanIoU()) + ", INT8 " + pct(s.int8MeanIoU())
                     + " (mean over classes of total intersection / total union)");
         }
-        o.println("  Report:                " + Path.of(s.report()).getParent().resolveSibling("index.html"));
+        o.println("  Report:                " + s.index());
         o.printf(Locale.ROOT, "  Took %.0f s%n", s.seconds());
     }
 
@@ -262,7 +263,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String indexHtml(DemoSummary s) {
-        Path base = Path.of(s.report()).getParent().getParent();
+        Path base = Path.of(s.index()).getParent();
         String rel = base.relativize(Path.of(s.report())).toString();
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>INT8 Workbench demo</title><style>")

@@ -76,6 +76,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliSupport.requireModels(model, reference);
         if ((dataset == null) == (generated == null)) {
             throw new IllegalArgumentException("give either --dataset PATH or --generated N");
         }
