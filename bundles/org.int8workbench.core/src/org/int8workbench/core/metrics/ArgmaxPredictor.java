@@ -84,6 +84,137 @@ public final class ArgmaxPredictor implements Predictor {
         }
     }
 
+    /**
+     * What {@link #predict} needs from a result, taken on the inference thread so that the argmax can run on another:
+     * float logits are copied into {@code reuse} when it has their size (else into a new array); other outputs are
+     * predicted at once.
+     *
+     * @param pinned the buffer of the pinned output tensor the predictor reads, or {@code null}
+     */
+    Captured capture(OrtSession.Result result, float[] reuse, FloatBuffer pinned) throws OrtException {
+        OnnxValue v = outputName != null ? result.get(outputName).orElse(null) : result.get(0);
+        if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            return new Captured(null, predict(result), null, null, false);
+        }
+        long[] shape = t.getInfo().getShape();
+        if (pinned != null) {
+            // the output ONNX Runtime wrote into: one copy out of the native buffer
+            FloatBuffer direct = pinned;
+            int size = direct.remaining();
+            boolean pooled = reuse != null && reuse.length == size;
+            float[] raw = pooled ? reuse : new float[size];
+            direct.get(direct.position(), raw, 0, size);
+            return new Captured(this, null, raw, shape, pooled);
+        }
+        FloatBuffer fb = t.getFloatBuffer();
+        boolean pooled = reuse != null && reuse.length == fb.remaining();
+        float[] raw = pooled ? reuse : new float[fb.remaining()];
+        fb.get(raw);
+        return new Captured(this, null, raw, shape, pooled);
+    }
+
+    /**
+     * A prediction taken from a result: finished ({@code done}), or float logits whose argmax is still to be taken.
+     * {@code pooled}: {@code raw} is the array given to {@link #capture} and may be reused once the prediction is used.
+     */
+    static final class Captured {
+        final ArgmaxPredictor predictor;
+        final Prediction done;
+        final float[] raw;
+        final long[] shape;
+        final boolean pooled;
+
+        Captured(ArgmaxPredictor predictor, Prediction done, float[] raw, long[] shape, boolean pooled) {
+            this.predictor = predictor;
+            this.done = done;
+            this.raw = raw;
+            this.shape = shape;
+            this.pooled = pooled;
+        }
+
+        Prediction prediction() {
+            return done != null ? done : predictor.fromLogits(raw, shape);
+        }
+
+        /** The class count when these are logits {@code [1,C,H,W]} (NCHW) filling {@code raw}, else -1. */
+        int nchwClasses() {
+            if (done != null || shape.length != 4 || shape[0] != 1 || shape[1] == 1 || shape[3] == 1 || !predictor.isNchw(shape)
+                    || shape[1] * shape[2] * shape[3] != raw.length) {
+                return -1;
+            }
+            return (int) shape[1];
+        }
+
+        int width() {
+            return (int) shape[3];
+        }
+
+        int height() {
+            return (int) shape[2];
+        }
+    }
+
+    /**
+     * The argmax of two NCHW logit tensors of {@code c} planes of {@code plane} values and their {@link TensorDistance},
+     * in one pass over both; results identical to {@link #argmaxNchw} on each and {@link TensorDistance#of}.
+     *
+     * @param la receives the labels of {@code a}; {@code lb} those of {@code b}
+     * @param ba scratch of {@code plane} floats; {@code bb} too
+     */
+    static TensorDistance argmaxBothNchw(float[] a, float[] b, int c, int plane, int[] la, int[] lb, float[] ba, float[] bb) {
+        double se = 0;
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int p = 0; p < plane; p++) {
+            float fa = a[p];
+            float fb = b[p];
+            ba[p] = fa;
+            bb[p] = fb;
+            la[p] = 0;
+            lb[p] = 0;
+            double x = fa;
+            double y = fb;
+            double d = x - y;
+            se += d * d;
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        for (int k = 1; k < c; k++) {
+            int base = k * plane;
+            for (int p = 0; p < plane; p++) {
+                float fa = a[base + p];
+                float fb = b[base + p];
+                float qa = ba[p];
+                if (fa > qa || (qa != qa && fa == fa)) {
+                    ba[p] = fa;
+                    la[p] = k;
+                }
+                float qb = bb[p];
+                if (fb > qb || (qb != qb && fb == fb)) {
+                    bb[p] = fb;
+                    lb[p] = k;
+                }
+                double x = fa;
+                double y = fb;
+                double d = x - y;
+                se += d * d;
+                dot += x * y;
+                na += x * x;
+                nb += y * y;
+            }
+        }
+        int length = c * plane;
+        double denom = Math.sqrt(na) * Math.sqrt(nb);
+        return new TensorDistance(length == 0 ? Double.NaN : se / length, denom == 0 ? Double.NaN : dot / denom);
+    }
+
+    /** The output this predictor reads, or {@code null} for the first. */
+    String outputName() {
+        return outputName;
+    }
+
     /** Argmax of logits of the given shape (see the class comment). */
     public Prediction fromLogits(float[] raw, long[] shape) {
         if (shape.length == 3 || (shape.length == 4 && (shape[1] == 1 || shape[3] == 1) && !(shape[1] == 1 && shape[3] == 1))) {

@@ -371,8 +371,8 @@ public final class EvaluateOperation {
     private record Decoded(Sample sample, BufferedImage image, LabelMask mask, float[] tensor, SkippedItem problem) {
     }
 
-    /** One item after inference. */
-    private record Inferred(Decoded item, Prediction model, Prediction parent) {
+    /** One item after inference: the predictions, or the logits to take them from on the metrics thread. */
+    private record Inferred(Decoded item, ArgmaxPredictor.Captured model, ArgmaxPredictor.Captured parent) {
     }
 
     private static final Decoded END_OF_INPUT = new Decoded(null, null, null, null, null);
@@ -432,7 +432,76 @@ public final class EvaluateOperation {
             skipped.addAll(dataset.skipped());
         }
 
+        /** Logit arrays the metrics thread is done with, for the inference thread to fill again. */
+        final BlockingQueue<float[]> freeArrays = new ArrayBlockingQueue<>(8);
+        // metrics-thread scratch for the fused argmax
+        float[] bestA = new float[0];
+        float[] bestB = new float[0];
+
+        /**
+         * The prediction of one run, taken on the inference thread; for {@link ArgmaxPredictor} only the logits are
+         * copied (into a reused array) and the argmax is left to the metrics thread.
+         */
+        private ArgmaxPredictor.Captured capture(Predictor p, OrtSession.Result r, OnnxTensor pinned) throws OrtException {
+            if (p instanceof ArgmaxPredictor ap) {
+                float[] reuse = freeArrays.poll();
+                return ap.capture(r, reuse, pinned == null ? null : (FloatBuffer) pinned.getBufferRef().orElseThrow());
+            }
+            return new ArgmaxPredictor.Captured(null, p.predict(r), null, null, false);
+        }
+
+        /**
+         * An output tensor ONNX Runtime writes into directly (saving a copy of the logits per run), when the predictor
+         * reads only the model's first output and that output is a float tensor of fixed shape; else {@code null}.
+         */
+        private OnnxTensor pinnedOutput(OrtSession s, Predictor p) throws OrtException {
+            if (!(p instanceof ArgmaxPredictor ap) || ap.outputName() != null) {
+                return null;
+            }
+            NodeInfo first = s.getOutputInfo().values().iterator().next();
+            if (!(first.getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT) {
+                return null;
+            }
+            long size = 1;
+            for (long d : ti.getShape()) {
+                if (d <= 0) {
+                    return null;
+                }
+                size *= d;
+            }
+            if (size > Integer.MAX_VALUE / 4) {
+                return null;
+            }
+            FloatBuffer buffer = java.nio.ByteBuffer.allocateDirect((int) size * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            return OnnxTensor.createTensor(Ort.env(), buffer, ti.getShape());
+        }
+
+        private OrtSession.Result runOnce(OrtSession s, String input, OnnxTensor tensor, OnnxTensor pinned) throws OrtException {
+            if (pinned == null) {
+                return s.run(Map.of(input, tensor));
+            }
+            return s.run(Map.of(input, tensor), Map.of(s.getOutputNames().iterator().next(), pinned));
+        }
+
         void run(List<Sample> items, SubMonitor sub) throws OrtException, IOException {
+            OnnxTensor pinned = pinnedOutput(session, modelPredictor);
+            try {
+                OnnxTensor parentPinned = parentSession == null ? null : pinnedOutput(parentSession, parentPred);
+                try {
+                    run(items, sub, pinned, parentPinned);
+                } finally {
+                    if (parentPinned != null) {
+                        parentPinned.close();
+                    }
+                }
+            } finally {
+                if (pinned != null) {
+                    pinned.close();
+                }
+            }
+        }
+
+        private void run(List<Sample> items, SubMonitor sub, OnnxTensor pinned, OnnxTensor parentPinned) throws OrtException, IOException {
             BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(3);
             BlockingQueue<Inferred> inferred = new ArrayBlockingQueue<>(2);
             AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -468,19 +537,19 @@ public final class EvaluateOperation {
                         put(inferred, new Inferred(d, null, null), failure);
                         continue;
                     }
-                    Prediction pm;
-                    Prediction pp = null;
+                    ArgmaxPredictor.Captured pm;
+                    ArgmaxPredictor.Captured pp = null;
                     try (OnnxTensor input = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(d.tensor()), shape)) {
                         long t0 = System.nanoTime();
-                        try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
+                        try (OrtSession.Result r = runOnce(session, inputName, input, pinned)) {
                             modelNanos += System.nanoTime() - t0;
-                            pm = modelPredictor.predict(r);
+                            pm = capture(modelPredictor, r, pinned);
                         }
                         if (parentSession != null) {
                             long t1 = System.nanoTime();
-                            try (OrtSession.Result r = parentSession.run(Map.of(parentInputName, input))) {
+                            try (OrtSession.Result r = runOnce(parentSession, parentInputName, input, parentPinned)) {
                                 parentNanos += System.nanoTime() - t1;
-                                pp = parentPred.predict(r);
+                                pp = capture(parentPred, r, parentPinned);
                             }
                         }
                     }
@@ -558,10 +627,45 @@ public final class EvaluateOperation {
                 skipped.add(d.problem());
                 return;
             }
+            ArgmaxPredictor.Captured cm = r.model();
+            ArgmaxPredictor.Captured cp = r.parent();
+            Prediction model;
+            Prediction parent = null;
+            TensorDistance distance = null;
+            int c = cm.nchwClasses();
+            if (cp != null && c > 0 && cp.nchwClasses() == c && cp.raw.length == cm.raw.length) {
+                // both argmaxes and the tensor distance in one pass over the two logit tensors
+                int plane = cm.raw.length / c;
+                if (bestA.length != plane) {
+                    bestA = new float[plane];
+                    bestB = new float[plane];
+                }
+                int[] la = new int[plane];
+                int[] lb = new int[plane];
+                distance = ArgmaxPredictor.argmaxBothNchw(cm.raw, cp.raw, c, plane, la, lb, bestA, bestB);
+                model = new Prediction(new LabelMask(cm.width(), cm.height(), la), cm.raw);
+                parent = new Prediction(new LabelMask(cp.width(), cp.height(), lb), cp.raw);
+            } else {
+                model = cm.prediction();
+                parent = cp == null ? null : cp.prediction();
+                if (parent != null && model.raw() != null && parent.raw() != null && model.raw().length == parent.raw().length) {
+                    distance = TensorDistance.of(model.raw(), parent.raw());
+                }
+            }
+            measure(d, s, model, parent, distance);
+            if (cm.pooled) {
+                freeArrays.offer(cm.raw);
+            }
+            if (cp != null && cp.pooled) {
+                freeArrays.offer(cp.raw);
+            }
+        }
+
+        private void measure(Decoded d, Sample s, Prediction model, Prediction parent, TensorDistance distance) throws IOException {
             int w = d.image().getWidth();
             int h = d.image().getHeight();
-            LabelMask pred = Postprocessing.toImage(r.model().labels(), pre, w, h);
-            LabelMask parentPred = r.parent() == null ? null : Postprocessing.toImage(r.parent().labels(), pre, w, h);
+            LabelMask pred = Postprocessing.toImage(model.labels(), pre, w, h);
+            LabelMask parentPred = parent == null ? null : Postprocessing.toImage(parent.labels(), pre, w, h);
             LabelMask mask = d.mask();
             int ignore = cls.ignoreLabel();
             ConfusionMatrix cm = null;
@@ -602,8 +706,8 @@ public final class EvaluateOperation {
                     sumAgreeIoU += v;
                     countAgreeIoU++;
                 }
-                if (r.model().raw() != null && r.parent().raw() != null && r.model().raw().length == r.parent().raw().length) {
-                    TensorDistance td = TensorDistance.of(r.model().raw(), r.parent().raw());
+                if (distance != null) {
+                    TensorDistance td = distance;
                     mse = num(td.mse());
                     cos = num(td.cosine());
                     if (mse != null && cos != null) {
@@ -637,7 +741,7 @@ public final class EvaluateOperation {
                 }
             }
             if (out != null && saveLabelMaps) {
-                AccuracyReportWriter.writeLabelMap(r.model().labels(), out.resolve(AccuracyReportWriter.labelMapFile(s.id(), rows.size())),
+                AccuracyReportWriter.writeLabelMap(model.labels(), out.resolve(AccuracyReportWriter.labelMapFile(s.id(), rows.size())),
                         false);
             }
             String composite = null;
