@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole flow on the real DeepLabV3 with short settings: the wizard's Finish runs one job (calibrate on 16 photos,
- * quantize, a short benchmark, compare on 8 VOC val images); the INT8 model and reports appear beside the model, both
- * editors open with data, sorting a column reorders rows, Visualize shows the pictures, and the settings are
+ * quantize, cut the label head, a short benchmark of parent, INT8 and INT8 with the exact head in one run, compare on
+ * 8 VOC val images); the INT8 models and reports appear beside the model, both editors open with data (the Performance
+ * editor with a column and a bar per model), sorting a column reorders rows, Visualize shows the pictures, and the settings are
  * remembered.
  */
 class EndToEndTest {
@@ -90,15 +91,35 @@ class EndToEndTest {
         // both editors are open with data
         PerformanceEditor perf = editor(PerformanceEditor.class);
         AccuracyReportEditor acc = editor(AccuracyReportEditor.class);
-        assertEquals(2, ui(perf::result).models().size());
-        assertTrue(ui(perf::shownFigures).get(0).ratio().endsWith(")"), "speedup with spread: " + ui(perf::shownFigures).get(0));
+        // parent, INT8 and INT8 with the exact head (the real DeepLabV3 has a head) measured in one run
+        IFile head = project.getFile("deeplab.int8.head.onnx");
+        assertTrue(head.exists(), "the INT8 model cut before its head");
+        List<String> measured = ui(perf::result).models().stream().map(m -> Path.of(m.path()).getFileName().toString()).toList();
+        assertEquals(List.of("deeplab.onnx", "deeplab.int8.onnx", "deeplab.int8.head.onnx"), measured);
+        assertEquals(3, ui(perf::modelColumnCount));
+        List<String> titles = ui(perf::columnTitles);
+        assertEquals(List.of("Figure", "A deeplab.onnx", "B deeplab.int8.onnx", "C deeplab.int8.head.onnx"), titles);
+        PerformanceEditor.Figure precision = ui(perf::shownFigures).get(0);
+        assertEquals("Precision", precision.metric());
+        assertEquals(List.of("FP32", "INT8", "INT8"), precision.values());
+        assertEquals(List.of("A deeplab.onnx", "B deeplab.int8.onnx", "C deeplab.int8.head.onnx"), ui(perf::chartSeries));
+        List<PerformanceEditor.Figure> figures = ui(perf::shownFigures);
+        for (String metric : List.of("Speedup vs A (model only)", "Speedup vs A (end to end)")) {
+            PerformanceEditor.Figure f = figures.stream().filter(x -> x.metric().equals(metric)).findFirst()
+                    .orElseThrow(() -> new AssertionError(metric + " in " + figures));
+            assertTrue(f.value(1).endsWith(")") && f.value(2).endsWith(")"), "B and C speedups with spread: " + f);
+        }
+        PerformanceEditor.Figure fps = figures.stream().filter(x -> x.metric().startsWith("FPS (end to end")).findFirst().orElseThrow();
+        assertEquals(3, fps.values().stream().filter(v -> !v.isEmpty()).count(), fps.toString());
+        PerformanceEditor.Figure decoder = figures.stream().filter(x -> x.metric().equals("Label map by")).findFirst().orElseThrow();
+        assertTrue(decoder.value(2).toLowerCase(java.util.Locale.ROOT).contains("head"), decoder.toString());
         assertTrue(ui(perf::opRowCount) > 3, "time per operator type");
         UiTestSupport.screenshot(perf, "performance-editor");
         Path perfOut = Files.createTempDirectory("int8wb-perf");
         run(() -> perf.exportHtml(perfOut.resolve("benchmark.html")));
         run(() -> perf.exportCsv(perfOut.resolve("benchmark.csv")));
         assertTrue(Files.readString(perfOut.resolve("benchmark.html")).contains("<svg"), "HTML with charts");
-        assertEquals(3, Files.readAllLines(perfOut.resolve("benchmark.csv")).size(), "header + two models");
+        assertEquals(4, Files.readAllLines(perfOut.resolve("benchmark.csv")).size(), "header + three models");
 
         run(() -> page().activate(acc));
         assertEquals(8, ui(acc::report).images().size());

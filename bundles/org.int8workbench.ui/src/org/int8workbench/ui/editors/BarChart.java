@@ -13,11 +13,13 @@ import org.eclipse.swt.widgets.Composite;
 
 /**
  * A grouped horizontal bar chart drawn with SWT's GC: one group per figure (e.g. FPS, latency median), one bar per
- * series (parent, optimized), each labelled with its value. Each group has its own scale.
+ * series (e.g. parent, INT8, INT8 with the head), each labelled with its value. A legend names the series; a bar
+ * shows the name up to its first space (the letter of {@code A model.onnx}). Each group has its own scale.
  */
 public final class BarChart extends Canvas {
-    /** Parent (grey) and optimized (blue) bar colours. */
-    static final RGB[] SERIES = {new RGB(150, 150, 150), new RGB(46, 110, 190)};
+    /** Bar colours of the series in order: parent (grey), INT8 (blue), INT8 with the head (green), then orange, purple. */
+    static final RGB[] SERIES = {new RGB(150, 150, 150), new RGB(46, 110, 190), new RGB(40, 150, 80), new RGB(220, 130, 30),
+            new RGB(130, 80, 170)};
 
     /**
      * One figure.
@@ -45,9 +47,20 @@ public final class BarChart extends Canvas {
         redraw();
     }
 
+    /** What a bar is labelled with: the series name up to its first space ({@code A} of {@code A model.onnx}). */
+    static String shortName(String series) {
+        int k = series.indexOf(' ');
+        return k > 0 ? series.substring(0, k) : series;
+    }
+
+    /** The series shown, in order. */
+    public List<String> series() {
+        return series;
+    }
+
     @Override
     public Point computeSize(int wHint, int hHint, boolean changed) {
-        int h = 28 + groups.size() * (22 + series.size() * 20 + 8);
+        int h = 12 + series.size() * 18 + groups.size() * (22 + series.size() * 20 + 8);
         return new Point(wHint == SWT.DEFAULT ? 420 : wHint, hHint == SWT.DEFAULT ? Math.max(h, 80) : hHint);
     }
 
@@ -55,20 +68,22 @@ public final class BarChart extends Canvas {
         Rectangle area = getClientArea();
         gc.setAntialias(SWT.ON);
         int y = 6;
-        int labelW = 90;
+        int labelW = 40;
+        for (String name : series) {
+            labelW = Math.max(labelW, gc.textExtent(shortName(name)).x + 24);
+        }
         Color[] colors = new Color[SERIES.length];
         for (int i = 0; i < colors.length; i++) {
             colors[i] = new Color(SERIES[i]);
         }
-        int lx = 8;
         for (int s = 0; s < series.size(); s++) {
             gc.setBackground(colors[s % colors.length]);
-            gc.fillRectangle(lx, y + 3, 12, 12);
+            gc.fillRectangle(8, y + 3, 12, 12);
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_LIST_FOREGROUND));
-            gc.drawString(series.get(s), lx + 16, y, true);
-            lx += 16 + gc.textExtent(series.get(s)).x + 20;
+            gc.drawString(series.get(s), 24, y, true);
+            y += 18;
         }
-        y += 22;
+        y += 6;
         for (Group g : groups) {
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_LIST_FOREGROUND));
             gc.drawString(g.title(), 8, y, true);
@@ -83,7 +98,7 @@ public final class BarChart extends Canvas {
             for (int s = 0; s < g.values().length && s < series.size(); s++) {
                 double v = g.values()[s];
                 gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
-                gc.drawString(series.get(s), 16, y, true);
+                gc.drawString(shortName(series.get(s)), 16, y, true);
                 if (Double.isFinite(v) && max > 0) {
                     int w = (int) Math.round(barMax * v / max);
                     gc.setBackground(colors[s % colors.length]);

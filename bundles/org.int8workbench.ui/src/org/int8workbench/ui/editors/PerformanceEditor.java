@@ -40,9 +40,11 @@ import org.int8workbench.ui.jobs.Measurements;
 import org.int8workbench.ui.wizards.OptimizeWizard;
 
 /**
- * The Performance comparison editor: the core's {@link BenchmarkResult} of a parent against its optimized model as a
- * table (model-only and end-to-end figures), a bar chart, the machine, and the "why isn't INT8 faster?" data (time
- * per operator type, nodes that do not run as integer kernels). Re-run measures again with the same settings.
+ * The Performance comparison editor: the core's {@link BenchmarkResult} of any number of models measured in one run
+ * (e.g. the parent, the INT8 model and the INT8 model with the exact label head) as a table with one column per model
+ * (model-only and end-to-end figures, speedups over the first model), a bar chart of every model, the machine, and the
+ * "why isn't INT8 faster?" data (time per operator type, nodes that do not run as integer kernels). Re-run measures
+ * all models again with the same settings.
  */
 public final class PerformanceEditor extends ReportEditor {
     /** The editor's id in plugin.xml. */
@@ -57,24 +59,38 @@ public final class PerformanceEditor extends ReportEditor {
     private BarChart chart;
 
     /**
-     * A line of the figures table.
+     * A line of the figures table: one value per model of the result, in model order.
      *
      * @param metric what is measured
-     * @param parent the first model's value
-     * @param optimized the second model's value ({@code ""} with one model)
-     * @param ratio optimized relative to parent, or a note
+     * @param values one cell per model ({@code ""} where it does not apply, e.g. the first model's speedup)
      */
-    public record Figure(String metric, String parent, String optimized, String ratio) {
+    public record Figure(String metric, List<String> values) {
+        public Figure {
+            values = List.copyOf(values);
+        }
+
+        /** The cell of model {@code i}. */
+        public String value(int i) {
+            return i < values.size() ? values.get(i) : "";
+        }
     }
 
     /**
-     * Time per operator type of both models.
+     * Time per operator type of every model.
      *
      * @param opType operator type as ONNX Runtime reports it
-     * @param parent the first model's entry, or {@code null}
-     * @param optimized the second model's entry, or {@code null}
+     * @param times one entry per model, in model order ({@code null} where the model has no such operator or was not
+     *        profiled)
      */
-    public record OpRow(String opType, BenchmarkOpTime parent, BenchmarkOpTime optimized) {
+    public record OpRow(String opType, List<BenchmarkOpTime> times) {
+        public OpRow {
+            times = java.util.Collections.unmodifiableList(new ArrayList<>(times));
+        }
+
+        /** Model {@code i}'s entry, or {@code null}. */
+        public BenchmarkOpTime time(int i) {
+            return i < times.size() ? times.get(i) : null;
+        }
     }
 
     @Override
@@ -112,7 +128,7 @@ public final class PerformanceEditor extends ReportEditor {
         BenchmarkModelResult b = result.other();
         Label head = new Label(body, SWT.WRAP);
         head.setFont(JFaceResources.getHeaderFont());
-        head.setText(b == null ? "Performance of " + name(a.path()) : "Performance: " + name(a.path()) + " (parent) vs " + name(b.path()) + " (optimized)");
+        head.setText(title(result));
         head.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false, 2, 1));
         Label machine = new Label(body, SWT.WRAP);
         GridData md = new GridData(SWT.FILL, SWT.TOP, true, false, 2, 1);
@@ -144,21 +160,24 @@ public final class PerformanceEditor extends ReportEditor {
             }
         });
 
+        int n = result.models().size();
         Group table = new Group(body, SWT.NONE);
-        table.setText("Parent vs optimized");
+        table.setText(n == 1 ? "Figures" : "Every model against " + BenchmarkReportWriter.label(result, 0) + " (speedups per round: median, min\u2013max)");
         table.setLayout(new GridLayout(1, false));
         table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, false));
         figures = new TableViewer(table, SWT.BORDER | SWT.FULL_SELECTION);
         figures.getTable().setHeaderVisible(true);
         figures.getTable().setLinesVisible(true);
         figures.setContentProvider(ArrayContentProvider.getInstance());
-        column(figures, "Figure", 240, Figure::metric);
-        column(figures, "Parent", 100, Figure::parent);
-        column(figures, "Optimized", 100, Figure::optimized);
-        column(figures, "Speedup (optimized vs parent)", 200, Figure::ratio);
+        column(figures, "Figure", 230, Figure::metric);
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            TableViewerColumn c = column(figures, columnTitle(result, i), 175, f -> f.value(k));
+            c.getColumn().setToolTipText(result.models().get(i).path());
+        }
         figures.setInput(figures(result));
         GridData fd = new GridData(SWT.FILL, SWT.FILL, true, false);
-        fd.widthHint = 560;
+        fd.widthHint = 240 + 180 * n;
         fd.heightHint = figures.getTable().getItemHeight() * (figures.getTable().getItemCount() + 1) + 8;
         figures.getTable().setLayoutData(fd);
 
@@ -170,7 +189,7 @@ public final class PerformanceEditor extends ReportEditor {
         GridData cd = new GridData(SWT.FILL, SWT.FILL, true, true);
         cd.widthHint = 360;
         chart.setLayoutData(cd);
-        chart.setData(b == null ? List.of(name(a.path())) : List.of("parent", "optimized"), chartGroups(a, b));
+        chart.setData(seriesNames(result), chartGroups(result.models()));
 
         Group why = new Group(body, SWT.NONE);
         why.setText("Why isn't INT8 faster? Time per operator type (ONNX Runtime profiler)");
@@ -180,31 +199,36 @@ public final class PerformanceEditor extends ReportEditor {
         GridData sd = new GridData(SWT.FILL, SWT.TOP, true, false);
         sd.widthHint = 540;
         share.setLayoutData(sd);
-        share.setText(profileText(a, "parent") + (b == null ? "" : "\n" + profileText(b, "optimized")));
+        List<String> profiles = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            profiles.add(profileText(result, i));
+        }
+        share.setText(String.join("\n", profiles));
         ops = new TableViewer(why, SWT.BORDER | SWT.FULL_SELECTION);
         ops.setContentProvider(ArrayContentProvider.getInstance());
         SortableTable<OpRow> opTable = new SortableTable<>(ops);
         opTable.column("Operator", 150, OpRow::opType, java.util.Comparator.comparing(OpRow::opType));
-        opTable.column("Parent ms/run", 105, r -> ms(r.parent()), SortableTable.by(r -> r.parent() == null ? null : r.parent().msPerRun()));
-        opTable.column("Parent share", 100, r -> r.parent() == null ? "" : pct(r.parent().share()),
-                SortableTable.by(r -> r.parent() == null ? null : r.parent().share()));
-        TableViewerColumn slowest = opTable.column("Optimized ms/run", 130, r -> ms(r.optimized()),
-                SortableTable.by(r -> r.optimized() == null ? null : r.optimized().msPerRun()));
-        opTable.column("Optimized share", 120, r -> r.optimized() == null ? "" : pct(r.optimized().share()),
-                SortableTable.by(r -> r.optimized() == null ? null : r.optimized().share()));
-        opTable.column("Nodes", 80, r -> (r.parent() == null ? "-" : r.parent().nodes()) + " / "
-                + (r.optimized() == null ? "-" : r.optimized().nodes()), java.util.Comparator.comparing(OpRow::opType));
-        ops.setInput(opRows(a, b));
+        TableViewerColumn slowest = null;
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            String letter = BenchmarkReportWriter.letter(i);
+            slowest = opTable.column(letter + " ms/run", 85, r -> ms(r.time(k)),
+                    SortableTable.by(r -> r.time(k) == null ? null : r.time(k).msPerRun()));
+            opTable.column(letter + " share", 75, r -> r.time(k) == null ? "" : pct(r.time(k).share()),
+                    SortableTable.by(r -> r.time(k) == null ? null : r.time(k).share()));
+        }
+        opTable.column("Nodes", 90, PerformanceEditor::nodes, java.util.Comparator.comparing(OpRow::opType));
+        ops.setInput(opRows(result.models()));
         opTable.sortBy(slowest.getColumn(), false);
         GridData od = new GridData(SWT.FILL, SWT.FILL, true, true);
         od.heightHint = 220;
-        od.widthHint = 560;
+        od.widthHint = 240 + 160 * n;
         ops.getTable().setLayoutData(od);
 
         Group fl = new Group(body, SWT.NONE);
         BenchmarkModelResult opt = b != null ? b : a;
         OrtOptimizedGraph g = opt.optimizedGraph();
-        fl.setText("Nodes of the optimized model not running as integer kernels");
+        fl.setText("Nodes of " + (b != null ? BenchmarkReportWriter.label(result, 1) : name(a.path())) + " not running as integer kernels");
         fl.setLayout(new GridLayout(1, false));
         fl.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         Label gl = new Label(fl, SWT.WRAP);
@@ -235,11 +259,46 @@ public final class PerformanceEditor extends ReportEditor {
         }
     }
 
-    private static void column(TableViewer v, String title, int width, Function<Figure, String> text) {
+    private static TableViewerColumn column(TableViewer v, String title, int width, Function<Figure, String> text) {
         TableViewerColumn c = new TableViewerColumn(v, SWT.LEFT);
         c.getColumn().setText(title);
         c.getColumn().setWidth(width);
         c.setLabelProvider(org.eclipse.jface.viewers.ColumnLabelProvider.createTextProvider(o -> text.apply((Figure) o)));
+        return c;
+    }
+
+    /** The editor's heading, naming every model. */
+    static String title(BenchmarkResult r) {
+        if (r.models().size() == 1) {
+            return "Performance of " + name(r.model().path());
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < r.models().size(); i++) {
+            names.add(BenchmarkReportWriter.label(r, i));
+        }
+        return "Performance: " + String.join(" vs ", names);
+    }
+
+    /** A column heading: {@code A deeplab.onnx} (the precision is a row of the table). */
+    public static String columnTitle(BenchmarkResult r, int i) {
+        return BenchmarkReportWriter.label(r, i);
+    }
+
+    /** The bar chart's series, one per model: {@code A deeplab.onnx}, {@code B deeplab.int8.onnx}, … */
+    public static List<String> seriesNames(BenchmarkResult r) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < r.models().size(); i++) {
+            out.add(BenchmarkReportWriter.label(r, i));
+        }
+        return out;
+    }
+
+    private static String nodes(OpRow r) {
+        List<String> parts = new ArrayList<>();
+        for (BenchmarkOpTime t : r.times()) {
+            parts.add(t == null ? "-" : Integer.toString(t.nodes()));
+        }
+        return String.join(" / ", parts);
     }
 
     private static String name(String path) {
@@ -273,95 +332,118 @@ public final class PerformanceEditor extends ReportEditor {
                     s.mode(), s.streams(), s.intraOpThreads(), s.batch(), s.rounds(),
                     s.iterations() > 0 ? s.iterations() + " requests per model" : num(s.seconds(), " s timed"), s.input()));
         }
-        BenchmarkModelResult first = r.model();
-        if (first.endToEnd() != null) {
-            b.append("\nEnd to end = model run + label map by ").append(first.endToEnd().decoder());
-            if (r.other() != null && r.other().endToEnd() != null && !r.other().endToEnd().decoder().equals(first.endToEnd().decoder())) {
-                b.append(" (optimized: ").append(r.other().endToEnd().decoder()).append(')');
-            }
+        if (r.model().endToEnd() != null) {
+            b.append("\nEnd to end = model run + label map (the row \"Label map by\" names how each model's map is made)");
         }
         b.append("\nTimings are noisy on a shared machine; the speedup is the median of per-round ratios (min\u2013max in brackets).");
         return b.toString();
     }
 
-    /** The rows of the figures table. */
+    /**
+     * The rows of the figures table, one value per model: model-only and end-to-end figures, and each model's speedups
+     * over the first (median of the per-round ratios with their min–max; empty for the first model).
+     */
     public static List<Figure> figures(BenchmarkResult r) {
-        BenchmarkModelResult a = r.model();
-        BenchmarkModelResult b = r.other();
+        List<BenchmarkModelResult> ms = r.models();
+        int n = ms.size();
         List<Figure> out = new ArrayList<>();
-        out.add(new Figure("FPS (model only)", num(a.fps(), ""), b == null ? "" : num(b.fps(), ""),
-                r.speedup() == null ? "" : r.speedup().describe()));
-        lat(out, "Latency median (model only)", a.latencyMs(), b == null ? null : b.latencyMs(), BenchmarkLatency::median,
-                r.latencySpeedup() == null ? null : r.latencySpeedup().describe());
-        lat(out, "Latency p90 (model only)", a.latencyMs(), b == null ? null : b.latencyMs(), BenchmarkLatency::p90, null);
-        lat(out, "Latency p99 (model only)", a.latencyMs(), b == null ? null : b.latencyMs(), BenchmarkLatency::p99, null);
-        if (a.endToEnd() != null) {
-            var ea = a.endToEnd();
-            var eb = b == null ? null : b.endToEnd();
-            out.add(new Figure("FPS (end to end: run + label map)", num(ea.fps(), ""), eb == null ? "" : num(eb.fps(), ""),
-                    r.endToEnd() == null || r.endToEnd().speedup() == null ? "" : r.endToEnd().speedup().describe()));
-            lat(out, "Latency median (end to end)", ea.latencyMs(), eb == null ? null : eb.latencyMs(), BenchmarkLatency::median, null);
-            lat(out, "Latency p90 (end to end)", ea.latencyMs(), eb == null ? null : eb.latencyMs(), BenchmarkLatency::p90, null);
-            lat(out, "Latency p99 (end to end)", ea.latencyMs(), eb == null ? null : eb.latencyMs(), BenchmarkLatency::p99, null);
+        out.add(row("Precision", ms, BenchmarkReportWriter::precision));
+        out.add(row("FPS (model only)", ms, m -> num(m.fps(), "")));
+        if (n > 1) {
+            out.add(speedups(r, "Speedup vs A (model only)", c -> c.speedup()));
+        }
+        out.add(row("Latency median, model only (ms)", ms, m -> lat(m.latencyMs(), BenchmarkLatency::median)));
+        if (n > 1) {
+            out.add(speedups(r, "Latency speedup vs A (median)", c -> c.latencySpeedup()));
+        }
+        out.add(row("Latency p90, model only (ms)", ms, m -> lat(m.latencyMs(), BenchmarkLatency::p90)));
+        out.add(row("Latency p99, model only (ms)", ms, m -> lat(m.latencyMs(), BenchmarkLatency::p99)));
+        if (ms.stream().anyMatch(m -> m.endToEnd() != null)) {
+            out.add(row("FPS (end to end: run + label map)", ms, m -> m.endToEnd() == null ? "" : num(m.endToEnd().fps(), "")));
+            if (n > 1) {
+                out.add(speedups(r, "Speedup vs A (end to end)", c -> c.endToEndSpeedup()));
+            }
+            out.add(row("Latency median, end to end (ms)", ms,
+                    m -> m.endToEnd() == null ? "" : lat(m.endToEnd().latencyMs(), BenchmarkLatency::median)));
+            out.add(row("Latency p90, end to end (ms)", ms,
+                    m -> m.endToEnd() == null ? "" : lat(m.endToEnd().latencyMs(), BenchmarkLatency::p90)));
+            out.add(row("Label map by", ms, m -> m.endToEnd() == null ? "" : m.endToEnd().decoder()));
         }
         BenchmarkSettings s = r.settings();
         if (s != null) {
-            out.add(new Figure("Mode", s.mode(), b == null ? "" : s.mode(), ""));
-            out.add(new Figure("Streams", Integer.toString(s.streams()), b == null ? "" : Integer.toString(s.streams()), ""));
-            out.add(new Figure("Threads (intra-op)", Integer.toString(s.intraOpThreads()), b == null ? "" : Integer.toString(s.intraOpThreads()), ""));
+            out.add(row("Mode", ms, m -> s.mode()));
+            out.add(row("Streams", ms, m -> Integer.toString(s.streams())));
+            out.add(row("Threads (intra-op)", ms, m -> Integer.toString(s.intraOpThreads())));
         }
-        out.add(new Figure("Batch", Integer.toString(a.batch()), b == null ? "" : Integer.toString(b.batch()), a.batchNote()));
-        out.add(new Figure("Requests measured", Long.toString(a.requests()), b == null ? "" : Long.toString(b.requests()), ""));
-        out.add(new Figure("Load + session (ms)", num(a.loadMs(), ""), b == null ? "" : num(b.loadMs(), ""), ""));
+        out.add(row("Batch", ms, m -> m.batch() + (m.batchNote() == null || m.batchNote().isEmpty() ? "" : " (" + m.batchNote() + ")")));
+        out.add(row("Requests measured", ms, m -> Long.toString(m.requests())));
+        out.add(row("Load + session (ms)", ms, m -> num(m.loadMs(), "")));
         return out;
     }
 
-    private static void lat(List<Figure> out, String name, BenchmarkLatency a, BenchmarkLatency b,
-            java.util.function.ToDoubleFunction<BenchmarkLatency> f, String ratio) {
-        if (a == null) {
-            return;
+    private static Figure row(String metric, List<BenchmarkModelResult> models, Function<BenchmarkModelResult, String> value) {
+        List<String> v = new ArrayList<>();
+        for (BenchmarkModelResult m : models) {
+            v.add(value.apply(m));
         }
-        double va = f.applyAsDouble(a);
-        double vb = b == null ? Double.NaN : f.applyAsDouble(b);
-        String r = ratio != null ? ratio : b == null || vb == 0 ? "" : String.format(Locale.ROOT, "%.2fx", va / vb);
-        out.add(new Figure(name + " (ms)", num(va, ""), b == null ? "" : num(vb, ""), r));
+        return new Figure(metric, v);
     }
 
-    private static List<BarChart.Group> chartGroups(BenchmarkModelResult a, BenchmarkModelResult b) {
-        List<BarChart.Group> g = new ArrayList<>();
-        g.add(new BarChart.Group("FPS, model only (higher is better)", "img/s", vals(a, b, m -> m.fps())));
-        if (a.endToEnd() != null) {
-            g.add(new BarChart.Group("FPS, end to end (higher is better)", "img/s",
-                    vals(a, b, m -> m.endToEnd() == null ? Double.NaN : m.endToEnd().fps())));
+    private static Figure speedups(BenchmarkResult r, String metric,
+            Function<org.int8workbench.core.report.BenchmarkComparison, org.int8workbench.core.report.BenchmarkSpread> spread) {
+        List<String> v = new ArrayList<>();
+        v.add("\u2013 (reference)");
+        for (int i = 1; i < r.models().size(); i++) {
+            var c = r.comparison(i);
+            var sp = c == null ? null : spread.apply(c);
+            v.add(sp == null ? "" : sp.describe());
         }
-        g.add(new BarChart.Group("Latency median, model only (lower is better)", "ms", vals(a, b, m -> m.latencyMs().median())));
-        g.add(new BarChart.Group("Latency p90, model only (lower is better)", "ms", vals(a, b, m -> m.latencyMs().p90())));
+        return new Figure(metric, v);
+    }
+
+    private static String lat(BenchmarkLatency l, java.util.function.ToDoubleFunction<BenchmarkLatency> f) {
+        return l == null ? "" : num(f.applyAsDouble(l), "");
+    }
+
+    private static List<BarChart.Group> chartGroups(List<BenchmarkModelResult> ms) {
+        List<BarChart.Group> g = new ArrayList<>();
+        g.add(new BarChart.Group("FPS, model only (higher is better)", "img/s", vals(ms, m -> m.fps())));
+        if (ms.stream().anyMatch(m -> m.endToEnd() != null)) {
+            g.add(new BarChart.Group("FPS, end to end: run + label map (higher is better)", "img/s",
+                    vals(ms, m -> m.endToEnd() == null ? Double.NaN : m.endToEnd().fps())));
+        }
+        g.add(new BarChart.Group("Latency median, model only (lower is better)", "ms", vals(ms, m -> m.latencyMs().median())));
+        g.add(new BarChart.Group("Latency p90, model only (lower is better)", "ms", vals(ms, m -> m.latencyMs().p90())));
         return g;
     }
 
-    private static double[] vals(BenchmarkModelResult a, BenchmarkModelResult b, java.util.function.ToDoubleFunction<BenchmarkModelResult> f) {
-        return b == null ? new double[] {f.applyAsDouble(a)} : new double[] {f.applyAsDouble(a), f.applyAsDouble(b)};
+    private static double[] vals(List<BenchmarkModelResult> ms, java.util.function.ToDoubleFunction<BenchmarkModelResult> f) {
+        return ms.stream().mapToDouble(f).toArray();
     }
 
-    private static String profileText(BenchmarkModelResult m, String role) {
+    private static String profileText(BenchmarkResult r, int i) {
+        BenchmarkModelResult m = r.models().get(i);
+        String who = BenchmarkReportWriter.label(r, i);
         if (m.profile() == null) {
-            return name(m.path()) + " (" + role + "): not profiled";
+            return who + ": not profiled";
         }
-        return String.format(Locale.ROOT, "%s (%s): %.2f ms kernel time per run, %.1f%% of it in float compute (%d profiled runs)",
-                name(m.path()), role, m.profile().kernelMsPerRun(), m.profile().floatComputeShare() * 100, m.profile().runs());
+        return String.format(Locale.ROOT, "%s: %.2f ms kernel time per run, %.1f%% of it in float compute (%d profiled runs)",
+                who, m.profile().kernelMsPerRun(), m.profile().floatComputeShare() * 100, m.profile().runs());
     }
 
-    /** Time per operator type of both models, joined by type. */
-    public static List<OpRow> opRows(BenchmarkModelResult a, BenchmarkModelResult b) {
+    /** Time per operator type of every model, joined by type (one entry per model, in model order). */
+    public static List<OpRow> opRows(List<BenchmarkModelResult> models) {
+        int n = models.size();
         Map<String, BenchmarkOpTime[]> byType = new LinkedHashMap<>();
-        if (a.profile() != null) {
-            a.profile().opTypes().forEach(t -> byType.computeIfAbsent(t.opType(), k -> new BenchmarkOpTime[2])[0] = t);
-        }
-        if (b != null && b.profile() != null) {
-            b.profile().opTypes().forEach(t -> byType.computeIfAbsent(t.opType(), k -> new BenchmarkOpTime[2])[1] = t);
+        for (int i = 0; i < n; i++) {
+            BenchmarkModelResult m = models.get(i);
+            if (m.profile() != null) {
+                int k = i;
+                m.profile().opTypes().forEach(t -> byType.computeIfAbsent(t.opType(), key -> new BenchmarkOpTime[n])[k] = t);
+            }
         }
         List<OpRow> out = new ArrayList<>();
-        byType.forEach((k, v) -> out.add(new OpRow(k, v[0], v[1])));
+        byType.forEach((k, v) -> out.add(new OpRow(k, java.util.Arrays.asList(v))));
         return out;
     }
 
@@ -389,15 +471,32 @@ public final class PerformanceEditor extends ReportEditor {
         return floats.getTable().getItemCount();
     }
 
-    /** Re-run: measures the same models again with the same mode, duration and threads, then reloads. */
+    /** Number of model columns of the figures table. */
+    public int modelColumnCount() {
+        return figures.getTable().getColumnCount() - 1;
+    }
+
+    /** The figures table's column headings as shown. */
+    public List<String> columnTitles() {
+        List<String> out = new ArrayList<>();
+        for (var c : figures.getTable().getColumns()) {
+            out.add(c.getText());
+        }
+        return out;
+    }
+
+    /** The bar chart's series as shown. */
+    public List<String> chartSeries() {
+        return chart.series();
+    }
+
+    /** Re-run: measures the same models again (all of them, in one run) with the same mode, duration and threads, then reloads. */
     public UiJobs.UiJob rerun() {
         if (result == null) {
             return null;
         }
-        BenchmarkModelResult a = result.model();
-        BenchmarkModelResult b = result.other();
-        Path first = Path.of(a.path());
-        Measurements.Pair pair = b == null ? new Measurements.Pair(null, first) : new Measurements.Pair(first, Path.of(b.path()));
+        List<Path> models = result.models().stream().map(m -> Path.of(m.path())).toList();
+        Path first = models.get(0);
         OptimizeSettings remembered = OptimizeSettings.remembered(first);
         OptimizeSettings base = remembered != null ? remembered : OptimizeWizard.defaults(first);
         BenchmarkSettings s = result.settings();
@@ -407,7 +506,7 @@ public final class PerformanceEditor extends ReportEditor {
         Path out = file();
         Display display = body.getDisplay();
         return UiJobs.schedule("Re-run benchmark " + out.getFileName(), monitor -> {
-            Measurements.benchmark(pair, settings, null, out, monitor);
+            Measurements.benchmark(models, settings, null, out, monitor);
             var f = ModelFiles.file(out);
             if (f != null) {
                 f.refreshLocal(0, null);

@@ -3,6 +3,7 @@ package org.int8workbench.ui.jobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.Status;
@@ -93,13 +94,26 @@ public final class Measurements {
      */
     public static Path benchmark(Pair pair, OptimizeSettings s, SegmentationDataset images, Path out,
             IProgressMonitor monitor) throws CoreException {
-        SubMonitor sub = SubMonitor.convert(monitor, "Benchmarking", 10);
-        Path first = pair.parent() != null ? pair.parent() : pair.model();
-        BenchmarkOperation op = new BenchmarkOperation(first).mode(BenchmarkOperation.Mode.parse(s.benchmarkMode()))
-                .seconds(s.benchmarkSeconds()).endToEnd(true).profile(true).decoderFactory(HeadLabelDecoder.factory());
-        if (pair.parent() != null) {
-            op.other(pair.model());
+        List<Path> models = pair.parent() != null ? List.of(pair.parent(), pair.model()) : List.of(pair.model());
+        return benchmark(models, s, images, out, monitor);
+    }
+
+    /**
+     * Benchmarks {@code models} in one interleaved run (the first, usually the FP32 parent, is the one every other
+     * model is compared with, e.g. parent, INT8, INT8 with the exact label head) and writes the result to
+     * {@code out}, replacing an earlier one.
+     *
+     * @return the JSON file written
+     */
+    public static Path benchmark(List<Path> models, OptimizeSettings s, SegmentationDataset images, Path out,
+            IProgressMonitor monitor) throws CoreException {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model to benchmark");
         }
+        SubMonitor sub = SubMonitor.convert(monitor, "Benchmarking", 10);
+        BenchmarkOperation op = new BenchmarkOperation(models.get(0)).mode(BenchmarkOperation.Mode.parse(s.benchmarkMode()))
+                .seconds(s.benchmarkSeconds()).endToEnd(true).profile(true).decoderFactory(HeadLabelDecoder.factory())
+                .others(models.subList(1, models.size()));
         if (s.threads() > 0) {
             op.threads(s.threads());
         }

@@ -28,7 +28,7 @@ import org.int8workbench.ui.UiJobs;
 
 /**
  * The work behind Finish of the Optimize INT8 wizard, as one user job: calibrate and quantize, optionally cut the
- * label head, benchmark parent against INT8, compare their predictions; the outputs land beside the model, the
+ * label head, benchmark parent, INT8 and INT8 with the head in one run, compare their predictions; the outputs land beside the model, the
  * folder is refreshed, the settings are remembered and both report editors open.
  */
 public final class OptimizeJob {
@@ -76,18 +76,19 @@ public final class OptimizeJob {
                 .overwrite(true);
         q.run(sub.split(s.benchmark() || s.compare() ? 45 : 95));
 
-        Path measured = int8;
+        // parent, INT8 and (when the fast label head was cut) INT8 with the exact head, benchmarked in one run
+        List<Path> measured = new ArrayList<>(List.of(model, int8));
         if (s.fastLabelHead()) {
             CutHeadOperation.CutHeadResult cut = new CutHeadOperation(int8).overwrite(true).run(sub.split(3));
             if (cut.cut()) {
-                measured = cut.output();
+                measured.add(cut.output());
             }
         }
         sub.setWorkRemaining(52);
         SegmentationDataset data = s.benchmark() || s.compare() ? Measurements.data(s, Math.max(16, s.compareImages())) : null;
         Path benchmark = null;
         if (s.benchmark()) {
-            benchmark = Measurements.benchmark(new Measurements.Pair(model, measured), s, data, ModelFiles.benchmark(int8),
+            benchmark = Measurements.benchmark(measured, s, data, ModelFiles.benchmark(int8),
                     sub.split(27));
         }
         sub.setWorkRemaining(25);
