@@ -30,6 +30,7 @@ import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
 import org.int8workbench.core.report.BenchmarkSpread;
+import org.int8workbench.core.report.Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -258,9 +259,6 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "  Took %.0f s%n", s.seconds());
     }
 
-    private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 
     private static String indexHtml(DemoSummary s) {
         Path base = Path.of(s.index()).getParent();
@@ -293,13 +291,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (s.parentMeanIoU() != null) {
             row(b, "Ground-truth mean IoU (FP32 / INT8)", pct(s.parentMeanIoU()) + " / " + pct(s.int8MeanIoU()));
         }
-        b.append("</table><ul><li><a href=\"").append(esc(rel)).append("\">Accuracy report</a> (image by image)</li>")
+        b.append("</table><ul><li><a href=\"").append(Text.html(rel)).append("\">Accuracy report</a> (image by image)</li>")
                 .append("<li><a href=\"benchmark-throughput/benchmark.html\">Performance, throughput mode</a></li>")
                 .append("<li><a href=\"benchmark-latency/benchmark.html\">Performance, latency mode</a></li></ul></body></html>\n");
         return b.toString();
     }
 
     private static void row(StringBuilder b, String k, String v) {
-        b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>");
+        b.append("<tr><th>").append(Text.html(k)).append("</th><td>").append(Text.html(v)).append("</td></tr>");
     }
 }

@@ -172,24 +172,11 @@ public final class AccuracyReportWriter {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append(csv(cells[i]));
+            sb.append(Text.csv(cells[i]));
         }
         sb.append('\n');
     }
 
-    private static String csv(Object o) {
-        if (o == null) {
-            return "";
-        }
-        if (o instanceof Double d) {
-            return String.format(Locale.ROOT, "%.6f", d);
-        }
-        String s = o.toString();
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
-    }
 
     // ---------------------------------------------------------------- HTML
 
@@ -198,11 +185,11 @@ public final class AccuracyReportWriter {
         boolean parent = r.parentModel() != null;
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Accuracy report: ")
-                .append(esc(fileName(r.model().path()))).append("</title>\n<style>").append(CSS).append("</style></head>\n");
+                .append(Text.html(fileName(r.model().path()))).append("</title>\n<style>").append(CSS).append("</style></head>\n");
         h.append("<body data-mode=\"basic\" data-parent=\"").append(parent).append("\">\n");
-        h.append("<h1>Accuracy report: ").append(esc(fileName(r.model().path())));
+        h.append("<h1>Accuracy report: ").append(Text.html(fileName(r.model().path())));
         if (parent) {
-            h.append(" vs parent ").append(esc(fileName(r.parentModel().path())));
+            h.append(" vs parent ").append(Text.html(fileName(r.parentModel().path())));
         }
         h.append("</h1>\n");
         if (r.synthetic()) {
@@ -211,7 +198,7 @@ public final class AccuracyReportWriter {
         }
         for (String n : r.notes()) {
             if (!(r.synthetic() && n.contains("synthetic"))) {
-                h.append("<p class=\"note\">").append(esc(n)).append("</p>\n");
+                h.append("<p class=\"note\">").append(Text.html(n)).append("</p>\n");
             }
         }
 
@@ -235,7 +222,7 @@ public final class AccuracyReportWriter {
                     .append(g(r.agreement().meanCosine())).append(". Changed pixels: ").append(r.agreement().changedPixels())
                     .append(" of ").append(r.agreement().pixels()).append(".</p>\n");
         }
-        h.append("<p class=\"def\"><b>How mean IoU is aggregated.</b> ").append(esc(r.aggregation())).append("</p>\n");
+        h.append("<p class=\"def\"><b>How mean IoU is aggregated.</b> ").append(Text.html(r.aggregation())).append("</p>\n");
 
         h.append("<details open><summary>Settings and provenance</summary><table class=\"kv\">\n");
         kv(h, "Model", r.model().path() + " (sha256 " + r.model().sha256() + ")");
@@ -268,7 +255,7 @@ public final class AccuracyReportWriter {
         h.append("<button id=\"advanced\" onclick=\"setMode('advanced')\">Advanced</button> ");
         h.append("<label>Class <select id=\"classFilter\" onchange=\"setClass(this.value)\"><option value=\"\">all</option>");
         for (int c : presentLabels(r)) {
-            h.append("<option value=\"").append(c).append("\">").append(c).append(' ').append(esc(r.classes().name(c))).append("</option>");
+            h.append("<option value=\"").append(c).append("\">").append(c).append(' ').append(Text.html(r.classes().name(c))).append("</option>");
         }
         h.append("</select></label> <button id=\"worst\" onclick=\"worstFirst()\">Worst first</button>");
         h.append(" <span class=\"hint\">Click a column to sort, a row to see its images.</span></div>\n");
@@ -278,8 +265,8 @@ public final class AccuracyReportWriter {
         if (!r.skipped().isEmpty()) {
             h.append("<h2>Skipped items (").append(r.skipped().size()).append(")</h2>\n<table id=\"skipped\"><tr><th>item</th><th>file</th><th>reason</th></tr>\n");
             for (var s : r.skipped()) {
-                h.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.file())).append("</td><td>")
-                        .append(esc(s.reason())).append("</td></tr>\n");
+                h.append("<tr><td>").append(Text.html(s.id())).append("</td><td>").append(Text.html(s.file())).append("</td><td>")
+                        .append(Text.html(s.reason())).append("</td></tr>\n");
             }
             h.append("</table>\n");
         }
@@ -290,7 +277,7 @@ public final class AccuracyReportWriter {
     }
 
     private static void metricsRow(StringBuilder h, String title, AccuracyReport.Metrics m) {
-        h.append("<tr><th>").append(esc(title)).append("</th><td class=\"miou\">").append(f(m.meanIoU())).append("</td><td>")
+        h.append("<tr><th>").append(Text.html(title)).append("</th><td class=\"miou\">").append(f(m.meanIoU())).append("</td><td>")
                 .append(f(m.perImageMeanIoU())).append("</td><td>").append(f(m.pixelAccuracy())).append("</td><td>")
                 .append(f(m.meanClassAccuracy())).append("</td><td>").append(f(m.frequencyWeightedIoU())).append("</td><td>")
                 .append(m.pixels()).append("</td></tr>\n");
@@ -314,7 +301,7 @@ public final class AccuracyReportWriter {
             AccuracyReport.ClassScore p = score(r.reference() == null ? null : r.reference().classes(), c);
             AccuracyReport.ClassScore a = score(r.agreement() == null ? null : r.agreement().classes(), c);
             h.append("<tr>");
-            cell(h, "label", c, swatch(r, c) + c + " " + esc(r.classes().name(c)));
+            cell(h, "label", c, swatch(r, c) + c + " " + Text.html(r.classes().name(c)));
             if (r.groundTruth() != null) {
                 cell(h, "gt", g == null ? null : g.iou(), f(g == null ? null : g.iou()));
                 cell(h, "acc", g == null ? null : g.accuracy(), f(g == null ? null : g.accuracy()));
@@ -347,7 +334,7 @@ public final class AccuracyReportWriter {
         h.append("<details><summary>Which classes turn into which (rows: parent, columns: optimized; share of the parent's pixels)</summary>")
                 .append("<table class=\"confusion\" id=\"confusion\"><tr><th></th>");
         for (int c : labels) {
-            h.append("<th>").append(esc(r.classes().name(c))).append("</th>");
+            h.append("<th>").append(Text.html(r.classes().name(c))).append("</th>");
         }
         h.append("</tr>\n");
         for (int i : labels) {
@@ -355,7 +342,7 @@ public final class AccuracyReportWriter {
             for (long v : m.get(i)) {
                 rowSum += v;
             }
-            h.append("<tr><th>").append(esc(r.classes().name(i))).append("</th>");
+            h.append("<tr><th>").append(Text.html(r.classes().name(i))).append("</th>");
             for (int j : labels) {
                 long v = m.get(i).get(j);
                 double share = rowSum == 0 ? 0 : (double) v / rowSum;
@@ -390,12 +377,12 @@ public final class AccuracyReportWriter {
             for (int c : i.classes()) {
                 cls.append(c).append(' ');
             }
-            h.append("<tr data-id=\"").append(esc(i.id())).append("\" data-classes=\"").append(cls).append("\"");
+            h.append("<tr data-id=\"").append(Text.html(i.id())).append("\" data-classes=\"").append(cls).append("\"");
             if (i.composite() != null) {
-                h.append(" data-image=\"").append(esc(i.composite())).append("\"");
+                h.append(" data-image=\"").append(Text.html(i.composite())).append("\"");
             }
             h.append(">");
-            cell(h, "id", null, esc(i.id()));
+            cell(h, "id", null, Text.html(i.id()));
             if (parent) {
                 cell(h, "agree", i.agreementMeanIoU(), f(i.agreementMeanIoU()));
                 cell(h, "pa", i.pixelAgreement(), f(i.pixelAgreement()));
@@ -412,7 +399,7 @@ public final class AccuracyReportWriter {
             }
             StringBuilder names = new StringBuilder();
             for (int c : i.classes()) {
-                names.append(names.isEmpty() ? "" : ", ").append(esc(r.classes().name(c)));
+                names.append(names.isEmpty() ? "" : ", ").append(Text.html(r.classes().name(c)));
             }
             h.append("<td class=\"cls\">").append(names).append("</td></tr>\n");
         }
@@ -436,14 +423,14 @@ public final class AccuracyReportWriter {
             }
         }
         for (AccuracyReport.ClassRow c : r.classRows()) {
-            h.append("<tr data-id=\"").append(esc(c.image())).append("\" data-classes=\" ").append(c.label()).append(" \"");
+            h.append("<tr data-id=\"").append(Text.html(c.image())).append("\" data-classes=\" ").append(c.label()).append(" \"");
             String img = images.get(c.image());
             if (img != null) {
-                h.append(" data-image=\"").append(esc(img)).append("\"");
+                h.append(" data-image=\"").append(Text.html(img)).append("\"");
             }
             h.append(">");
-            cell(h, "id", null, esc(c.image()));
-            cell(h, "label", c.label(), swatch(r, c.label()) + c.label() + " " + esc(c.name()));
+            cell(h, "id", null, Text.html(c.image()));
+            cell(h, "label", c.label(), swatch(r, c.label()) + c.label() + " " + Text.html(c.name()));
             cell(h, "iou", c.iou(), f(c.iou()));
             cell(h, "ref", c.referencePixels(), Long.toString(c.referencePixels()));
             cell(h, "pred", c.predictedPixels(), Long.toString(c.predictedPixels()));
@@ -478,7 +465,7 @@ public final class AccuracyReportWriter {
     }
 
     private static void kv(StringBuilder h, String k, String v) {
-        h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v == null ? "" : v)).append("</td></tr>\n");
+        h.append("<tr><th>").append(Text.html(k)).append("</th><td>").append(Text.html(v == null ? "" : v)).append("</td></tr>\n");
     }
 
     private static String f(Double d) {
@@ -494,23 +481,6 @@ public final class AccuracyReportWriter {
         return i < 0 ? path : path.substring(i + 1);
     }
 
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
-    }
 
     private static final String CSS = """
             body{font-family:system-ui,sans-serif;margin:20px;color:#222}

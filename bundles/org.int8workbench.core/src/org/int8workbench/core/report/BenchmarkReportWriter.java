@@ -139,26 +139,13 @@ public final class BenchmarkReportWriter {
                 if (k > 0) {
                     sb.append(',');
                 }
-                sb.append(csvCell(cells.get(k)));
+                sb.append(Text.csv(cells.get(k)));
             }
             sb.append('\n');
         }
         return sb.toString();
     }
 
-    private static String csvCell(Object o) {
-        if (o == null) {
-            return "";
-        }
-        if (o instanceof Double d) {
-            return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6f", d);
-        }
-        String s = o.toString();
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
-    }
 
     // ---------------------------------------------------------------- HTML
 
@@ -173,19 +160,19 @@ public final class BenchmarkReportWriter {
             names.add(fileName(m.path()));
         }
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Benchmark: ")
-                .append(esc(String.join(" vs ", names))).append("</title>\n<style>").append(CSS).append("</style></head>\n<body>\n");
-        b.append("<h1>CPU benchmark: ").append(esc(String.join(" vs ", names))).append("</h1>\n");
-        b.append("<p class=\"sub\">").append(esc(s.mode())).append(" mode, ").append(s.streams()).append(s.streams() == 1 ? " stream" : " streams")
+                .append(Text.html(String.join(" vs ", names))).append("</title>\n<style>").append(CSS).append("</style></head>\n<body>\n");
+        b.append("<h1>CPU benchmark: ").append(Text.html(String.join(" vs ", names))).append("</h1>\n");
+        b.append("<p class=\"sub\">").append(Text.html(s.mode())).append(" mode, ").append(s.streams()).append(s.streams() == 1 ? " stream" : " streams")
                 .append(" × ").append(s.intraOpThreads()).append(" intra-op thread").append(s.intraOpThreads() == 1 ? "" : "s").append(", batch ")
-                .append(s.batch()).append(", ").append(s.rounds()).append(" rounds; ").append(esc(r.provenance().cpu().describe()))
-                .append("; ONNX Runtime ").append(esc(r.provenance().onnxRuntime())).append("</p>\n");
+                .append(s.batch()).append(", ").append(s.rounds()).append(" rounds; ").append(Text.html(r.provenance().cpu().describe()))
+                .append("; ONNX Runtime ").append(Text.html(r.provenance().onnxRuntime())).append("</p>\n");
         if (!r.comparisons().isEmpty()) {
             b.append("<ul class=\"headline\">\n");
             for (BenchmarkComparison c : r.comparisons()) {
-                b.append("<li><b>").append(esc(label(r, c.model()))).append("</b> over ").append(esc(label(r, 0))).append(": ")
-                        .append(esc(c.speedup().describe())).append(" images/s");
+                b.append("<li><b>").append(Text.html(label(r, c.model()))).append("</b> over ").append(Text.html(label(r, 0))).append(": ")
+                        .append(Text.html(c.speedup().describe())).append(" images/s");
                 if (c.endToEndSpeedup() != null) {
-                    b.append(", ").append(esc(c.endToEndSpeedup().describe())).append(" labels/s end to end");
+                    b.append(", ").append(Text.html(c.endToEndSpeedup().describe())).append(" labels/s end to end");
                 }
                 b.append("</li>\n");
             }
@@ -204,9 +191,9 @@ public final class BenchmarkReportWriter {
             BenchmarkModelResult m = ms.get(i);
             BenchmarkLatency l = m.latencyMs();
             b.append("<tr data-model=\"").append(i).append("\"><td>").append(letter(i)).append("</td><td class=\"name\" title=\"")
-                    .append(esc(m.path())).append("\">").append(esc(fileName(m.path()))).append("</td><td class=\"text\"")
-                    .append(m.optimizedGraph() == null ? "" : " title=\"" + esc(m.optimizedGraph().describe()) + "\"").append(">")
-                    .append(esc(precisionDetail(m))).append("</td>");
+                    .append(Text.html(m.path())).append("\">").append(Text.html(fileName(m.path()))).append("</td><td class=\"text\"")
+                    .append(m.optimizedGraph() == null ? "" : " title=\"" + Text.html(m.optimizedGraph().describe()) + "\"").append(">")
+                    .append(Text.html(precisionDetail(m))).append("</td>");
             cell(b, Integer.toString(m.batch()));
             cell(b, fmt(m.loadMs()));
             cell(b, fmt(m.fps()));
@@ -220,19 +207,19 @@ public final class BenchmarkReportWriter {
                 BenchmarkEndToEnd e = m.endToEnd();
                 cell(b, e == null ? "–" : fmt(e.fps()));
                 cell(b, e == null ? "–" : fmt(e.latencyMs().median()));
-                b.append("<td class=\"text decoder\">").append(e == null ? "–" : esc(e.decoder())).append("</td>");
+                b.append("<td class=\"text decoder\">").append(e == null ? "–" : Text.html(e.decoder())).append("</td>");
             }
             b.append("</tr>\n");
             if (!m.batchNote().isEmpty()) {
                 b.append("<tr class=\"batchnote\"><td></td><td colspan=\"").append(e2e ? 14 : 11).append("\">")
-                        .append(esc(m.batchNote())).append("</td></tr>\n");
+                        .append(Text.html(m.batchNote())).append("</td></tr>\n");
             }
         }
         b.append("</tbody></table>\n");
 
         // speedups
         if (!r.comparisons().isEmpty()) {
-            b.append("<h2>Speedups over ").append(esc(label(r, 0))).append("</h2>\n<p class=\"hint\">Median of the per-round ratios (")
+            b.append("<h2>Speedups over ").append(Text.html(label(r, 0))).append("</h2>\n<p class=\"hint\">Median of the per-round ratios (")
                     .append(s.rounds()).append(" rounds, models interleaved in every round), with the smallest and largest round in "
                             + "brackets. Latency speedup: the first model's median latency over the other's.</p>\n");
             b.append("<table id=\"speedups\" class=\"grid\"><thead><tr><th class=\"text\">model</th><th>model-only images/s</th>"
@@ -242,7 +229,7 @@ public final class BenchmarkReportWriter {
             }
             b.append("<th class=\"text\">per round (images/s)</th></tr></thead><tbody>\n");
             for (BenchmarkComparison c : r.comparisons()) {
-                b.append("<tr data-model=\"").append(c.model()).append("\"><td class=\"name\">").append(esc(label(r, c.model()))).append("</td>");
+                b.append("<tr data-model=\"").append(c.model()).append("\"><td class=\"name\">").append(Text.html(label(r, c.model()))).append("</td>");
                 spreadCell(b, c.speedup());
                 spreadCell(b, c.latencySpeedup());
                 if (e2e) {
@@ -300,15 +287,15 @@ public final class BenchmarkReportWriter {
         kv(b, "time", p.time());
         for (int i = 0; i < ms.size(); i++) {
             BenchmarkModelResult m = ms.get(i);
-            b.append("<tr><th>").append(letter(i)).append(" sha256</th><td><code>").append(esc(nz(m.sha256()))).append("</code> ")
-                    .append(esc(m.path())).append("</td></tr>\n");
+            b.append("<tr><th>").append(letter(i)).append(" sha256</th><td><code>").append(Text.html(nz(m.sha256()))).append("</code> ")
+                    .append(Text.html(m.path())).append("</td></tr>\n");
         }
         b.append("</table>\n");
 
         if (!r.notes().isEmpty()) {
             b.append("<h2>Notes</h2>\n<ul id=\"notes\">\n");
             for (String n : r.notes()) {
-                b.append("<li>").append(esc(n)).append("</li>\n");
+                b.append("<li>").append(Text.html(n)).append("</li>\n");
             }
             b.append("</ul>\n");
         }
@@ -340,12 +327,12 @@ public final class BenchmarkReportWriter {
             b.append("<table id=\"opTimes\" class=\"grid\"><thead><tr><th class=\"text\">operator type</th>");
             for (int i = 0; i < ms.size(); i++) {
                 if (ms.get(i).profile() != null) {
-                    b.append("<th colspan=\"2\">").append(esc(label(r, i))).append("</th>");
+                    b.append("<th colspan=\"2\">").append(Text.html(label(r, i))).append("</th>");
                 }
             }
             b.append("</tr></thead><tbody>\n");
             for (String type : types) {
-                b.append("<tr><td class=\"name\">").append(esc(type)).append("</td>");
+                b.append("<tr><td class=\"name\">").append(Text.html(type)).append("</td>");
                 for (BenchmarkModelResult m : ms) {
                     if (m.profile() == null) {
                         continue;
@@ -378,12 +365,12 @@ public final class BenchmarkReportWriter {
         for (int i = 0; i < ms.size(); i++) {
             BenchmarkModelResult m = ms.get(i);
             OrtOptimizedGraph g = m.optimizedGraph();
-            b.append("<h3>").append(esc(label(r, i))).append("</h3>\n");
+            b.append("<h3>").append(Text.html(label(r, i))).append("</h3>\n");
             if (g == null) {
                 b.append("<p class=\"hint\">The optimized graph was not analysed.</p>\n");
                 continue;
             }
-            b.append("<p>").append(esc(g.describe())).append(g.note().isEmpty() ? "" : " (" + esc(g.note()) + ")").append("</p>\n");
+            b.append("<p>").append(Text.html(g.describe())).append(g.note().isEmpty() ? "" : " (" + Text.html(g.note()) + ")").append("</p>\n");
             if (g.integerNodes() == 0) {
                 b.append("<p class=\"hint\">No integer kernels: all ").append(g.floatComputeNodes().size())
                         .append(" compute nodes run in float.</p>\n");
@@ -394,8 +381,8 @@ public final class BenchmarkReportWriter {
                         .append("\"><thead><tr><th class=\"text\">node not running as an integer kernel</th><th class=\"text\">operator</th>"
                         + "<th class=\"text\">reason</th></tr></thead><tbody>\n");
                 for (OrtOptimizedGraph.FloatNode f : g.floatComputeNodes()) {
-                    b.append("<tr><td class=\"name\">").append(esc(f.name().isEmpty() ? "(unnamed)" : f.name())).append("</td><td class=\"text\">")
-                            .append(esc(f.opType())).append("</td><td class=\"text\">").append(esc(f.reason())).append("</td></tr>\n");
+                    b.append("<tr><td class=\"name\">").append(Text.html(f.name().isEmpty() ? "(unnamed)" : f.name())).append("</td><td class=\"text\">")
+                            .append(Text.html(f.opType())).append("</td><td class=\"text\">").append(Text.html(f.reason())).append("</td></tr>\n");
                 }
                 b.append("</tbody></table>\n");
             }
@@ -431,13 +418,13 @@ public final class BenchmarkReportWriter {
         StringBuilder b = new StringBuilder();
         b.append("<figure class=\"chart\"><svg id=\"").append(id).append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-                .append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\">\n");
-        b.append("<text x=\"0\" y=\"16\" class=\"title\">").append(esc(title)).append("</text>\n");
+                .append("\" role=\"img\" aria-label=\"").append(Text.html(title)).append("\">\n");
+        b.append("<text x=\"0\" y=\"16\" class=\"title\">").append(Text.html(title)).append("</text>\n");
         for (int i = 0; i < ms.size(); i++) {
             BenchmarkModelResult m = ms.get(i);
             int y0 = top + i * groupH;
             b.append("<text x=\"").append(labelW - 8).append("\" y=\"").append(y0 + nSeries * barH / 2 + 4)
-                    .append("\" text-anchor=\"end\" class=\"label\">").append(esc(shorten(label(r, i), 24))).append("</text>\n");
+                    .append("\" text-anchor=\"end\" class=\"label\">").append(Text.html(shorten(label(r, i), 24))).append("</text>\n");
             for (int k = 0; k < nSeries; k++) {
                 double v = values.get(k).applyAsDouble(m);
                 if (Double.isNaN(v)) {
@@ -447,8 +434,8 @@ public final class BenchmarkReportWriter {
                 int y = y0 + k * barH;
                 b.append("<rect class=\"bar\" data-series=\"").append(k).append("\" x=\"").append(labelW).append("\" y=\"").append(y + 1)
                         .append("\" width=\"").append(String.format(Locale.ROOT, "%.1f", w)).append("\" height=\"").append(barH - 2)
-                        .append("\" fill=\"").append(colours[k % colours.length]).append("\"><title>").append(esc(label(r, i))).append(", ")
-                        .append(esc(series.get(k))).append(": ").append(fmt(v)).append("</title></rect>\n");
+                        .append("\" fill=\"").append(colours[k % colours.length]).append("\"><title>").append(Text.html(label(r, i))).append(", ")
+                        .append(Text.html(series.get(k))).append(": ").append(fmt(v)).append("</title></rect>\n");
                 b.append("<text x=\"").append(String.format(Locale.ROOT, "%.1f", labelW + w + 4)).append("\" y=\"").append(y + barH - 4)
                         .append("\" class=\"value\">").append(fmt(v)).append("</text>\n");
             }
@@ -458,7 +445,7 @@ public final class BenchmarkReportWriter {
             int lx = labelW + k * 120;
             b.append("<rect x=\"").append(lx).append("\" y=\"").append(ly - 10).append("\" width=\"10\" height=\"10\" fill=\"")
                     .append(colours[k % colours.length]).append("\"/><text x=\"").append(lx + 14).append("\" y=\"").append(ly)
-                    .append("\" class=\"legend\">").append(esc(series.get(k))).append("</text>\n");
+                    .append("\" class=\"legend\">").append(Text.html(series.get(k))).append("</text>\n");
         }
         b.append("</svg></figure>\n");
         return b.toString();
@@ -527,7 +514,7 @@ public final class BenchmarkReportWriter {
     }
 
     private static void kv(StringBuilder b, String key, String value) {
-        b.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
+        b.append("<tr><th>").append(Text.html(key)).append("</th><td>").append(Text.html(value)).append("</td></tr>\n");
     }
 
     private static String fmt(double v) {
@@ -537,24 +524,6 @@ public final class BenchmarkReportWriter {
         return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    /** HTML-escapes text for element content and attribute values. */
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
-    }
 
     private static final String CSS = """
             body{font-family:system-ui,sans-serif;font-size:14px;margin:20px;color:#222;max-width:1400px}
