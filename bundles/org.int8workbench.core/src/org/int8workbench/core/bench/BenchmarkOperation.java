@@ -612,18 +612,7 @@ public final class BenchmarkOperation {
 
     /** Preprocessing recorded in the model's metadata, else defaults from a 4-D image input shape, else null. */
     private static Preprocessing fromModel(Loaded l) throws OrtException {
-        String json = l.session.getMetadata().getCustomMetadata().get(Preprocessing.METADATA_KEY);
-        if (json != null) {
-            return Preprocessing.fromJson(json);
-        }
-        long[] s = l.shape;
-        if (s.length == 4 && s[1] == 3 && s[2] > 0 && s[3] > 0) {
-            return Preprocessing.defaults((int) s[3], (int) s[2], Preprocessing.Layout.NCHW);
-        }
-        if (s.length == 4 && s[3] == 3 && s[1] > 0 && s[2] > 0) {
-            return Preprocessing.defaults((int) s[2], (int) s[1], Preprocessing.Layout.NHWC);
-        }
-        return null;
+        return Preprocessing.forModel(l.session.getMetadata().getCustomMetadata(), l.shape).orElse(null);
     }
 
     /** Seeded random values: uniform in [-1, 1) for float, all byte values for 8-bit, 0..9 for integer inputs. */

@@ -1,13 +1,11 @@
 package org.int8workbench.core.cli;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.nio.file.Path;
-import java.util.Map;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.dataset.Preprocessing.ColorOrder;
 import org.int8workbench.core.dataset.Preprocessing.Layout;
 import org.int8workbench.core.dataset.Preprocessing.ResizeMode;
@@ -17,7 +15,7 @@ import picocli.CommandLine.Option;
 /**
  * The preprocessing options shared by {@code optimize}, {@code evaluate} and {@code benchmark}. What is not
  * given is taken from the model: first from preprocessing recorded in its metadata (an optimized model
- * carries it), then from its input shape (size and layout), then from {@link Preprocessing#defaults}.
+ * carries it), then from its input shape (size and layout; see {@link Preprocessing#forModel}).
  */
 public final class PreprocessingOptions {
     @Option(names = "--size", paramLabel = "WxH", description = "Model input size (default: from the model).")
@@ -78,28 +76,8 @@ public final class PreprocessingOptions {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
-                Map<String, String> meta = s.getMetadata().getCustomMetadata();
-                String json = meta.get(Preprocessing.METADATA_KEY);
-                if (json != null) {
-                    return Preprocessing.fromJson(json);
-                }
-                NodeInfo in = s.getInputInfo().values().iterator().next();
-                return inferFromShape(((TensorInfo) in.getInfo()).getShape());
+                return EvaluateOperation.fromModel(s);
             }
         }
-    }
-
-    /** Size and layout from a 4-D image input shape: the axis of size 3 next to the batch axis or last is channels. */
-    public static Preprocessing inferFromShape(long[] shape) {
-        if (shape.length == 4) {
-            if (shape[1] == 3 && shape[2] > 0 && shape[3] > 0) {
-                return Preprocessing.defaults((int) shape[3], (int) shape[2], Layout.NCHW);
-            }
-            if (shape[3] == 3 && shape[1] > 0 && shape[2] > 0) {
-                return Preprocessing.defaults((int) shape[2], (int) shape[1], Layout.NHWC);
-            }
-        }
-        throw new IllegalArgumentException("cannot infer the input size from the model's input shape "
-                + java.util.Arrays.toString(shape) + "; give --size WxH and --layout");
     }
 }

@@ -104,6 +104,26 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
         return new Preprocessing(width, height, ResizeMode.STRETCH, Rgb.all(127.5), Rgb.all(127.5), ColorOrder.RGB, layout);
     }
 
+    /**
+     * The preprocessing a model asks for: the one recorded in its metadata under {@link #METADATA_KEY} (an optimized
+     * model carries it), else {@link #defaults} for a 4-D image input shape (the axis of size 3 next to the batch axis
+     * or last is channels), else empty (dynamic sizes, or not an image input).
+     */
+    public static java.util.Optional<Preprocessing> forModel(java.util.Map<String, String> metadata, long[] inputShape) {
+        String json = metadata.get(METADATA_KEY);
+        if (json != null) {
+            return java.util.Optional.of(fromJson(json));
+        }
+        long[] s = inputShape;
+        if (s.length == 4 && s[1] == 3 && s[2] > 0 && s[3] > 0) {
+            return java.util.Optional.of(defaults((int) s[3], (int) s[2], Layout.NCHW));
+        }
+        if (s.length == 4 && s[3] == 3 && s[1] > 0 && s[2] > 0) {
+            return java.util.Optional.of(defaults((int) s[2], (int) s[1], Layout.NHWC));
+        }
+        return java.util.Optional.empty();
+    }
+
     public Preprocessing withSize(int w, int h) {
         return new Preprocessing(w, h, resize, mean, std, color, layout);
     }

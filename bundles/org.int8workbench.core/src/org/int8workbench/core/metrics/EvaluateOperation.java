@@ -271,20 +271,10 @@ public final class EvaluateOperation {
 
     /** Preprocessing recorded in the session's model metadata, else defaults for its input shape. */
     public static Preprocessing fromModel(OrtSession s) throws OrtException {
-        Map<String, String> meta = s.getMetadata().getCustomMetadata();
-        String json = meta.get(Preprocessing.METADATA_KEY);
-        if (json != null) {
-            return Preprocessing.fromJson(json);
-        }
         long[] shape = ((TensorInfo) s.getInputInfo().values().iterator().next().getInfo()).getShape();
-        if (shape.length == 4 && shape[1] == 3 && shape[2] > 0 && shape[3] > 0) {
-            return Preprocessing.defaults((int) shape[3], (int) shape[2], Preprocessing.Layout.NCHW);
-        }
-        if (shape.length == 4 && shape[3] == 3 && shape[1] > 0 && shape[2] > 0) {
-            return Preprocessing.defaults((int) shape[2], (int) shape[1], Preprocessing.Layout.NHWC);
-        }
-        throw new IllegalArgumentException("cannot infer the preprocessing from the model's input shape "
-                + java.util.Arrays.toString(shape) + "; give the input size and layout");
+        return Preprocessing.forModel(s.getMetadata().getCustomMetadata(), shape).orElseThrow(() -> new IllegalArgumentException(
+                "cannot infer the preprocessing from the model's input shape "
+                + java.util.Arrays.toString(shape) + "; give the input size and layout"));
     }
 
     private static void checkInput(OrtSession s, Preprocessing pre, Path file) throws OrtException {

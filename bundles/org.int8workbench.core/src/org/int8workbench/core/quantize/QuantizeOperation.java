@@ -477,10 +477,6 @@ public final class QuantizeOperation {
 
     /** Preprocessing recorded in the model's metadata, else the defaults for its input shape. */
     public static Preprocessing defaultPreprocessing(OnnxModel m) {
-        String json = m.metadata().get(Preprocessing.METADATA_KEY);
-        if (json != null) {
-            return Preprocessing.fromJson(json);
-        }
         List<ValueInfoProto> inputs = m.graph().inputs();
         if (inputs.size() != 1) {
             throw new IllegalArgumentException(m.file() + ": the model has " + inputs.size()
@@ -491,13 +487,8 @@ public final class QuantizeOperation {
         for (int i = 0; i < d.length; i++) {
             d[i] = shape.getDim(i).hasDimValue() ? shape.getDim(i).getDimValue() : -1;
         }
-        if (d.length == 4 && d[1] == 3 && d[2] > 0 && d[3] > 0) {
-            return Preprocessing.defaults((int) d[3], (int) d[2], Preprocessing.Layout.NCHW);
-        }
-        if (d.length == 4 && d[3] == 3 && d[1] > 0 && d[2] > 0) {
-            return Preprocessing.defaults((int) d[2], (int) d[1], Preprocessing.Layout.NHWC);
-        }
-        throw new IllegalArgumentException(m.file() + ": cannot infer the input size from the input shape "
-                + java.util.Arrays.toString(d) + "; give the preprocessing (size and layout)");
+        return Preprocessing.forModel(m.metadata(), d).orElseThrow(() -> new IllegalArgumentException(
+                m.file() + ": cannot infer the input size from the input shape "
+                + java.util.Arrays.toString(d) + "; give the preprocessing (size and layout)"));
     }
 }
