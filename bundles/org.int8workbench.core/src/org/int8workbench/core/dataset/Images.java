@@ -3,8 +3,12 @@ package org.int8workbench.core.dataset;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -49,6 +53,49 @@ public final class Images {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot <= 0 ? n : n.substring(0, dot);
+    }
+
+    /**
+     * The image's pixels as packed {@code 0xAARRGGBB} values in rows, exactly what
+     * {@code getRGB(0, 0, w, h, null, 0, w)} returns, in a new array. For {@code TYPE_INT_RGB} and
+     * {@code TYPE_INT_ARGB} images (what this package decodes and draws) the pixels are copied straight from the
+     * raster instead of going through the colour model pixel by pixel, which is many times faster.
+     */
+    public static int[] rgb(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int type = img.getType();
+        if ((type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_INT_ARGB)
+                && img.getRaster().getDataBuffer() instanceof DataBufferInt db && db.getNumBanks() == 1 && db.getOffset() == 0
+                && img.getRaster().getSampleModel() instanceof SinglePixelPackedSampleModel sm && sm.getScanlineStride() == w
+                && img.getRaster().getSampleModelTranslateX() == 0 && img.getRaster().getSampleModelTranslateY() == 0
+                && db.getSize() >= w * h) {
+            int[] data = db.getData();
+            int[] out = new int[w * h];
+            if (type == BufferedImage.TYPE_INT_ARGB) {
+                System.arraycopy(data, 0, out, 0, out.length);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = data[i] | 0xFF000000;
+                }
+            }
+            return out;
+        }
+        return img.getRGB(0, 0, w, h, null, 0, w);
+    }
+
+    /**
+     * A {@link BufferedImage#TYPE_INT_RGB} image whose pixels are {@code px} ({@code w*h} packed RGB values in rows; the
+     * top byte is ignored), without a copy: the image and the array share their pixels.
+     */
+    public static BufferedImage wrapRgb(int w, int h, int[] px) {
+        if (px.length < w * h) {
+            throw new IllegalArgumentException(px.length + " pixels for a " + w + "x" + h + " image");
+        }
+        DirectColorModel cm = new DirectColorModel(24, 0xFF0000, 0xFF00, 0xFF);
+        WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(px, w * h), w, h, w,
+                new int[] {0xFF0000, 0xFF00, 0xFF}, null);
+        return new BufferedImage(cm, raster, false, null);
     }
 
     /** Decodes an image file as {@link BufferedImage#TYPE_INT_RGB} (greyscale is expanded, alpha dropped onto black). */
@@ -105,7 +152,7 @@ public final class Images {
         if (classes.ignoreLabel() >= 0) {
             byColor.putIfAbsent(ignoreColor(classes), classes.ignoreLabel());
         }
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        int[] argb = rgb(img);
         int[] labels = new int[w * h];
         int lastColor = -1;
         int lastLabel = -1;

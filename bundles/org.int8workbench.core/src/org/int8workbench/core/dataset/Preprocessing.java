@@ -183,7 +183,7 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
     public void toTensor(BufferedImage image, float[] out, int offset) {
         int iw = image.getWidth();
         int ih = image.getHeight();
-        int[] argb = image.getRGB(0, 0, iw, ih, null, 0, iw);
+        int[] argb = Images.rgb(image);
         Placement p = place(iw, ih);
         int plane = width * height;
         float[] scale = new float[3];

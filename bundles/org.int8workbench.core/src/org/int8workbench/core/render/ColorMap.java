@@ -68,13 +68,11 @@ public final class ColorMap {
 
     /** The mask drawn in class colours, one pixel per label. */
     public BufferedImage render(LabelMask mask) {
-        BufferedImage img = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_INT_RGB);
         int[] px = new int[mask.labels().length];
         int[] labels = mask.labels();
         for (int i = 0; i < px.length; i++) {
             px[i] = color(labels[i]);
         }
-        img.setRGB(0, 0, mask.width(), mask.height(), px, 0, mask.width());
-        return img;
+        return org.int8workbench.core.dataset.Images.wrapRgb(mask.width(), mask.height(), px);
     }
 }

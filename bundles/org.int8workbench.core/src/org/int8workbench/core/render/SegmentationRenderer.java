@@ -18,6 +18,7 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.int8workbench.core.dataset.ClassInfo;
+import org.int8workbench.core.dataset.Images;
 import org.int8workbench.core.dataset.LabelMask;
 
 /**
@@ -53,7 +54,7 @@ public final class SegmentationRenderer {
         checkSize(image, mask);
         int w = mask.width();
         int h = mask.height();
-        int[] px = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] px = Images.rgb(image);
         int[] labels = mask.labels();
         for (int i = 0; i < px.length; i++) {
             int l = labels[i];
@@ -73,7 +74,7 @@ public final class SegmentationRenderer {
         checkSize(image, changed);
         int w = reference.width();
         int h = reference.height();
-        int[] px = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] px = Images.rgb(image);
         int[] a = reference.labels();
         int[] b = changed.labels();
         boolean[] diff = new boolean[px.length];
@@ -203,16 +204,16 @@ public final class SegmentationRenderer {
         ByteArrayOutputStream idat = new ByteArrayOutputStream(w * h);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 1 << 16)) {
-            int[] row = new int[w];
+            int[] px = Images.rgb(image);
             byte[] line = new byte[1 + 3 * w];
             line[0] = 1; // Sub: each byte minus the same channel of the pixel to its left
             for (int y = 0; y < h; y++) {
-                image.getRGB(0, y, w, 1, row, 0, w);
+                int o = y * w;
                 int pr = 0;
                 int pg = 0;
                 int pb = 0;
                 for (int x = 0, i = 1; x < w; x++) {
-                    int p = row[x];
+                    int p = px[o + x];
                     int r = (p >> 16) & 255;
                     int g = (p >> 8) & 255;
                     int b = p & 255;
@@ -276,8 +277,6 @@ public final class SegmentationRenderer {
     }
 
     private static BufferedImage fromPixels(int w, int h, int[] px) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        img.setRGB(0, 0, w, h, px, 0, w);
-        return img;
+        return Images.wrapRgb(w, h, px);
     }
 }
