@@ -2,13 +2,18 @@ package org.int8workbench.core.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.int8workbench.core.TestData;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +63,45 @@ class ImagesTest {
                 assertArrayEquals(img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth()), Images.rgb(img), f.toString());
             }
         }
+    }
+
+    @Test
+    void embeddedColourProfilesAreIgnoredAsPilIgnoresThem() throws Exception {
+        // 2008_001404 embeds an ICC profile, and ImageIO's colour management of it changes the image's pixels
+        Path withProfile = TestData.vocVal().resolve("JPEGImages/2008_001404.jpg");
+        byte[] bytes = Files.readAllBytes(withProfile);
+        byte[] stripped = Images.withoutIccProfile(bytes);
+        assertTrue(contains(bytes, "ICC_PROFILE"));
+        assertFalse(contains(stripped, "ICC_PROFILE"));
+        assertTrue(stripped.length < bytes.length);
+        assertSame(stripped, Images.withoutIccProfile(stripped), "nothing left to remove");
+        // the image data itself is untouched: the same pixels as ImageIO gives for the stripped file
+        BufferedImage decoded = Images.readRgb(withProfile);
+        BufferedImage plain = ImageIO.read(new ByteArrayInputStream(stripped));
+        assertEquals(plain.getWidth(), decoded.getWidth());
+        for (int y = 0; y < plain.getHeight(); y += 7) {
+            for (int x = 0; x < plain.getWidth(); x += 7) {
+                assertEquals(plain.getRGB(x, y), decoded.getRGB(x, y));
+            }
+        }
+        // not a JPEG, or segments that do not parse: left as they are for the decoder to judge
+        byte[] png = Files.readAllBytes(TestData.vocVal().resolve("SegmentationClass/2008_001404.png"));
+        assertSame(png, Images.withoutIccProfile(png));
+        byte[] broken = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE2, 0x7F, 0x7F, 1, 2};
+        assertSame(broken, Images.withoutIccProfile(broken));
+    }
+
+    private static boolean contains(byte[] data, String ascii) {
+        byte[] needle = ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= data.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (data[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

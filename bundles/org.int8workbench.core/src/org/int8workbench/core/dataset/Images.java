@@ -9,6 +9,8 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,8 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decoding of dataset images and masks with {@code javax.imageio}, headless. Every failure is an
@@ -191,12 +193,18 @@ public final class Images {
         }
     }
 
-    /** Decodes with the first ImageIO reader for the content; warnings (truncated data) count as errors. */
+    /**
+     * Decodes with the first ImageIO reader for the content; warnings (truncated data) count as errors. A colour
+     * profile embedded in a JPEG file is ignored: the pixels are the file's YCbCr values converted to RGB, which is
+     * how PIL, OpenCV and TensorFlow decode the images segmentation models are trained and evaluated with (ImageIO
+     * would otherwise convert from the profile, and spend a third of the decoding time checking it).
+     */
     static BufferedImage decode(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "the file is missing; restore it or remove its entry");
         }
-        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+        byte[] bytes = Files.readAllBytes(file);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(withoutIccProfile(bytes)))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new IOException(file + ": not an image file that can be read (JPEG, PNG, BMP, GIF); remove it or convert it");
@@ -221,4 +229,52 @@ public final class Images {
             }
         }
     }
+
+    /**
+     * A JPEG file's bytes without its embedded ICC colour profile (the {@code APP2 "ICC_PROFILE"} segments before the
+     * first scan), or the bytes as they are when they are not a JPEG file, have no profile, or their segments do not
+     * parse (the decoder then reports what is wrong).
+     */
+    static byte[] withoutIccProfile(byte[] b) {
+        if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
+            return b;
+        }
+        ByteArrayOutputStream out = null;
+        int copied = 0;
+        int i = 2;
+        while (i + 4 <= b.length) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                return b;
+            }
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++; // fill byte
+                continue;
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                break; // start of scan (entropy-coded data follows) or end of image
+            }
+            int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (length < 2 || i + 2 + length > b.length) {
+                return b;
+            }
+            boolean icc = marker == 0xE2 && length >= 2 + ICC_ID.length && java.util.Arrays.equals(b, i + 4, i + 4 + ICC_ID.length, ICC_ID, 0,
+                    ICC_ID.length);
+            if (icc) {
+                if (out == null) {
+                    out = new ByteArrayOutputStream(b.length);
+                }
+                out.write(b, copied, i - copied);
+                copied = i + 2 + length;
+            }
+            i += 2 + length;
+        }
+        if (out == null) {
+            return b;
+        }
+        out.write(b, copied, b.length - copied);
+        return out.toByteArray();
+    }
+
+    private static final byte[] ICC_ID = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 }
