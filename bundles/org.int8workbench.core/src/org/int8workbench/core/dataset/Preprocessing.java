@@ -207,7 +207,18 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
             x1[x] = Math.min(iw - 1, x0[x] + 1);
             fx[x] = (float) (sx - x0[x]);
         }
-        float[] rgb = new float[3];
+        // where red, green and blue go: channel planes (NCHW) or interleaved (NHWC), in RGB or BGR order
+        int channelStride = nchw ? plane : 1;
+        int pixelStride = nchw ? 1 : 3;
+        int oR = offset + (bgr ? 2 : 0) * channelStride;
+        int oG = offset + channelStride;
+        int oB = offset + (bgr ? 0 : 2) * channelStride;
+        float sR = scale[0];
+        float sG = scale[1];
+        float sB = scale[2];
+        float tR = shift[0];
+        float tG = shift[1];
+        float tB = shift[2];
         for (int y = 0; y < height; y++) {
             double sy = (y + 0.5 - p.offsetY()) / p.scaleY() - 0.5;
             boolean yin = sy > -1 && sy < ih;
@@ -215,30 +226,30 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
             int y0 = (int) Math.floor(sy);
             int y1 = Math.min(ih - 1, y0 + 1);
             float fy = (float) (sy - y0);
+            float uy = 1 - fy;
             int r0 = y0 * iw;
             int r1 = y1 * iw;
-            for (int x = 0; x < width; x++) {
+            int o = y * width * pixelStride;
+            for (int x = 0; x < width; x++, o += pixelStride) {
+                float r;
+                float g;
+                float b;
                 if (yin && xin[x]) {
-                    int a = argb[r0 + x0[x]];
-                    int b = argb[r0 + x1[x]];
-                    int c = argb[r1 + x0[x]];
-                    int d = argb[r1 + x1[x]];
+                    int p00 = argb[r0 + x0[x]];
+                    int p01 = argb[r0 + x1[x]];
+                    int p10 = argb[r1 + x0[x]];
+                    int p11 = argb[r1 + x1[x]];
                     float wx = fx[x];
-                    for (int ch = 0; ch < 3; ch++) {
-                        int shiftBits = 16 - 8 * ch;
-                        float top = ((a >> shiftBits) & 255) * (1 - wx) + ((b >> shiftBits) & 255) * wx;
-                        float bot = ((c >> shiftBits) & 255) * (1 - wx) + ((d >> shiftBits) & 255) * wx;
-                        rgb[ch] = top * (1 - fy) + bot * fy;
-                    }
+                    float ux = 1 - wx;
+                    r = (((p00 >> 16) & 255) * ux + ((p01 >> 16) & 255) * wx) * uy + (((p10 >> 16) & 255) * ux + ((p11 >> 16) & 255) * wx) * fy;
+                    g = (((p00 >> 8) & 255) * ux + ((p01 >> 8) & 255) * wx) * uy + (((p10 >> 8) & 255) * ux + ((p11 >> 8) & 255) * wx) * fy;
+                    b = ((p00 & 255) * ux + (p01 & 255) * wx) * uy + ((p10 & 255) * ux + (p11 & 255) * wx) * fy;
                 } else {
-                    rgb[0] = rgb[1] = rgb[2] = PAD_VALUE;
+                    r = g = b = PAD_VALUE;
                 }
-                for (int ch = 0; ch < 3; ch++) {
-                    float v = rgb[ch] * scale[ch] + shift[ch];
-                    int outCh = bgr ? 2 - ch : ch;
-                    int idx = nchw ? offset + outCh * plane + y * width + x : offset + (y * width + x) * 3 + outCh;
-                    out[idx] = v;
-                }
+                out[oR + o] = r * sR + tR;
+                out[oG + o] = g * sG + tG;
+                out[oB + o] = b * sB + tB;
             }
         }
     }
