@@ -164,6 +164,66 @@ class EvaluateOperationTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertEquals(List.of(), s.toList(), "no report folder and no temporary folder");
         }
+        assertEquals(List.of(), evaluatorThreads(), "the decoder and inference threads have ended");
+    }
+
+    @Test
+    void aPredictorFailingOnAnInferenceThreadFailsTheEvaluationCleanly() throws Exception {
+        Path model = TestData.deeplabModel();
+        Path report = tmp.resolve("failed");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Predictor failing = result -> {
+            if (calls.incrementAndGet() == 3) {
+                throw new IllegalStateException("predictor broke on purpose");
+            }
+            return new ArgmaxPredictor(null, DEEPLAB).predict(result);
+        };
+        CoreException e = assertThrows(CoreException.class, () -> new EvaluateOperation().model(model).parent(model)
+                .parentPredictor(failing).dataset(Datasets.open(TestData.vocVal())).preprocessing(DEEPLAB).reportDir(report)
+                .run(new NullProgressMonitor()));
+        assertTrue(e.getStatus().getMessage().contains("predictor broke on purpose"), e.getStatus().getMessage());
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of(), s.toList(), "no report folder and no temporary folder");
+        }
+        assertEquals(List.of(), evaluatorThreads());
+    }
+
+    @Test
+    void rowsFollowTheDataOrderWhileRunsOverlap() throws Exception {
+        Path model = TestData.deeplabModel();
+        SegmentationDataset ds = Datasets.open(TestData.vocVal());
+        // a predictor whose runs take different times, so that runs finish out of order
+        Predictor uneven = result -> {
+            try {
+                Thread.sleep(Math.floorMod(result.hashCode(), 3) * 15L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new ArgmaxPredictor(null, DEEPLAB).predict(result);
+        };
+        AccuracyReport r = new EvaluateOperation().model(model).parent(model).predictor(uneven).dataset(ds).preprocessing(DEEPLAB)
+                .limit(8).run(new NullProgressMonitor());
+        assertEquals(ds.samples().subList(0, 8).stream().map(Sample::id).toList(), r.images().stream().map(AccuracyReport.ImageRow::id).toList());
+        for (AccuracyReport.ImageRow row : r.images()) {
+            assertEquals(1.0, row.pixelAgreement(), row.id() + ": the same model agrees with itself on every pixel");
+        }
+        int[] layout = EvaluateOperation.inferenceLayout(Runtime.getRuntime().availableProcessors());
+        assertEquals(layout[0], r.timing().concurrentRuns());
+        assertEquals(layout[1], r.timing().threadsPerRun());
+    }
+
+    @Test
+    void inferenceLayoutKeepsTwoRunsGoingOnHalfTheCoresEach() {
+        assertEquals(List.of(1, 1), List.of(EvaluateOperation.inferenceLayout(1)[0], EvaluateOperation.inferenceLayout(1)[1]));
+        assertEquals(List.of(2, 1), List.of(EvaluateOperation.inferenceLayout(2)[0], EvaluateOperation.inferenceLayout(2)[1]));
+        assertEquals(List.of(2, 1), List.of(EvaluateOperation.inferenceLayout(3)[0], EvaluateOperation.inferenceLayout(3)[1]));
+        assertEquals(List.of(2, 8), List.of(EvaluateOperation.inferenceLayout(16)[0], EvaluateOperation.inferenceLayout(16)[1]));
+    }
+
+    /** Threads of the evaluator still alive (they are joined before {@code run} returns or throws). */
+    private static List<String> evaluatorThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("int8wb-evaluate-")).toList();
     }
 
     @Test

@@ -118,8 +118,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "Optimized vs parent:", f(r.agreement().meanIoU()), f(r.agreement().pixelAgreement()), f(r.agreement().meanCosine())));
         }
         System.out.println("Mean IoU = mean over classes with a non-zero union of (total intersection / total union) over all images.");
-        System.out.println(String.format(Locale.ROOT, "%d images in %.1f s (inference %.1f s; wall/inference %.2f)", r.timing().images(),
-                r.timing().wallSeconds(), r.timing().modelInferenceSeconds() + r.timing().parentInferenceSeconds(), r.timing().ratio()));
+        System.out.println(String.format(Locale.ROOT, "%d images in %.1f s (%d runs at once on %d thread(s) each; session.run %.1f s model + %.1f s parent)",
+                r.timing().images(), r.timing().wallSeconds(), r.timing().concurrentRuns(), r.timing().threadsPerRun(),
+                r.timing().modelInferenceSeconds(), r.timing().parentInferenceSeconds()));
         if (!r.skipped().isEmpty()) {
             System.out.println(r.skipped().size() + " items skipped:");
             r.skipped().stream().limit(10).forEach(s -> System.out.println("  " + s.id() + ": " + s.reason()));

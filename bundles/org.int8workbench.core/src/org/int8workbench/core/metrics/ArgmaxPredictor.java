@@ -85,61 +85,97 @@ public final class ArgmaxPredictor implements Predictor {
     }
 
     /**
-     * What {@link #predict} needs from a result, taken on the inference thread so that the argmax can run on another:
-     * float logits are copied into {@code reuse} when it has their size (else into a new array); other outputs are
-     * predicted at once.
+     * What {@link #predict} needs from a result, taken on an inference thread so that the argmax can run on another:
+     * float logits are left where ONNX Runtime wrote them ({@code pinned}, which then belongs to the capture until
+     * {@link Captured#logits} has copied it out and called {@code release}) or copied into a new array; other outputs
+     * are predicted at once.
      *
      * @param pinned the buffer of the pinned output tensor the predictor reads, or {@code null}
+     * @param release gives {@code pinned} back to its owner; called once the logits were copied out, or at once when the
+     *        capture does not keep it
      */
-    Captured capture(OrtSession.Result result, float[] reuse, FloatBuffer pinned) throws OrtException {
+    Captured capture(OrtSession.Result result, FloatBuffer pinned, Runnable release) throws OrtException {
         OnnxValue v = outputName != null ? result.get(outputName).orElse(null) : result.get(0);
         if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
-            return new Captured(null, predict(result), null, null, false);
+            try {
+                return new Captured(null, predict(result), null, null, null, null);
+            } finally {
+                if (release != null) {
+                    release.run();
+                }
+            }
         }
         long[] shape = t.getInfo().getShape();
         if (pinned != null) {
-            // the output ONNX Runtime wrote into: one copy out of the native buffer
-            FloatBuffer direct = pinned;
-            int size = direct.remaining();
-            boolean pooled = reuse != null && reuse.length == size;
-            float[] raw = pooled ? reuse : new float[size];
-            direct.get(direct.position(), raw, 0, size);
-            return new Captured(this, null, raw, shape, pooled);
+            return new Captured(this, null, null, pinned, shape, release);
+        }
+        if (release != null) {
+            release.run();
         }
         FloatBuffer fb = t.getFloatBuffer();
-        boolean pooled = reuse != null && reuse.length == fb.remaining();
-        float[] raw = pooled ? reuse : new float[fb.remaining()];
+        float[] raw = new float[fb.remaining()];
         fb.get(raw);
-        return new Captured(this, null, raw, shape, pooled);
+        return new Captured(this, null, raw, null, shape, null);
     }
 
     /**
-     * A prediction taken from a result: finished ({@code done}), or float logits whose argmax is still to be taken.
-     * {@code pooled}: {@code raw} is the array given to {@link #capture} and may be reused once the prediction is used.
+     * A prediction taken from a result: finished ({@code done}), or float logits whose argmax is still to be taken,
+     * held in an array or in a pinned output buffer. Used by one thread at a time.
      */
     static final class Captured {
         final ArgmaxPredictor predictor;
         final Prediction done;
-        final float[] raw;
         final long[] shape;
-        final boolean pooled;
+        private float[] raw;
+        private final FloatBuffer pinned;
+        private Runnable release;
 
-        Captured(ArgmaxPredictor predictor, Prediction done, float[] raw, long[] shape, boolean pooled) {
+        Captured(ArgmaxPredictor predictor, Prediction done, float[] raw, FloatBuffer pinned, long[] shape, Runnable release) {
             this.predictor = predictor;
             this.done = done;
             this.raw = raw;
+            this.pinned = pinned;
             this.shape = shape;
-            this.pooled = pooled;
+            this.release = release;
+        }
+
+        /** The number of logits (0 for a finished prediction). */
+        int size() {
+            return raw != null ? raw.length : pinned != null ? pinned.limit() : 0;
+        }
+
+        /**
+         * The logits as an array: the captured one, or the pinned buffer copied into {@code reuse} (when it has the
+         * right size, else a new array), after which the pinned buffer is released.
+         */
+        float[] logits(float[] reuse) {
+            if (raw == null && pinned != null) {
+                int n = pinned.limit();
+                float[] dst = reuse != null && reuse.length == n ? reuse : new float[n];
+                pinned.get(0, dst, 0, n);
+                raw = dst;
+                discard();
+            }
+            return raw;
+        }
+
+        /** Gives a pinned buffer back without reading it (after a failure). */
+        void discard() {
+            Runnable r = release;
+            release = null;
+            if (r != null) {
+                r.run();
+            }
         }
 
         Prediction prediction() {
-            return done != null ? done : predictor.fromLogits(raw, shape);
+            return done != null ? done : predictor.fromLogits(logits(null), shape);
         }
 
-        /** The class count when these are logits {@code [1,C,H,W]} (NCHW) filling {@code raw}, else -1. */
+        /** The class count when these are logits {@code [1,C,H,W]} (NCHW) of {@link #size} values, else -1. */
         int nchwClasses() {
             if (done != null || shape.length != 4 || shape[0] != 1 || shape[1] == 1 || shape[3] == 1 || !predictor.isNchw(shape)
-                    || shape[1] * shape[2] * shape[3] != raw.length) {
+                    || shape[1] * shape[2] * shape[3] != size()) {
                 return -1;
             }
             return (int) shape[1];

@@ -23,7 +23,10 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.core.runtime.CoreException;
@@ -51,9 +54,10 @@ import org.int8workbench.core.report.AccuracyReportWriter;
 /**
  * Evaluates a model on a dataset: its accuracy against the ground truth (when the dataset has masks) and, when a
  * parent model is given, how its predictions differ from the parent's, image by image. Both models run on each image
- * in one pass; a decoder thread reads and preprocesses images ahead of inference through a small bounded queue, and a
- * second thread computes metrics and draws pictures behind it, so the pass takes about as long as the two models'
- * inference alone.
+ * in one pass: a decoder thread reads and preprocesses images ahead of inference through small bounded queues,
+ * inference threads run the model and the parent side by side ({@link #inferenceLayout}), and the calling thread
+ * computes metrics and draws pictures behind them, in the order of the data, so the pass takes about as long as the two
+ * models' inference alone.
  *
  * <pre>
  * AccuracyReport r = new EvaluateOperation().model(int8).parent(fp32).dataset(Datasets.open(voc, "val"))
@@ -220,9 +224,11 @@ public final class EvaluateOperation {
         boolean done = false;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // ONNX Runtime's intra-op threads spin between operators by default; here the decoder and metrics threads
-            // need those cycles (measured on 2 cores: evaluation/inference 1.62x with spinning)
+            // ONNX Runtime's intra-op threads spin between operators by default; here the other runs, the decoder and the
+            // metrics need those cycles
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            int[] layout = inferenceLayout(Runtime.getRuntime().availableProcessors());
+            options.setIntraOpNumThreads(layout[1]);
             try (OrtSession session = Ort.env().createSession(model.toString(), options);
                     OrtSession parentSession = parent == null ? null : Ort.env().createSession(parent.toString(), options)) {
                 sub.split(1);
@@ -242,7 +248,7 @@ public final class EvaluateOperation {
                 }
                 Pass pass = new Pass(pre, cls, tmp, session, parentSession,
                         predictor != null ? predictor : defaultPredictor(session, pre),
-                        parentPredictor != null ? parentPredictor : defaultPredictor(parentSession, pre));
+                        parentPredictor != null ? parentPredictor : defaultPredictor(parentSession, pre), layout[0], layout[1]);
                 pass.run(items, sub);
                 AccuracyReport report = pass.report(modelRef, parentRef);
                 sub.split(1).subTask("Writing the report");
@@ -358,17 +364,84 @@ public final class EvaluateOperation {
     }
 
     /** One decoded item, or the reason it could not be read. */
-    private record Decoded(Sample sample, BufferedImage image, LabelMask mask, float[] tensor, SkippedItem problem) {
+    private record Decoded(Sample sample, BufferedImage image, LabelMask mask, SkippedItem problem) {
     }
 
-    /** One item after inference: the predictions, or the logits to take them from on the metrics thread. */
-    private record Inferred(Decoded item, ArgmaxPredictor.Captured model, ArgmaxPredictor.Captured parent) {
+    /**
+     * One image in flight: decoded, then run through the model and the parent by the inference workers (one job
+     * each), then measured on the calling thread. The input tensor lives in a pooled direct buffer that both jobs read
+     * without a copy.
+     */
+    private static final class Flight {
+        final Decoded item;
+        final OnnxTensor input;
+        final FloatBuffer inputBuffer;
+        final CountDownLatch pending;
+        volatile ArgmaxPredictor.Captured model;
+        volatile ArgmaxPredictor.Captured parent;
+
+        Flight(Decoded item, OnnxTensor input, FloatBuffer inputBuffer, int jobs) {
+            this.item = item;
+            this.input = input;
+            this.inputBuffer = inputBuffer;
+            this.pending = new CountDownLatch(jobs);
+        }
     }
 
-    private static final Decoded END_OF_INPUT = new Decoded(null, null, null, null, null);
-    private static final Inferred END_OF_RESULTS = new Inferred(null, null, null);
+    /** One model run of one flight; {@code parent} tells which model. */
+    private record Job(Flight flight, boolean parent) {
+    }
 
-    /** One pass over the data: decoder thread, inference on the calling thread, metrics thread. */
+    private static final Flight END_OF_FLIGHTS = new Flight(null, null, null, 0);
+    private static final Job END_OF_JOBS = new Job(null, false);
+
+    /** Output tensors ONNX Runtime writes into directly, lent to one run and its measurement at a time. */
+    private static final class PinnedOutputs implements AutoCloseable {
+        final String name;
+        final BlockingQueue<OnnxTensor> free;
+        final List<OnnxTensor> all = new ArrayList<>();
+
+        PinnedOutputs(String name, long[] shape, int count) throws OrtException {
+            this.name = name;
+            this.free = new ArrayBlockingQueue<>(count);
+            long size = 1;
+            for (long d : shape) {
+                size *= d;
+            }
+            try {
+                for (int i = 0; i < count; i++) {
+                    FloatBuffer b = java.nio.ByteBuffer.allocateDirect((int) size * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                    OnnxTensor t = OnnxTensor.createTensor(Ort.env(), b, shape);
+                    all.add(t);
+                    free.add(t);
+                }
+            } catch (OrtException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            for (OnnxTensor t : all) {
+                t.close();
+            }
+        }
+    }
+
+    /**
+     * How many models run at once, and on how many threads each: two runs side by side on half the cores each keep a
+     * small machine busier than one run on all cores (measured on 2 cores: one thread per run spends less time waiting
+     * on the other), and leave the gaps that decoding and metrics fill.
+     *
+     * @return {@code {runs at once, intra-op threads per run}} for a machine with {@code cores} logical cores
+     */
+    public static int[] inferenceLayout(int cores) {
+        int workers = Math.max(1, Math.min(2, cores));
+        return new int[] {workers, Math.max(1, cores / workers)};
+    }
+
+    /** One pass over the data: decoder thread, inference worker threads, metrics on the calling thread. */
     private final class Pass {
         final Preprocessing pre;
         final ClassInfo cls;
@@ -378,11 +451,13 @@ public final class EvaluateOperation {
         final Predictor modelPredictor;
         final Predictor parentPred;
         final int n;
+        final int workers;
+        final int threadsPerRun;
         final SegmentationRenderer renderer;
         final String inputName;
         final String parentInputName;
 
-        // written by the metrics thread, read after it ended
+        // written by the calling thread
         final ConfusionMatrix gt;
         final ConfusionMatrix gtParent;
         final ConfusionMatrix agree;
@@ -400,11 +475,19 @@ public final class EvaluateOperation {
         int countDistance;
         long unpredicted;
 
-        long modelNanos;
-        long parentNanos;
+        final AtomicLong modelNanos = new AtomicLong();
+        final AtomicLong parentNanos = new AtomicLong();
         long wallNanos;
 
-        Pass(Preprocessing pre, ClassInfo cls, Path out, OrtSession session, OrtSession parentSession, Predictor p, Predictor pp) {
+        // scratch of the calling thread for the fused argmax
+        float[] logitsA = new float[0];
+        float[] logitsB = new float[0];
+        float[] bestA = new float[0];
+        float[] bestB = new float[0];
+
+        Pass(Preprocessing pre, ClassInfo cls, Path out, OrtSession session, OrtSession parentSession, Predictor p, Predictor pp,
+                int workers, int threadsPerRun) {
+            this.threadsPerRun = threadsPerRun;
             this.pre = pre;
             this.cls = cls;
             this.out = out;
@@ -412,6 +495,7 @@ public final class EvaluateOperation {
             this.parentSession = parentSession;
             this.modelPredictor = p;
             this.parentPred = pp;
+            this.workers = workers;
             this.n = cls.count();
             this.renderer = new SegmentationRenderer(cls);
             this.inputName = session.getInputNames().iterator().next();
@@ -422,29 +506,11 @@ public final class EvaluateOperation {
             skipped.addAll(dataset.skipped());
         }
 
-        /** Logit arrays the metrics thread is done with, for the inference thread to fill again. */
-        final BlockingQueue<float[]> freeArrays = new ArrayBlockingQueue<>(8);
-        // metrics-thread scratch for the fused argmax
-        float[] bestA = new float[0];
-        float[] bestB = new float[0];
-
         /**
-         * The prediction of one run, taken on the inference thread; for {@link ArgmaxPredictor} only the logits are
-         * copied (into a reused array) and the argmax is left to the metrics thread.
+         * Pinned outputs (saving a copy of the logits per run) when the predictor reads only the model's first output
+         * and that output is a float tensor of fixed shape; else {@code null}.
          */
-        private ArgmaxPredictor.Captured capture(Predictor p, OrtSession.Result r, OnnxTensor pinned) throws OrtException {
-            if (p instanceof ArgmaxPredictor ap) {
-                float[] reuse = freeArrays.poll();
-                return ap.capture(r, reuse, pinned == null ? null : (FloatBuffer) pinned.getBufferRef().orElseThrow());
-            }
-            return new ArgmaxPredictor.Captured(null, p.predict(r), null, null, false);
-        }
-
-        /**
-         * An output tensor ONNX Runtime writes into directly (saving a copy of the logits per run), when the predictor
-         * reads only the model's first output and that output is a float tensor of fixed shape; else {@code null}.
-         */
-        private OnnxTensor pinnedOutput(OrtSession s, Predictor p) throws OrtException {
+        private PinnedOutputs pinnedOutputs(OrtSession s, Predictor p, int count) throws OrtException {
             if (!(p instanceof ArgmaxPredictor ap) || ap.outputName() != null) {
                 return null;
             }
@@ -462,105 +528,76 @@ public final class EvaluateOperation {
             if (size > Integer.MAX_VALUE / 4) {
                 return null;
             }
-            FloatBuffer buffer = java.nio.ByteBuffer.allocateDirect((int) size * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
-            return OnnxTensor.createTensor(Ort.env(), buffer, ti.getShape());
-        }
-
-        private OrtSession.Result runOnce(OrtSession s, String input, OnnxTensor tensor, OnnxTensor pinned) throws OrtException {
-            if (pinned == null) {
-                return s.run(Map.of(input, tensor));
-            }
-            return s.run(Map.of(input, tensor), Map.of(s.getOutputNames().iterator().next(), pinned));
+            return new PinnedOutputs(first.getName(), ti.getShape(), count);
         }
 
         void run(List<Sample> items, SubMonitor sub) throws OrtException, IOException {
-            OnnxTensor pinned = pinnedOutput(session, modelPredictor);
-            try {
-                OnnxTensor parentPinned = parentSession == null ? null : pinnedOutput(parentSession, parentPred);
-                try {
-                    run(items, sub, pinned, parentPinned);
-                } finally {
-                    if (parentPinned != null) {
-                        parentPinned.close();
-                    }
-                }
-            } finally {
-                if (pinned != null) {
-                    pinned.close();
-                }
+            // each worker holds at most one pinned output per model while it runs, the calling thread one while it
+            // measures, and one more lets a worker start the next image before the measurement has copied it out
+            int count = workers + 2;
+            try (PinnedOutputs pinned = pinnedOutputs(session, modelPredictor, count);
+                    PinnedOutputs parentPinned = parentSession == null ? null : pinnedOutputs(parentSession, parentPred, count)) {
+                run(items, sub, pinned, parentPinned);
             }
         }
 
-        private void run(List<Sample> items, SubMonitor sub, OnnxTensor pinned, OnnxTensor parentPinned) throws OrtException, IOException {
-            BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(3);
-            BlockingQueue<Inferred> inferred = new ArrayBlockingQueue<>(2);
+        private void run(List<Sample> items, SubMonitor sub, PinnedOutputs pinned, PinnedOutputs parentPinned)
+                throws OrtException, IOException {
+            int jobsPerImage = parentSession == null ? 1 : 2;
+            // images decoded ahead of inference, and images between decoding and measurement
+            BlockingQueue<Flight> flights = new ArrayBlockingQueue<>(workers + 3);
+            BlockingQueue<Job> jobs = new ArrayBlockingQueue<>(jobsPerImage * (workers + 3) + workers);
+            BlockingQueue<FloatBuffer> inputs = new ArrayBlockingQueue<>(workers + 5);
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             long start = System.nanoTime();
-            Thread decoder = Thread.ofPlatform().daemon().name("int8wb-evaluate-decoder").start(() -> decodeAll(items, decoded, stop, failure));
-            Thread metrics = Thread.ofPlatform().daemon().name("int8wb-evaluate-metrics").start(() -> {
-                try {
-                    while (true) {
-                        Inferred r = inferred.take();
-                        if (r == END_OF_RESULTS) {
-                            return;
-                        }
-                        measure(r);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            boolean finished = false;
+            List<Thread> threads = new ArrayList<>();
+            threads.add(Thread.ofPlatform().daemon().name("int8wb-evaluate-decoder")
+                    .start(() -> decodeAll(items, flights, jobs, inputs, stop, failure)));
+            for (int w = 0; w < workers; w++) {
+                threads.add(Thread.ofPlatform().daemon().name("int8wb-evaluate-inference-" + w)
+                        .start(() -> infer(jobs, pinned, parentPinned, stop, failure)));
+            }
+            Flight current = null;
             try {
-                long[] shape = pre.shape(1);
                 while (true) {
-                    Decoded d = take(decoded, failure);
-                    if (d == END_OF_INPUT) {
+                    Flight f = take(flights, failure);
+                    if (f == END_OF_FLIGHTS) {
                         break;
                     }
+                    current = f;
                     SubMonitor step = sub.split(1);
-                    step.subTask(d.sample().id());
-                    if (d.problem() != null) {
-                        put(inferred, new Inferred(d, null, null), failure);
-                        continue;
-                    }
-                    ArgmaxPredictor.Captured pm;
-                    ArgmaxPredictor.Captured pp = null;
-                    try (OnnxTensor input = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(d.tensor()), shape)) {
-                        long t0 = System.nanoTime();
-                        try (OrtSession.Result r = runOnce(session, inputName, input, pinned)) {
-                            modelNanos += System.nanoTime() - t0;
-                            pm = capture(modelPredictor, r, pinned);
-                        }
-                        if (parentSession != null) {
-                            long t1 = System.nanoTime();
-                            try (OrtSession.Result r = runOnce(parentSession, parentInputName, input, parentPinned)) {
-                                parentNanos += System.nanoTime() - t1;
-                                pp = capture(parentPred, r, parentPinned);
-                            }
-                        }
-                    }
-                    put(inferred, new Inferred(new Decoded(d.sample(), d.image(), d.mask(), null, null), pm, pp), failure);
+                    step.subTask(f.item.sample().id());
+                    await(f.pending, failure);
+                    measure(f);
+                    release(f, inputs);
+                    current = null;
                 }
-                put(inferred, END_OF_RESULTS, failure);
-                join(metrics, failure);
-                finished = true;
             } finally {
                 stop.set(true);
-                if (!finished) {
-                    decoder.interrupt();
-                    metrics.interrupt();
-                    try {
-                        decoder.join(5000);
-                        metrics.join(5000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                for (Thread t : threads) {
+                    t.interrupt();
+                }
+                // a worker finishes the run it is in; only then may its input and the sessions be closed
+                boolean interrupted = false;
+                for (Thread t : threads) {
+                    while (t.isAlive()) {
+                        try {
+                            t.join();
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
                     }
                 }
-                decoded.clear();
+                if (current != null) {
+                    release(current, inputs);
+                }
+                for (Flight f; (f = flights.poll()) != null;) {
+                    release(f, inputs);
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             wallNanos = System.nanoTime() - start;
             rethrow(failure.get());
@@ -570,7 +607,30 @@ public final class EvaluateOperation {
             }
         }
 
-        private void decodeAll(List<Sample> items, BlockingQueue<Decoded> queue, java.util.concurrent.atomic.AtomicBoolean stop, AtomicReference<Throwable> failure) {
+        /** Closes a flight's input tensor and gives back its buffers (idempotent). */
+        private void release(Flight f, BlockingQueue<FloatBuffer> inputs) {
+            if (f == END_OF_FLIGHTS) {
+                return;
+            }
+            if (f.input != null) {
+                f.input.close();
+                inputs.offer(f.inputBuffer);
+            }
+            if (f.model != null) {
+                f.model.discard();
+            }
+            if (f.parent != null) {
+                f.parent.discard();
+            }
+        }
+
+        /** Decoder thread: reads and preprocesses items in order, hands each to the measurement and its jobs to the workers. */
+        private void decodeAll(List<Sample> items, BlockingQueue<Flight> flights, BlockingQueue<Job> jobs,
+                BlockingQueue<FloatBuffer> inputs, AtomicBoolean stop, AtomicReference<Throwable> failure) {
+            int created = 0;
+            int capacity = inputs.remainingCapacity();
+            float[] tensor = new float[pre.tensorSize()];
+            long[] shape = pre.shape(1);
             try {
                 for (Sample s : items) {
                     if (stop.get()) {
@@ -583,23 +643,44 @@ public final class EvaluateOperation {
                         if (mask != null) {
                             Datasets.checkPair(s, img, mask);
                         }
-                        d = new Decoded(s, img, mask, pre.toTensor(img), null);
+                        pre.toTensor(img, tensor, 0);
+                        d = new Decoded(s, img, mask, null);
                     } catch (IOException e) {
                         if (strict) {
                             throw e;
                         }
                         String file = s.image() != null ? s.image().toString() : "";
-                        d = new Decoded(s, null, null, null, new SkippedItem(s.id(), file, e.getMessage()));
+                        d = new Decoded(s, null, null, new SkippedItem(s.id(), file, e.getMessage()));
                     }
-                    while (!queue.offer(d, 100, TimeUnit.MILLISECONDS)) {
+                    if (d.problem() != null) {
+                        offer(flights, new Flight(d, null, null, 0), stop);
+                        continue;
+                    }
+                    FloatBuffer buffer = inputs.poll();
+                    if (buffer == null && created < capacity) {
+                        buffer = java.nio.ByteBuffer.allocateDirect(tensor.length * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                        created++;
+                    }
+                    while (buffer == null) {
+                        buffer = inputs.poll(100, TimeUnit.MILLISECONDS);
                         if (stop.get()) {
                             return;
                         }
                     }
-                }
-                while (!queue.offer(END_OF_INPUT, 100, TimeUnit.MILLISECONDS)) {
-                    if (stop.get()) {
+                    buffer.clear();
+                    buffer.put(tensor).flip();
+                    Flight f = new Flight(d, OnnxTensor.createTensor(Ort.env(), buffer, shape), buffer, parentSession == null ? 1 : 2);
+                    if (!offer(flights, f, stop)) {
+                        f.input.close();
                         return;
+                    }
+                    if (!offer(jobs, new Job(f, false), stop) || (parentSession != null && !offer(jobs, new Job(f, true), stop))) {
+                        return;
+                    }
+                }
+                if (offer(flights, END_OF_FLIGHTS, stop)) {
+                    for (int w = 0; w < workers; w++) {
+                        offer(jobs, END_OF_JOBS, stop);
                     }
                 }
             } catch (InterruptedException e) {
@@ -609,32 +690,103 @@ public final class EvaluateOperation {
             }
         }
 
-        /** Metrics (and pictures) of one image; runs on the metrics thread only. */
-        private void measure(Inferred r) throws IOException {
-            Decoded d = r.item();
+        /** Inference worker: runs jobs until the end of the data or a stop. */
+        private void infer(BlockingQueue<Job> jobs, PinnedOutputs pinned, PinnedOutputs parentPinned,
+                AtomicBoolean stop, AtomicReference<Throwable> failure) {
+            try {
+                while (!stop.get()) {
+                    Job job = jobs.poll(100, TimeUnit.MILLISECONDS);
+                    if (job == END_OF_JOBS) {
+                        return;
+                    }
+                    if (job == null) {
+                        continue;
+                    }
+                    Flight f = job.flight();
+                    ArgmaxPredictor.Captured c = job.parent()
+                            ? run(parentSession, parentInputName, f.input, parentPred, parentPinned, parentNanos, stop)
+                            : run(session, inputName, f.input, modelPredictor, pinned, modelNanos, stop);
+                    if (c == null) {
+                        return;
+                    }
+                    if (job.parent()) {
+                        f.parent = c;
+                    } else {
+                        f.model = c;
+                    }
+                    f.pending.countDown();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+
+        /** One run; the prediction, or {@code null} when stopped while waiting for an output buffer. */
+        private ArgmaxPredictor.Captured run(OrtSession s, String input, OnnxTensor tensor, Predictor p, PinnedOutputs pinned,
+                AtomicLong nanos, AtomicBoolean stop)
+                throws OrtException, InterruptedException {
+            OnnxTensor out = null;
+            if (pinned != null) {
+                while (out == null) {
+                    out = pinned.free.poll(100, TimeUnit.MILLISECONDS);
+                    if (out == null && stop.get()) {
+                        return null;
+                    }
+                }
+            }
+            OnnxTensor lent = out;
+            boolean kept = false;
+            try {
+                long t0 = System.nanoTime();
+                try (OrtSession.Result r = lent == null ? s.run(Map.of(input, tensor)) : s.run(Map.of(input, tensor), Map.of(pinned.name, lent))) {
+                    nanos.addAndGet(System.nanoTime() - t0);
+                    ArgmaxPredictor.Captured c;
+                    if (p instanceof ArgmaxPredictor ap) {
+                        c = lent == null ? ap.capture(r, null, null)
+                                : ap.capture(r, (FloatBuffer) lent.getBufferRef().orElseThrow(), () -> pinned.free.offer(lent));
+                    } else {
+                        c = new ArgmaxPredictor.Captured(null, p.predict(r), null, null, null, null);
+                    }
+                    kept = lent != null;
+                    return c;
+                }
+            } finally {
+                if (lent != null && !kept) {
+                    pinned.free.offer(lent);
+                }
+            }
+        }
+
+        /** Metrics (and pictures) of one image; runs on the calling thread. */
+        private void measure(Flight f) throws IOException {
+            Decoded d = f.item;
             Sample s = d.sample();
             if (d.problem() != null) {
                 skipped.add(d.problem());
                 return;
             }
-            ArgmaxPredictor.Captured cm = r.model();
-            ArgmaxPredictor.Captured cp = r.parent();
+            ArgmaxPredictor.Captured cm = f.model;
+            ArgmaxPredictor.Captured cp = f.parent;
             Prediction model;
             Prediction parent = null;
             TensorDistance distance = null;
             int c = cm.nchwClasses();
-            if (cp != null && c > 0 && cp.nchwClasses() == c && cp.raw.length == cm.raw.length) {
+            if (cp != null && c > 0 && cp.nchwClasses() == c && cp.size() == cm.size()) {
                 // both argmaxes and the tensor distance in one pass over the two logit tensors
-                int plane = cm.raw.length / c;
+                float[] a = logitsA = cm.logits(logitsA);
+                float[] b = logitsB = cp.logits(logitsB);
+                int plane = a.length / c;
                 if (bestA.length != plane) {
                     bestA = new float[plane];
                     bestB = new float[plane];
                 }
                 int[] la = new int[plane];
                 int[] lb = new int[plane];
-                distance = ArgmaxPredictor.argmaxBothNchw(cm.raw, cp.raw, c, plane, la, lb, bestA, bestB);
-                model = new Prediction(new LabelMask(cm.width(), cm.height(), la), cm.raw);
-                parent = new Prediction(new LabelMask(cp.width(), cp.height(), lb), cp.raw);
+                distance = ArgmaxPredictor.argmaxBothNchw(a, b, c, plane, la, lb, bestA, bestB);
+                model = new Prediction(new LabelMask(cm.width(), cm.height(), la), a);
+                parent = new Prediction(new LabelMask(cp.width(), cp.height(), lb), b);
             } else {
                 model = cm.prediction();
                 parent = cp == null ? null : cp.prediction();
@@ -643,12 +795,6 @@ public final class EvaluateOperation {
                 }
             }
             measure(d, s, model, parent, distance);
-            if (cm.pooled) {
-                freeArrays.offer(cm.raw);
-            }
-            if (cp != null && cp.pooled) {
-                freeArrays.offer(cp.raw);
-            }
         }
 
         private void measure(Decoded d, Sample s, Prediction model, Prediction parent, TensorDistance distance) throws IOException {
@@ -831,11 +977,11 @@ public final class EvaluateOperation {
             if (parentSession == null) {
                 notes.add("No parent model was given: the Advanced rows compare the model with the ground truth.");
             }
-            double model = modelNanos / 1e9;
-            double parentS = parentNanos / 1e9;
+            double model = modelNanos.get() / 1e9;
+            double parentS = parentNanos.get() / 1e9;
             double wall = wallNanos / 1e9;
             AccuracyReport.Timing timing = new AccuracyReport.Timing(rows.size(), wall, model, parentS,
-                    model + parentS > 0 ? wall / (model + parentS) : 0);
+                    model + parentS > 0 ? wall / (model + parentS) : 0, workers, threadsPerRun);
             String root = dataset instanceof FileDataset fd ? fd.root().toString() : null;
             return new AccuracyReport(AccuracyReport.FORMAT, modelRef, parentRef, dataset.description(), root, dataset.synthetic(),
                     masks, cls, pre, Postprocessing.DESCRIPTION, AccuracyReport.AGGREGATION
@@ -879,20 +1025,19 @@ public final class EvaluateOperation {
         }
     }
 
-    private static <T> void put(BlockingQueue<T> q, T item, AtomicReference<Throwable> failure) throws IOException, OrtException {
-        try {
-            while (!q.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                rethrow(failure.get());
+    /** Offers until taken; false when stopped first. */
+    private static <T> boolean offer(BlockingQueue<T> q, T item, AtomicBoolean stop) throws InterruptedException {
+        while (!q.offer(item, 100, TimeUnit.MILLISECONDS)) {
+            if (stop.get()) {
+                return false;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperationCanceledException("interrupted");
         }
+        return true;
     }
 
-    private static void join(Thread t, AtomicReference<Throwable> failure) throws IOException, OrtException {
+    private static void await(CountDownLatch latch, AtomicReference<Throwable> failure) throws IOException, OrtException {
         try {
-            while (!t.join(java.time.Duration.ofMillis(100))) {
+            while (!latch.await(100, TimeUnit.MILLISECONDS)) {
                 rethrow(failure.get());
             }
         } catch (InterruptedException e) {

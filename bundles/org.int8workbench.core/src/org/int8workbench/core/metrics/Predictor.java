@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtSession;
 /**
  * Turns a model's outputs into a label map at model-output resolution. {@link ArgmaxPredictor} handles logits and
  * label-map outputs; a model cut before its label head can plug in a predictor that computes the head itself.
- * Implementations must be thread-safe or used from one thread.
+ * Implementations must be thread-safe: {@link EvaluateOperation} calls one from several inference threads at once.
  */
 @FunctionalInterface
 public interface Predictor {

@@ -167,8 +167,12 @@ public record AccuracyReport(int format, Model model, Model parentModel, String 
      * @param wallSeconds the whole pass over the data (decode, preprocess, inference, metrics, images)
      * @param modelInferenceSeconds the model's {@code session.run} time, summed
      * @param parentInferenceSeconds the parent's {@code session.run} time, summed (0 without a parent)
-     * @param ratio wall time / summed inference time
+     * @param ratio wall time / summed inference time; runs overlap when {@code concurrentRuns > 1}, so it can be below 1
+     * @param concurrentRuns how many {@code session.run} calls the evaluator keeps going at once (0 in reports written
+     *        before this was recorded)
+     * @param threadsPerRun ONNX Runtime intra-op threads of each run
      */
-    public record Timing(int images, double wallSeconds, double modelInferenceSeconds, double parentInferenceSeconds, double ratio) {
+    public record Timing(int images, double wallSeconds, double modelInferenceSeconds, double parentInferenceSeconds, double ratio,
+            int concurrentRuns, int threadsPerRun) {
     }
 }

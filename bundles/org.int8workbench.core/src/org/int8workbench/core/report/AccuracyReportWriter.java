@@ -241,7 +241,9 @@ public final class AccuracyReportWriter {
         if (r.timing() != null) {
             kv(h, "Timing", String.format(Locale.ROOT, "%d images in %.2f s; inference %.2f s (model) + %.2f s (parent); wall / inference = %.2f",
                     r.timing().images(), r.timing().wallSeconds(), r.timing().modelInferenceSeconds(), r.timing().parentInferenceSeconds(),
-                    r.timing().ratio()));
+                    r.timing().ratio()) + (r.timing().concurrentRuns() > 0 ? String.format(Locale.ROOT,
+                            "; %d runs at once, %d ONNX Runtime thread(s) each (runs overlap)", r.timing().concurrentRuns(),
+                            r.timing().threadsPerRun()) : ""));
         }
         h.append("</table></details>\n");
 
