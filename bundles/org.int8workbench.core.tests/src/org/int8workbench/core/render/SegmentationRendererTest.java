@@ -75,6 +75,20 @@ class SegmentationRendererTest {
     }
 
     @Test
+    void pngWriterIsLosslessOnNoise() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        int[] px = new int[37 * 29];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = random.nextInt(1 << 24);
+        }
+        BufferedImage img = org.int8workbench.core.dataset.Images.wrapRgb(37, 29, px);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SegmentationRenderer.writePng(img, bytes);
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(bytes.toByteArray()));
+        assertArrayEquals(img.getRGB(0, 0, 37, 29, null, 0, 37), back.getRGB(0, 0, 37, 29, null, 0, 37));
+    }
+
+    @Test
     void masksScaleByNearestNeighbour() {
         LabelMask m = new LabelMask(4, 2, new int[] {1, 1, 2, 2, 3, 3, 4, 4});
         assertArrayEquals(new int[] {1, 2, 3, 4}, SegmentationRenderer.scale(m, 2, 2).labels());

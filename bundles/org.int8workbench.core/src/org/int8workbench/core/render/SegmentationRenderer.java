@@ -187,8 +187,9 @@ public final class SegmentationRenderer {
     }
 
     /**
-     * Writes an RGB PNG quickly: each row filtered with the PNG "Sub" filter and deflated at the fastest level (the
-     * JDK's writer tries every filter on every row, several times slower). Lossless.
+     * Writes an RGB PNG quickly: each row filtered with the PNG "Up" filter and deflated at the fastest level (the
+     * JDK's writer tries every filter on every row, several times slower; of the single filters, "Up" deflated fastest
+     * on side-by-side pictures, at about the size of "Sub" and "Paeth"). Lossless.
      */
     public static void writePng(BufferedImage image, OutputStream out) throws IOException {
         int w = image.getWidth();
@@ -206,23 +207,15 @@ public final class SegmentationRenderer {
         try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 1 << 16)) {
             int[] px = Images.rgb(image);
             byte[] line = new byte[1 + 3 * w];
-            line[0] = 1; // Sub: each byte minus the same channel of the pixel to its left
+            line[0] = 2; // Up: each byte minus the same byte of the pixel above (0 above the first row)
             for (int y = 0; y < h; y++) {
                 int o = y * w;
-                int pr = 0;
-                int pg = 0;
-                int pb = 0;
                 for (int x = 0, i = 1; x < w; x++) {
                     int p = px[o + x];
-                    int r = (p >> 16) & 255;
-                    int g = (p >> 8) & 255;
-                    int b = p & 255;
-                    line[i++] = (byte) (r - pr);
-                    line[i++] = (byte) (g - pg);
-                    line[i++] = (byte) (b - pb);
-                    pr = r;
-                    pg = g;
-                    pb = b;
+                    int q = y == 0 ? 0 : px[o - w + x];
+                    line[i++] = (byte) (((p >> 16) & 255) - ((q >> 16) & 255));
+                    line[i++] = (byte) (((p >> 8) & 255) - ((q >> 8) & 255));
+                    line[i++] = (byte) ((p & 255) - (q & 255));
                 }
                 z.write(line);
             }
