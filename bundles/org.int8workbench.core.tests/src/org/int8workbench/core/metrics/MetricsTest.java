@@ -150,4 +150,47 @@ class MetricsTest {
         assertEquals(1.0, TensorDistance.of(new float[] {1, 2}, new float[] {2, 4}).cosine(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> TensorDistance.of(new float[1], new float[2]));
     }
+
+    @Test
+    void pairArgmaxEqualsTwoArgmaxesAndTheTensorDistance() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        int c = 5;
+        int plane = 7 * 9;
+        float[] a = new float[c * plane];
+        float[] b = new float[c * plane];
+        for (int i = 0; i < a.length; i++) {
+            // few distinct values, so that ties are frequent; some NaN
+            a[i] = r.nextInt(20) == 0 ? Float.NaN : r.nextInt(4);
+            b[i] = r.nextInt(3) == 0 ? a[i] : r.nextInt(4) - 0.5f;
+        }
+        a[3] = Float.NaN; // a NaN in class 0: the first number after it wins
+        java.nio.FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(b.length * 4).order(java.nio.ByteOrder.nativeOrder())
+                .asFloatBuffer().put(b);
+        direct.position(17); // the position is not used
+        int[] la = new int[plane];
+        int[] lb = new int[plane];
+        PairArgmax pair = new PairArgmax();
+        TensorDistance d = pair.run(java.nio.FloatBuffer.wrap(a), direct, c, plane, la, lb);
+        assertArrayEquals(ArgmaxPredictor.argmaxNchw(a, c, plane), la);
+        assertArrayEquals(ArgmaxPredictor.argmaxNchw(b, c, plane), lb);
+        assertTrue(la[3] > 0, "a NaN never wins over a number");
+        TensorDistance expected = TensorDistance.of(a, b);
+        assertEquals(expected.mse(), d.mse()); // NaN: a holds NaN
+        // without NaN the sums agree up to their order
+        for (int i = 0; i < a.length; i++) {
+            if (Float.isNaN(a[i])) {
+                a[i] = -1;
+            }
+            if (Float.isNaN(b[i])) {
+                b[i] = -2;
+            }
+        }
+        direct.put(0, b);
+        d = pair.run(java.nio.FloatBuffer.wrap(a), direct, c, plane, la, lb);
+        expected = TensorDistance.of(a, b);
+        assertEquals(expected.mse(), d.mse(), 1e-12 * expected.mse());
+        assertEquals(expected.cosine(), d.cosine(), 1e-12);
+        assertArrayEquals(ArgmaxPredictor.argmaxNchw(a, c, plane), la, "scratch arrays are reset between calls");
+        assertEquals(17, direct.position());
+    }
 }

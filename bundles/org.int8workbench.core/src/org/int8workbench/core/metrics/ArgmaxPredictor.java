@@ -86,9 +86,9 @@ public final class ArgmaxPredictor implements Predictor {
 
     /**
      * What {@link #predict} needs from a result, taken on an inference thread so that the argmax can run on another:
-     * float logits are left where ONNX Runtime wrote them ({@code pinned}, which then belongs to the capture until
-     * {@link Captured#logits} has copied it out and called {@code release}) or copied into a new array; other outputs
-     * are predicted at once.
+     * float logits are left where ONNX Runtime wrote them ({@code pinned}, which then belongs to the capture until it
+     * is read and {@link Captured#discard} calls {@code release}) or copied into a new array; other outputs are
+     * predicted at once.
      *
      * @param pinned the buffer of the pinned output tensor the predictor reads, or {@code null}
      * @param release gives {@code pinned} back to its owner; called once the logits were copied out, or at once when the
@@ -145,13 +145,18 @@ public final class ArgmaxPredictor implements Predictor {
         }
 
         /**
-         * The logits as an array: the captured one, or the pinned buffer copied into {@code reuse} (when it has the
-         * right size, else a new array), after which the pinned buffer is released.
+         * The logits as a buffer holding them from index 0: the pinned output ONNX Runtime wrote (valid until
+         * {@link #discard}), or the captured array.
          */
-        float[] logits(float[] reuse) {
+        FloatBuffer buffer() {
+            return raw != null ? FloatBuffer.wrap(raw) : pinned;
+        }
+
+        /** The logits as an array: the captured one, or the pinned buffer copied out, after which it is released. */
+        float[] logits() {
             if (raw == null && pinned != null) {
                 int n = pinned.limit();
-                float[] dst = reuse != null && reuse.length == n ? reuse : new float[n];
+                float[] dst = new float[n];
                 pinned.get(0, dst, 0, n);
                 raw = dst;
                 discard();
@@ -159,7 +164,7 @@ public final class ArgmaxPredictor implements Predictor {
             return raw;
         }
 
-        /** Gives a pinned buffer back without reading it (after a failure). */
+        /** Gives the pinned buffer back, once read (or unread, after a failure); the logits are gone from it then. */
         void discard() {
             Runnable r = release;
             release = null;
@@ -169,7 +174,7 @@ public final class ArgmaxPredictor implements Predictor {
         }
 
         Prediction prediction() {
-            return done != null ? done : predictor.fromLogits(logits(null), shape);
+            return done != null ? done : predictor.fromLogits(logits(), shape);
         }
 
         /** The class count when these are logits {@code [1,C,H,W]} (NCHW) of {@link #size} values, else -1. */
@@ -188,62 +193,6 @@ public final class ArgmaxPredictor implements Predictor {
         int height() {
             return (int) shape[2];
         }
-    }
-
-    /**
-     * The argmax of two NCHW logit tensors of {@code c} planes of {@code plane} values and their {@link TensorDistance},
-     * in one pass over both; results identical to {@link #argmaxNchw} on each and {@link TensorDistance#of}.
-     *
-     * @param la receives the labels of {@code a}; {@code lb} those of {@code b}
-     * @param ba scratch of {@code plane} floats; {@code bb} too
-     */
-    static TensorDistance argmaxBothNchw(float[] a, float[] b, int c, int plane, int[] la, int[] lb, float[] ba, float[] bb) {
-        double se = 0;
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int p = 0; p < plane; p++) {
-            float fa = a[p];
-            float fb = b[p];
-            ba[p] = fa;
-            bb[p] = fb;
-            la[p] = 0;
-            lb[p] = 0;
-            double x = fa;
-            double y = fb;
-            double d = x - y;
-            se += d * d;
-            dot += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        for (int k = 1; k < c; k++) {
-            int base = k * plane;
-            for (int p = 0; p < plane; p++) {
-                float fa = a[base + p];
-                float fb = b[base + p];
-                float qa = ba[p];
-                if (fa > qa || (qa != qa && fa == fa)) {
-                    ba[p] = fa;
-                    la[p] = k;
-                }
-                float qb = bb[p];
-                if (fb > qb || (qb != qb && fb == fb)) {
-                    bb[p] = fb;
-                    lb[p] = k;
-                }
-                double x = fa;
-                double y = fb;
-                double d = x - y;
-                se += d * d;
-                dot += x * y;
-                na += x * x;
-                nb += y * y;
-            }
-        }
-        int length = c * plane;
-        double denom = Math.sqrt(na) * Math.sqrt(nb);
-        return new TensorDistance(length == 0 ? Double.NaN : se / length, denom == 0 ? Double.NaN : dot / denom);
     }
 
     /** The output this predictor reads, or {@code null} for the first. */

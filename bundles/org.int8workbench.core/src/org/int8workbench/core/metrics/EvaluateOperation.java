@@ -479,11 +479,8 @@ public final class EvaluateOperation {
         final AtomicLong parentNanos = new AtomicLong();
         long wallNanos;
 
-        // scratch of the calling thread for the fused argmax
-        float[] logitsA = new float[0];
-        float[] logitsB = new float[0];
-        float[] bestA = new float[0];
-        float[] bestB = new float[0];
+        // the fused argmax of the calling thread, with its scratch arrays
+        final PairArgmax pair = new PairArgmax();
 
         Pass(Preprocessing pre, ClassInfo cls, Path out, OrtSession session, OrtSession parentSession, Predictor p, Predictor pp,
                 int workers, int threadsPerRun) {
@@ -774,19 +771,15 @@ public final class EvaluateOperation {
             TensorDistance distance = null;
             int c = cm.nchwClasses();
             if (cp != null && c > 0 && cp.nchwClasses() == c && cp.size() == cm.size()) {
-                // both argmaxes and the tensor distance in one pass over the two logit tensors
-                float[] a = logitsA = cm.logits(logitsA);
-                float[] b = logitsB = cp.logits(logitsB);
-                int plane = a.length / c;
-                if (bestA.length != plane) {
-                    bestA = new float[plane];
-                    bestB = new float[plane];
-                }
+                // both argmaxes and the tensor distance in one pass over the two logit tensors, read where they are
+                int plane = cm.size() / c;
                 int[] la = new int[plane];
                 int[] lb = new int[plane];
-                distance = ArgmaxPredictor.argmaxBothNchw(a, b, c, plane, la, lb, bestA, bestB);
-                model = new Prediction(new LabelMask(cm.width(), cm.height(), la), a);
-                parent = new Prediction(new LabelMask(cp.width(), cp.height(), lb), b);
+                distance = pair.run(cm.buffer(), cp.buffer(), c, plane, la, lb);
+                cm.discard();
+                cp.discard();
+                model = new Prediction(new LabelMask(cm.width(), cm.height(), la), null);
+                parent = new Prediction(new LabelMask(cp.width(), cp.height(), lb), null);
             } else {
                 model = cm.prediction();
                 parent = cp == null ? null : cp.prediction();
