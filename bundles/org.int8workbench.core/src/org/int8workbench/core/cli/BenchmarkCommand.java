@@ -2,8 +2,6 @@ package org.int8workbench.core.cli;
 
 import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,10 +114,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (report != null && !force) {
             BenchmarkReportWriter.checkWritable(report, false);
         }
-        if (json != null && !force && !json.toString().equals("-") && Files.exists(json)) {
-            throw new FileAlreadyExistsException(json.toAbsolutePath().toString(), null,
-                    "the file exists; choose another --json file or add --force");
-        }
+        CliSupport.refuseExistingJson(json, force);
         BenchmarkOperation op = new BenchmarkOperation(model).others(others).mode(Mode.parse(mode)).rounds(rounds).warmup(warmup)
                 .streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)
                 .executionMode(ExecutionMode.valueOf(executionMode.trim().toUpperCase(Locale.ROOT)))

@@ -41,6 +41,17 @@ public final class CliSupport {
         }
     }
 
+    /**
+     * Fails before any work when {@code file} (a {@code --json} output; "-" is standard output) exists and
+     * {@code force} is not given, so a long run does not end in a refusal to write its result.
+     */
+    public static void refuseExistingJson(Path file, boolean force) throws FileAlreadyExistsException {
+        if (file != null && !force && !file.toString().equals("-") && java.nio.file.Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toAbsolutePath().toString(), null,
+                    "the file exists; choose another --json file or add --force");
+        }
+    }
+
     /** Writes {@code value} as JSON to {@code file} (atomically) when {@code file} is not null; "-" means stdout. */
     public static void writeJson(Path file, Object value, boolean force) throws IOException {
         if (file == null) {

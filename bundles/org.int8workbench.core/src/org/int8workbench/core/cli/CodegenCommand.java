@@ -1,7 +1,5 @@
 package org.int8workbench.core.cli;
 
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.int8workbench.core.codegen.CodegenOperation;
@@ -62,9 +60,7 @@ public final class CodegenCommand implements Callable<Integer> {
         if (dataset != null && report != null) {
             throw new IllegalArgumentException("give either --dataset or --report for the test samples, not both");
         }
-        if (json != null && !json.toString().equals("-") && !force && Files.exists(json)) {
-            throw new FileAlreadyExistsException(json.toString());
-        }
+        CliSupport.refuseExistingJson(json, force);
         CodegenOperation op = new CodegenOperation(model).packageName(packageName).className(className).outputDir(out).reportDir(report)
                 .samples(samples).overwrite(force);
         if (dataset != null) {

@@ -83,9 +83,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Preprocessing pre = preprocessing.resolve(model);
         SegmentationDataset ds = dataset != null ? Datasets.open(dataset, split)
                 : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
-        if (json != null && !json.toString().equals("-") && !force && java.nio.file.Files.exists(json)) {
-            throw new java.nio.file.FileAlreadyExistsException(json.toString());
-        }
+        CliSupport.refuseExistingJson(json, force);
         EvaluateOperation op = new EvaluateOperation().model(model).parent(reference).dataset(ds).preprocessing(pre)
                 .reportDir(report).overwrite(force).limit(limit).strict(strict).renderImages(!noImages);
         if (classes != null) {

@@ -51,9 +51,7 @@ public final class EvaluationSpeedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliSupport.requireModels(model, reference);
         Preprocessing pre = preprocessing.resolve(model);
-        if (json != null && !json.toString().equals("-") && !force && java.nio.file.Files.exists(json)) {
-            throw new java.nio.file.FileAlreadyExistsException(json.toString(), null, "exists; give --force to replace it");
-        }
+        CliSupport.refuseExistingJson(json, force);
         EvaluationSpeed.Result r = new EvaluationSpeed().model(model).parent(reference).dataset(Datasets.open(dataset, split))
                 .preprocessing(pre).limit(limit).rounds(rounds).run(new ConsoleProgress());
         System.out.println("CPU: " + r.provenance().cpu().describe() + "; ONNX Runtime " + r.provenance().onnxRuntime());

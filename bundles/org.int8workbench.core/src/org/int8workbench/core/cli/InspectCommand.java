@@ -23,9 +23,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (json != null && !json.toString().equals("-") && !force && java.nio.file.Files.exists(json)) {
-            throw new java.nio.file.FileAlreadyExistsException(json.toString());
-        }
+        CliSupport.refuseExistingJson(json, force);
         ModelSummary s = ModelSummary.of(model);
         if (json == null || !json.toString().equals("-")) {
             System.out.print(s.describe());

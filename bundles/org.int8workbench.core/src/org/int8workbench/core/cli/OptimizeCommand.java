@@ -1,6 +1,5 @@
 package org.int8workbench.core.cli;
 
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.google.gson.JsonObject;
@@ -88,9 +87,7 @@ public final class OptimizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (json != null && !json.toString().equals("-") && !force && Files.exists(json)) {
-            throw new FileAlreadyExistsException(json.toString());
-        }
+        CliSupport.refuseExistingJson(json, force);
         if (!Files.isRegularFile(model)) {
             throw new java.nio.file.NoSuchFileException(model.toString());
         }
