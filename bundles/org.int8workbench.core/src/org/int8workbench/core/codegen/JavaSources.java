@@ -53,6 +53,9 @@ final class JavaSources {
         b.append(" * {@link #segment(BufferedImage)} returns the class of every pixel of the model input.\n *\n");
         b.append(" * <p>Preprocessing").append(s.preprocessingRecorded() ? " (as recorded in the model)" : " (the defaults for the model's input)")
                 .append(":\n * ").append(p.describe()).append(".\n");
+        b.append(" * INT8 Workbench decoded the images it measured the model on as PIL and OpenCV do: a colour profile\n")
+                .append(" * embedded in a JPEG file was ignored. {@code ImageIO.read} applies such a profile, which changes the\n")
+                .append(" * pixels of those files a little; drop the APP2 \"ICC_PROFILE\" segments first to get the same input.\n");
         b.append(" * The label map is ").append(s.labelsWidth()).append('x').append(s.labelsHeight())
                 .append(" and covers the model input,\n * that is the image ").append(coverage(p.resize())).append(".\n");
         switch (s.decoding()) {
