@@ -91,8 +91,9 @@ public final class ArgmaxPredictor implements Predictor {
      * predicted at once.
      *
      * @param pinned the buffer of the pinned output tensor the predictor reads, or {@code null}
-     * @param release gives {@code pinned} back to its owner; called once the logits were copied out, or at once when the
-     *        capture does not keep it
+     * @param release gives {@code pinned} back to its owner: called by {@link Captured#discard} once the logits were
+     *        read, or at once when the capture does not keep the buffer (pinned outputs outlive the result, which
+     *        does not own them)
      */
     Captured capture(OrtSession.Result result, FloatBuffer pinned, Runnable release) throws OrtException {
         OnnxValue v = outputName != null ? result.get(outputName).orElse(null) : result.get(0);

@@ -431,8 +431,9 @@ public final class EvaluateOperation {
 
     /**
      * How many models run at once, and on how many threads each: two runs side by side on half the cores each keep a
-     * small machine busier than one run on all cores (measured on 2 cores: one thread per run spends less time waiting
-     * on the other), and leave the gaps that decoding and metrics fill.
+     * small machine busier than one run on all cores, whose threads wait for each other between operators (on a 2-core
+     * VM the model and the parent ran side by side in 0.81x the time they took one after the other; see
+     * {@link EvaluationSpeed}), and decoding and metrics fill the gaps.
      *
      * @return {@code {runs at once, intra-op threads per run}} for a machine with {@code cores} logical cores
      */
