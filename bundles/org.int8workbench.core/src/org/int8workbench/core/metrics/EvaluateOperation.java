@@ -379,6 +379,8 @@ public final class EvaluateOperation {
         final CountDownLatch pending;
         volatile ArgmaxPredictor.Captured model;
         volatile ArgmaxPredictor.Captured parent;
+        /** Its buffers were given back (calling thread only). */
+        boolean released;
 
         Flight(Decoded item, OnnxTensor input, FloatBuffer inputBuffer, int jobs) {
             this.item = item;
@@ -605,11 +607,12 @@ public final class EvaluateOperation {
             }
         }
 
-        /** Closes a flight's input tensor and gives back its buffers (idempotent). */
+        /** Closes a flight's input tensor and gives back its buffers, once; only when no run of it is going on. */
         private void release(Flight f, BlockingQueue<FloatBuffer> inputs) {
-            if (f == END_OF_FLIGHTS) {
+            if (f == END_OF_FLIGHTS || f.released) {
                 return;
             }
+            f.released = true;
             if (f.input != null) {
                 f.input.close();
                 inputs.offer(f.inputBuffer);
