@@ -250,8 +250,9 @@ public final class CodegenOperation {
             "public", "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient",
             "try", "void", "volatile", "while", "true", "false", "null", "_");
 
-    static boolean isIdentifier(String s) {
-        if (s.isEmpty() || RESERVED.contains(s) || !Character.isJavaIdentifierStart(s.charAt(0))) {
+    /** True for a Java identifier that is not a reserved word (what can name a package part or a class). */
+    public static boolean isIdentifier(String s) {
+        if (s == null || s.isEmpty() || RESERVED.contains(s) || !Character.isJavaIdentifierStart(s.charAt(0))) {
             return false;
         }
         return s.chars().allMatch(Character::isJavaIdentifierPart);

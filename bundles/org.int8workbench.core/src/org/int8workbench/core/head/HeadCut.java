@@ -16,8 +16,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,6 +32,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.int8workbench.core.Ort;
+import org.int8workbench.core.onnx.Tensors;
 
 /**
  * Recognises a segmentation head at the end of an ONNX graph and cuts it off.
@@ -703,13 +702,7 @@ public final class HeadCut {
         if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
             throw new NoHead("the Resize " + what + " '" + name + "' are not float");
         }
-        if (t.hasRawData() && !t.getRawData().isEmpty()) {
-            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            float[] f = new float[b.remaining() / 4];
-            b.asFloatBuffer().get(f);
-            return f;
-        }
-        return toFloatArray(t.getFloatDataList());
+        return Tensors.toFloats(t, t.hasRawData() ? t.getRawData() : null);
     }
 
     private static long[] constantLongs(GraphProto g, String name, String what) throws NoHead {
@@ -717,13 +710,7 @@ public final class HeadCut {
         if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {
             throw new NoHead("the Resize " + what + " '" + name + "' are not int64");
         }
-        if (t.hasRawData() && !t.getRawData().isEmpty()) {
-            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            long[] l = new long[b.remaining() / 8];
-            b.asLongBuffer().get(l);
-            return l;
-        }
-        return toLongArray(t.getInt64DataList());
+        return Tensors.toLongs(t, t.hasRawData() ? t.getRawData() : null);
     }
 
     private static TensorProto floatTensor(float[] f) {

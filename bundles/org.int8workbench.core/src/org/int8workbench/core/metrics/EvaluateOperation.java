@@ -222,13 +222,8 @@ public final class EvaluateOperation {
         sub.split(1);
         Path tmp = null;
         boolean done = false;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // ONNX Runtime's intra-op threads spin between operators by default; here the other runs, the decoder and the
-            // metrics need those cycles
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            int[] layout = inferenceLayout(Runtime.getRuntime().availableProcessors());
-            options.setIntraOpNumThreads(layout[1]);
+        int[] layout = inferenceLayout(Runtime.getRuntime().availableProcessors());
+        try (OrtSession.SessionOptions options = sessionOptions(layout[1])) {
             try (OrtSession session = Ort.env().createSession(model.toString(), options);
                     OrtSession parentSession = parent == null ? null : Ort.env().createSession(parent.toString(), options)) {
                 sub.split(1);
@@ -442,6 +437,24 @@ public final class EvaluateOperation {
     public static int[] inferenceLayout(int cores) {
         int workers = Math.max(1, Math.min(2, cores));
         return new int[] {workers, Math.max(1, cores / workers)};
+    }
+
+    /**
+     * The options of the evaluator's sessions: full graph optimisation, {@code threads} intra-op threads that do not
+     * spin between operators (ONNX Runtime's default), since the other run, the decoder and the metrics need those
+     * cycles. {@link EvaluationSpeed} times pure inference side by side with the same options.
+     */
+    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.setIntraOpNumThreads(threads);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
     }
 
     /** One pass over the data: decoder thread, inference worker threads, metrics on the calling thread. */

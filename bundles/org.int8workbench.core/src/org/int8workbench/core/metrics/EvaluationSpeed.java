@@ -246,12 +246,10 @@ public final class EvaluationSpeed {
         }
     }
 
-    private static OrtSession.SessionOptions options(boolean spinning, int threads) throws OrtException {
+    /** Full graph optimisation on all cores, with ONNX Runtime's default spinning threads or threads that do not spin. */
+    private static OrtSession.SessionOptions sequentialOptions(boolean spinning) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        if (threads > 0) {
-            o.setIntraOpNumThreads(threads);
-        }
         if (!spinning) {
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
         }
@@ -262,7 +260,7 @@ public final class EvaluationSpeed {
     private double sequential(List<float[]> tensors, Preprocessing pre, boolean spinning) throws OrtException {
         long nanos = 0;
         long[] shape = pre.shape(1);
-        try (OrtSession.SessionOptions o = options(spinning, 0);
+        try (OrtSession.SessionOptions o = sequentialOptions(spinning);
                 OrtSession a = Ort.env().createSession(model.toString(), o);
                 OrtSession b = Ort.env().createSession(parent.toString(), o)) {
             String ia = a.getInputNames().iterator().next();
@@ -286,7 +284,7 @@ public final class EvaluationSpeed {
     /** Both models on every image, in the evaluator's layout (runs taken in data order by its workers); wall time. */
     private double sideBySide(List<float[]> tensors, Preprocessing pre, int[] layout) throws OrtException, InterruptedException {
         long[] shape = pre.shape(1);
-        try (OrtSession.SessionOptions o = options(false, layout[1]);
+        try (OrtSession.SessionOptions o = EvaluateOperation.sessionOptions(layout[1]);
                 OrtSession a = Ort.env().createSession(model.toString(), o);
                 OrtSession b = Ort.env().createSession(parent.toString(), o)) {
             String ia = a.getInputNames().iterator().next();

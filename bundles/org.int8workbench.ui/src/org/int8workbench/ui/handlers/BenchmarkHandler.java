@@ -5,7 +5,6 @@ import java.util.List;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
 import org.eclipse.core.resources.IFile;
-import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
@@ -20,12 +19,7 @@ import org.int8workbench.ui.wizards.OptimizeWizard;
 public final class BenchmarkHandler extends ModelHandler {
     @Override
     void execute(ExecutionEvent event, IFile model) throws ExecutionException {
-        Path path;
-        try {
-            path = ModelFiles.path(model);
-        } catch (CoreException e) {
-            throw new ExecutionException(e.getMessage(), e);
-        }
+        Path path = pathOf(model);
         UiJobs.schedule("Benchmark " + model.getName(), monitor -> {
             Measurements.Pair pair = Measurements.pairFor(path);
             Path parent = pair.parent() != null ? pair.parent() : pair.model();

@@ -77,12 +77,7 @@ public final class CodegenHandler extends ModelHandler {
 
     @Override
     void execute(ExecutionEvent event, IFile model) throws ExecutionException {
-        Path path;
-        try {
-            path = ModelFiles.path(model);
-        } catch (CoreException e) {
-            throw new ExecutionException(e.getMessage(), e);
-        }
+        Path path = pathOf(model);
         var shell = HandlerUtil.getActiveShell(event);
         ModelSummary.Precision p = precision(path);
         if (p == ModelSummary.Precision.FP32 || p == ModelSummary.Precision.FP16) {
@@ -213,22 +208,7 @@ public final class CodegenHandler extends ModelHandler {
             }
         }
         String name = b.append("Segmenter").toString();
-        return isIdentifier(name) ? name : "Segmenter";
-    }
-
-    /** Java's reserved words and literals, which cannot name a package or a class. */
-    private static final Set<String> RESERVED = Set.of("abstract", "assert", "boolean", "break", "byte", "case", "catch", "char",
-            "class", "const", "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float", "for", "goto",
-            "if", "implements", "import", "instanceof", "int", "interface", "long", "native", "new", "package", "private", "protected",
-            "public", "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient",
-            "try", "void", "volatile", "while", "true", "false", "null", "_");
-
-    /** True for a Java identifier that is not a reserved word. */
-    static boolean isIdentifier(String s) {
-        if (s == null || s.isEmpty() || RESERVED.contains(s) || !Character.isJavaIdentifierStart(s.charAt(0))) {
-            return false;
-        }
-        return s.chars().allMatch(Character::isJavaIdentifierPart);
+        return CodegenOperation.isIdentifier(name) ? name : "Segmenter";
     }
 
     /** What is wrong with a package and class name, or {@code null} when both are valid. */
@@ -237,7 +217,7 @@ public final class CodegenHandler extends ModelHandler {
             return "Enter the package of the generated classes, e.g. com.example.segmentation";
         }
         for (String part : packageName.split("\\.", -1)) {
-            if (!isIdentifier(part)) {
+            if (!CodegenOperation.isIdentifier(part)) {
                 return "'" + packageName + "' is not a valid Java package name"
                         + (part.isEmpty() ? " (empty segment)" : ": '" + part + "' is not a Java identifier");
             }
@@ -245,7 +225,7 @@ public final class CodegenHandler extends ModelHandler {
         if (className == null || className.isBlank()) {
             return "Enter the name of the inference class, e.g. Segmenter";
         }
-        if (!isIdentifier(className)) {
+        if (!CodegenOperation.isIdentifier(className)) {
             return "'" + className + "' is not a valid Java class name";
         }
         return null;

@@ -5,7 +5,6 @@ import java.util.List;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
 import org.eclipse.core.resources.IFile;
-import org.eclipse.core.runtime.CoreException;
 import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.int8workbench.ui.ModelFiles;
@@ -21,12 +20,7 @@ import org.int8workbench.ui.jobs.OptimizeJob;
 public final class EvaluateHandler extends ModelHandler {
     @Override
     void execute(ExecutionEvent event, IFile model) throws ExecutionException {
-        Path path;
-        try {
-            path = ModelFiles.path(model);
-        } catch (CoreException e) {
-            throw new ExecutionException(e.getMessage(), e);
-        }
+        Path path = pathOf(model);
         Measurements.Pair pair = Measurements.pairFor(path);
         OptimizeSettings s = OptimizeSettings.remembered(pair.parent() != null ? pair.parent() : pair.model());
         String folder = s != null && s.dataKind() != OptimizeSettings.DataKind.GENERATED ? s.dataFolder() : null;

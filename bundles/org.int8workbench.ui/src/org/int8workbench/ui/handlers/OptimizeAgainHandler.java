@@ -3,10 +3,8 @@ package org.int8workbench.ui.handlers;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
 import org.eclipse.core.resources.IFile;
-import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.wizard.WizardDialog;
 import org.eclipse.ui.handlers.HandlerUtil;
-import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.jobs.OptimizeJob;
 import org.int8workbench.ui.wizards.OptimizeWizard;
@@ -15,12 +13,7 @@ import org.int8workbench.ui.wizards.OptimizeWizard;
 public final class OptimizeAgainHandler extends ModelHandler {
     @Override
     void execute(ExecutionEvent event, IFile model) throws ExecutionException {
-        OptimizeSettings s;
-        try {
-            s = OptimizeSettings.remembered(ModelFiles.path(model));
-        } catch (CoreException e) {
-            throw new ExecutionException(e.getMessage(), e);
-        }
+        OptimizeSettings s = OptimizeSettings.remembered(pathOf(model));
         if (s == null) {
             new WizardDialog(HandlerUtil.getActiveShell(event), new OptimizeWizard(model)).open();
         } else {
