@@ -33,6 +33,7 @@ import java.util.Random;
 import java.util.Set;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.onnx.Tensors;
+import org.int8workbench.core.onnx.build.GraphBuilder;
 
 /**
  * Recognises a segmentation head at the end of an ONNX graph and cuts it off.
@@ -685,9 +686,11 @@ public final class HeadCut {
                         case "value":
                             return a.getT();
                         case "value_floats":
-                            return floatTensor(toFloatArray(a.getFloatsList()));
+                            float[] f = toFloatArray(a.getFloatsList());
+                            return GraphBuilder.floatTensor(name, f, f.length);
                         case "value_ints":
-                            return longTensor(toLongArray(a.getIntsList()));
+                            long[] l = toLongArray(a.getIntsList());
+                            return GraphBuilder.int64Tensor(name, l, l.length);
                         default:
                             break;
                     }
@@ -711,22 +714,6 @@ public final class HeadCut {
             throw new NoHead("the Resize " + what + " '" + name + "' are not int64");
         }
         return Tensors.toLongs(t, t.hasRawData() ? t.getRawData() : null);
-    }
-
-    private static TensorProto floatTensor(float[] f) {
-        TensorProto.Builder t = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(f.length);
-        for (float v : f) {
-            t.addFloatData(v);
-        }
-        return t.build();
-    }
-
-    private static TensorProto longTensor(long[] l) {
-        TensorProto.Builder t = TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE).addDims(l.length);
-        for (long v : l) {
-            t.addInt64Data(v);
-        }
-        return t.build();
     }
 
     private static float[] expandFloats(float[] v, long[] axes, int rank, float fill, String what) throws NoHead {
