@@ -25,7 +25,7 @@ class SegmentationRendererTest {
         assertEquals(0x800000, m.color(1));
         assertEquals(0xC08080, m.color(15)); // person
         assertEquals(ColorMap.IGNORE_COLOR, m.color(255));
-        List<Integer> d = ColorMap.distinctColors(40);
+        List<Integer> d = ClassInfo.distinctColors(40);
         assertEquals(40, Set.copyOf(d).size(), "all distinct");
         ColorMap custom = ColorMap.of(new ClassInfo(List.of("a", "b"), List.of(0x112233, 0x445566), -1));
         assertEquals(0x445566, custom.color(1));

@@ -65,4 +65,23 @@ public record ClassInfo(List<String> names, List<Integer> colors, int ignoreLabe
         }
         return new ClassInfo(names, c, -1);
     }
+
+    /**
+     * {@code n} well-separated colours (0xRRGGBB): hues stepped by the golden angle, with saturation and brightness
+     * varied in turn, starting with black for label 0 (background by convention). Used for labels beyond a class list.
+     */
+    public static List<Integer> distinctColors(int n) {
+        List<Integer> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (i == 0) {
+                out.add(0x000000);
+                continue;
+            }
+            float hue = (float) (((i - 1) * 0.618033988749895) % 1.0);
+            float sat = (i - 1) % 3 == 2 ? 0.55f : 0.85f;
+            float bri = (i - 1) % 2 == 1 ? 0.7f : 0.95f;
+            out.add(java.awt.Color.HSBtoRGB(hue, sat, bri) & 0xFFFFFF);
+        }
+        return out;
+    }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.int8workbench.core.Json;
-import org.int8workbench.core.render.ColorMap;
 
 /**
  * The optional {@value Datasets#METADATA_FILE} file at the root of an image-folder dataset. Example:
@@ -78,7 +77,7 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
                 }
             }
         } else {
-            c.addAll(ColorMap.distinctColors(classes.size()));
+            c.addAll(ClassInfo.distinctColors(classes.size()));
         }
         return new ClassInfo(classes, c, ignoreLabel == null ? -1 : ignoreLabel);
     }

@@ -46,7 +46,6 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.dataset.SkippedItem;
-import org.int8workbench.core.render.ColorMap;
 import org.int8workbench.core.render.SegmentationRenderer;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
@@ -314,7 +313,7 @@ public final class EvaluateOperation {
         }
         List<String> names = new ArrayList<>(base.names());
         List<Integer> colors = new ArrayList<>(base.colors());
-        List<Integer> extra = ColorMap.distinctColors(n);
+        List<Integer> extra = ClassInfo.distinctColors(n);
         for (int i = base.count(); i < n; i++) {
             names.add("class " + i);
             colors.add(extra.get(i));

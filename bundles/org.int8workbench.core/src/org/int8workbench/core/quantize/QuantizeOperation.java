@@ -35,12 +35,8 @@ import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
 import org.int8workbench.core.onnx.QuantizationMetadata;
-import org.int8workbench.core.quantize.internal.ChannelMeans;
-import org.int8workbench.core.quantize.internal.ModelRunner;
-import org.int8workbench.core.quantize.internal.QdqPlan;
-import org.int8workbench.core.quantize.internal.QdqPlan.NodePlan;
-import org.int8workbench.core.quantize.internal.QdqPlan.Role;
-import org.int8workbench.core.quantize.internal.QdqWriter;
+import org.int8workbench.core.quantize.QdqPlan.NodePlan;
+import org.int8workbench.core.quantize.QdqPlan.Role;
 
 /**
  * Post-training static quantization of an FP32 ONNX model to a QDQ INT8 model, calibrated on real images.

@@ -1,15 +1,13 @@
 package org.int8workbench.core.render;
 
-import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.LabelMask;
 
 /**
  * Colours of class labels: the colours of a {@link ClassInfo} (the standard VOC palette for Pascal VOC, the
- * metadata's colours for folder datasets), extended by {@link #distinctColors} for labels beyond the class list.
+ * metadata's colours for folder datasets), extended by {@link ClassInfo#distinctColors} for labels beyond the class list.
  * The ignore label is drawn in the VOC ignore colour (224,224,192).
  */
 public final class ColorMap {
@@ -29,30 +27,11 @@ public final class ColorMap {
     public static ColorMap of(ClassInfo classes) {
         int n = Math.max(256, classes.count());
         int[] c = new int[n];
-        List<Integer> extra = distinctColors(n);
+        List<Integer> extra = ClassInfo.distinctColors(n);
         for (int i = 0; i < n; i++) {
             c[i] = i < classes.count() ? classes.colors().get(i) & 0xFFFFFF : extra.get(i);
         }
         return new ColorMap(c, classes.ignoreLabel());
-    }
-
-    /**
-     * {@code n} well-separated colours: hues stepped by the golden angle, with saturation and brightness varied in
-     * turn, starting with black for label 0 (background by convention).
-     */
-    public static List<Integer> distinctColors(int n) {
-        List<Integer> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            if (i == 0) {
-                out.add(0x000000);
-                continue;
-            }
-            float hue = (float) (((i - 1) * 0.618033988749895) % 1.0);
-            float sat = (i - 1) % 3 == 2 ? 0.55f : 0.85f;
-            float bri = (i - 1) % 2 == 1 ? 0.7f : 0.95f;
-            out.add(Color.HSBtoRGB(hue, sat, bri) & 0xFFFFFF);
-        }
-        return out;
     }
 
     /** The 0xRRGGBB colour of a label. */

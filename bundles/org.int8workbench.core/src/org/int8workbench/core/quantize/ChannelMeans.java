@@ -1,9 +1,9 @@
-package org.int8workbench.core.quantize.internal;
+package org.int8workbench.core.quantize;
 
 import java.nio.FloatBuffer;
 
 /** Running per-channel means of a tensor laid out {@code [N, C, ...]} (channel axis 1). */
-public final class ChannelMeans {
+final class ChannelMeans {
     private double[] sums;
     private long perChannel;
 

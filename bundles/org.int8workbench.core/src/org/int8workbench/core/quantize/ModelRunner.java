@@ -1,4 +1,4 @@
-package org.int8workbench.core.quantize.internal;
+package org.int8workbench.core.quantize;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -22,7 +22,7 @@ import org.int8workbench.core.Ort;
  * Runs a model in ONNX Runtime with chosen intermediate tensors exposed as extra graph outputs (the model is
  * augmented in memory and handed to ONNX Runtime as bytes; nothing is written to disk).
  */
-public final class ModelRunner implements AutoCloseable {
+final class ModelRunner implements AutoCloseable {
 
     /** Receives one exposed tensor of one image. */
     @FunctionalInterface

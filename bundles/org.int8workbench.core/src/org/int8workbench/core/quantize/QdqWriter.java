@@ -1,4 +1,4 @@
-package org.int8workbench.core.quantize.internal;
+package org.int8workbench.core.quantize;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -20,11 +20,9 @@ import java.util.Set;
 import org.int8workbench.core.onnx.OnnxGraph;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.Tensors;
-import org.int8workbench.core.quantize.QuantParams;
-import org.int8workbench.core.quantize.Quantization;
 import org.int8workbench.core.quantize.Quantization.QuantizedWeights;
-import org.int8workbench.core.quantize.internal.QdqPlan.NodePlan;
-import org.int8workbench.core.quantize.internal.QdqPlan.Role;
+import org.int8workbench.core.quantize.QdqPlan.NodePlan;
+import org.int8workbench.core.quantize.QdqPlan.Role;
 
 /**
  * Writes the QDQ model of a {@link QdqPlan} with the activation parameters found by calibration: inserts
@@ -32,7 +30,7 @@ import org.int8workbench.core.quantize.internal.QdqPlan.Role;
  * and biases by int32 ones ({@code scale = input scale × weight scale}), keeps everything else of the model
  * (other fields, unknown fields, metadata) and adds metadata entries.
  */
-public final class QdqWriter {
+final class QdqWriter {
 
     private final QdqPlan plan;
     private final OnnxModel model;

@@ -1,4 +1,4 @@
-package org.int8workbench.core.quantize.internal;
+package org.int8workbench.core.quantize;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -13,7 +13,6 @@ import java.util.Set;
 import org.int8workbench.core.onnx.OnnxGraph;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.ShapeInference;
-import org.int8workbench.core.quantize.IgnoredScope;
 
 /**
  * Where Q/DQ pairs go, decided from the graph alone (before calibration), so that ONNX Runtime's CPU graph optimizer
@@ -35,7 +34,7 @@ import org.int8workbench.core.quantize.IgnoredScope;
  * and a QuantizeLinear only where its neighbours need them.</li>
  * </ul>
  */
-public final class QdqPlan {
+final class QdqPlan {
 
     /** What a node of the FP32 model becomes. */
     public enum Role {
