@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.int8workbench.testing.BenchTinyModels;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import com.google.gson.JsonObject;
@@ -26,7 +27,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.int8workbench.core.Json;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Sha256;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.head.CutHeadOperation;

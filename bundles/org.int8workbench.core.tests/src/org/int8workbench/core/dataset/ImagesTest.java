@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 /** The fast pixel access of {@link Images} gives exactly what {@code getRGB}/{@code setRGB} give. */

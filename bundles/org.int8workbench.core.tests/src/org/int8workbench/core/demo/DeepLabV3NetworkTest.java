@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.int8workbench.core.Ort;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.head.ExactLabelHead;
 import org.int8workbench.core.head.HeadCut;

@@ -23,7 +23,7 @@ import java.util.Random;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.Ort;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package org.int8workbench.core.head;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.junit.jupiter.api.Test;
 

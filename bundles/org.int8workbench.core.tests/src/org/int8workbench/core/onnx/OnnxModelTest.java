@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.quantize.QuantizeOperation;
 import org.junit.jupiter.api.BeforeEach;

@@ -7,8 +7,8 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.int8workbench.core.Json;
-import org.int8workbench.core.TestData;
-import org.int8workbench.core.bench.BenchTinyModels;
+import org.int8workbench.testing.TestData;
+import org.int8workbench.testing.BenchTinyModels;
 import org.int8workbench.core.onnx.OrtOptimizedGraph.FloatNode;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.Ort;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;

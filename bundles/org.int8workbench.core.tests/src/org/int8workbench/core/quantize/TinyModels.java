@@ -1,5 +1,6 @@
 package org.int8workbench.core.quantize;
 
+import org.int8workbench.testing.TestData;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import java.awt.image.BufferedImage;
@@ -69,7 +70,7 @@ final class TinyModels {
 
     /** A fresh empty folder under the test scratch area. */
     static Path fresh(String name) throws IOException {
-        Path dir = org.int8workbench.core.TestData.scratch(name);
+        Path dir = TestData.scratch(name);
         try (var s = Files.walk(dir)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 if (!p.equals(dir)) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.int8workbench.testing.HeadlessChromium;
 import java.awt.image.BufferedImage;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.int8workbench.core.CpuInfo;
 import org.int8workbench.core.Provenance;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
 import org.junit.jupiter.api.Test;
 

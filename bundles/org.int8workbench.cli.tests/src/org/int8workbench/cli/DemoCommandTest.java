@@ -1,0 +1,73 @@
+package org.int8workbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.int8workbench.core.Json;
+import org.int8workbench.core.report.AccuracyReport;
+import org.int8workbench.core.report.AccuracyReportWriter;
+import org.int8workbench.core.report.BenchmarkReportWriter;
+import org.int8workbench.core.report.BenchmarkResult;
+import org.int8workbench.testing.HeadlessChromium;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code int8wb demo} with short settings, offline, on its own synthetic network and generated images: it ends with exit
+ * code 0, writes the INT8 models and the reports, says plainly that the inputs are synthetic, shows a measured
+ * speedup, and its summary page opens in a browser. (No speed bound here: timing claims come from the benchmark, not
+ * from a test.)
+ */
+class DemoCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void demoRunsOfflineAndWritesTheReports() throws Exception {
+        Path out = tmp.resolve("demo");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(buf, true));
+        int rc = cl.execute("demo", "--out", out.toString(), "--subset", "8", "--images", "3", "--seconds", "4", "--rounds", "2");
+        String printed = buf.toString();
+        assertEquals(0, rc, printed);
+        assertTrue(printed.contains("SYNTHETIC model and images"), printed);
+        assertTrue(printed.contains("Throughput speedup:"), printed);
+
+        for (String f : new String[] {"deeplabv3_mnv2_513_synthetic.onnx", "deeplabv3_mnv2_513_synthetic.int8.onnx",
+            "deeplabv3_mnv2_513_synthetic.int8.head.onnx", "index.html", "summary.json", "accuracy/report.html",
+            "benchmark-latency/benchmark.html", "benchmark-throughput/benchmark.html"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        DemoCommand.DemoSummary s = Json.read(out.resolve("summary.json"), DemoCommand.DemoSummary.class);
+        assertTrue(s.synthetic());
+        assertEquals(55, s.convNodes());
+        assertEquals(55, s.integerConvNodes(), "every Conv of the demo network runs as an integer kernel");
+        assertTrue(s.throughputSpeedup().median() > 0 && s.latencySpeedup().median() > 0);
+        assertNotNull(s.endToEndThroughputSpeedup(), "the head was cut, so end-to-end figures exist");
+        assertEquals(3, s.comparedImages());
+
+        AccuracyReport acc = AccuracyReportWriter.read(out.resolve("accuracy/report.json"));
+        assertTrue(acc.synthetic());
+        assertEquals(3, acc.images().size());
+        BenchmarkResult bench = BenchmarkReportWriter.read(out.resolve("benchmark-throughput/benchmark.json"));
+        assertEquals(3, bench.models().size(), "parent, INT8, INT8 with the head");
+        String index = Files.readString(out.resolve("index.html"));
+        assertTrue(index.contains("Synthetic model and images"), index);
+
+        Path png = HeadlessChromium.screenshotDir().resolve("demo-index.png");
+        HeadlessChromium.find().screenshot(out.resolve("index.html").toUri().toString(), png, 1100, 700);
+        assertTrue(Files.size(png) > 5_000, "the summary page renders");
+        // a second run into the same folder is refused without --force, and nothing is replaced
+        long before = Files.getLastModifiedTime(out.resolve("summary.json")).toMillis();
+        assertEquals(1, Main.commandLine().execute("demo", "--out", out.toString()));
+        assertEquals(before, Files.getLastModifiedTime(out.resolve("summary.json")).toMillis());
+    }
+}

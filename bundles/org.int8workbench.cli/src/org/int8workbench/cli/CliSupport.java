@@ -1,0 +1,66 @@
+package org.int8workbench.cli;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.eclipse.core.runtime.CoreException;
+import org.int8workbench.core.Json;
+
+/** Small helpers shared by the subcommands: one-line error messages and JSON output. */
+public final class CliSupport {
+    private CliSupport() {
+    }
+
+    /** One line saying what went wrong, from the exception's cause chain. */
+    public static String describe(Throwable ex) {
+        if (ex instanceof NoSuchFileException e) {
+            return "no such file: " + e.getFile() + (e.getReason() != null ? " (" + e.getReason() + ")" : "");
+        }
+        if (ex instanceof FileAlreadyExistsException e) {
+            return e.getFile() + " exists; choose another output or add --force to replace it";
+        }
+        if (ex instanceof CoreException ce && ce.getStatus() != null) {
+            String msg = ce.getStatus().getMessage();
+            Throwable cause = ce.getStatus().getException();
+            return cause != null && cause.getMessage() != null && !msg.contains(cause.getMessage()) ? msg + ": " + cause.getMessage() : msg;
+        }
+        String msg = ex.getMessage();
+        if (msg == null || msg.isBlank()) {
+            return ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + describe(ex.getCause()) : "");
+        }
+        return msg;
+    }
+
+    /** Fails with a one-line message unless every path is an existing model file. */
+    public static void requireModels(Path... models) throws NoSuchFileException {
+        for (Path m : models) {
+            if (m != null && !java.nio.file.Files.isRegularFile(m)) {
+                throw new NoSuchFileException(m.toString(), null, "no model file there");
+            }
+        }
+    }
+
+    /**
+     * Fails before any work when {@code file} (a {@code --json} output; "-" is standard output) exists and
+     * {@code force} is not given, so a long run does not end in a refusal to write its result.
+     */
+    public static void refuseExistingJson(Path file, boolean force) throws FileAlreadyExistsException {
+        if (file != null && !force && !file.toString().equals("-") && java.nio.file.Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toAbsolutePath().toString(), null,
+                    "the file exists; choose another --json file or add --force");
+        }
+    }
+
+    /** Writes {@code value} as JSON to {@code file} (atomically) when {@code file} is not null; "-" means stdout. */
+    public static void writeJson(Path file, Object value, boolean force) throws IOException {
+        if (file == null) {
+            return;
+        }
+        if (file.toString().equals("-")) {
+            System.out.println(Json.toJson(value));
+        } else {
+            Json.write(file, value, force);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package org.int8workbench.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.CpuInfo;
+import org.int8workbench.core.Json;
+import org.int8workbench.core.Ort;
+import org.int8workbench.core.bench.BenchmarkOperation;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.GeneratedDataset;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.demo.DeepLabV3Network;
+import org.int8workbench.core.head.CutHeadOperation;
+import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
+import org.int8workbench.core.metrics.EvaluateOperation;
+import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.quantize.QuantizationResult;
+import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.core.report.AccuracyReport;
+import org.int8workbench.core.report.BenchmarkReportWriter;
+import org.int8workbench.core.report.BenchmarkResult;
+import org.int8workbench.core.report.BenchmarkSpread;
+import org.int8workbench.core.report.Text;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code int8wb demo}: the whole story in one command — inspect, calibrate and quantize (Default method, Performance
+ * preset), cut the exact fast label head, benchmark parent against optimized in latency and throughput mode, compare
+ * predictions (and ground truth when the dataset has masks), and write one folder with the INT8 model and the reports.
+ *
+ * <p>Without arguments it needs nothing but the repository: the model is the reference tool's architecture (DeepLabV3,
+ * full-width MobileNetV2, 513x513, 21 classes) built by {@link DeepLabV3Network} with seeded weights, and the images are
+ * generated. Its speed figures are real; its accuracy figures only show the mechanics, and every output says so.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the whole pipeline: inspect, optimize to INT8, benchmark parent vs optimized, compare predictions.",
+            "Without --model it builds a DeepLabV3 (MobileNetV2, 513x513) with synthetic weights and uses generated images:"
+                + " the speed is real, the accuracy figures only show the mechanics.",
+            "With real inputs: demo --model M.onnx --dataset VOCDIR --calibration DIR"})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "int8wb-demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "An FP32 ONNX segmentation model (default: the synthetic DeepLabV3).")
+    Path model;
+
+    @Option(names = "--dataset", paramLabel = "DIR", description = "Images to compare on, with masks for accuracy (VOC or folder; default: generated).")
+    Path dataset;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "Pascal VOC split of --dataset (default: val).")
+    String split;
+
+    @Option(names = "--calibration", paramLabel = "DIR", description = "Calibration images (default: --dataset's images, or generated).")
+    Path calibration;
+
+    @Option(names = "--subset", paramLabel = "N", description = "Calibration images to use (default: 300, or all if fewer).")
+    Integer subset;
+
+    @Option(names = "--images", paramLabel = "N", description = "Compare on the first N images only (default: all; 8 generated).")
+    Integer images;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "40",
+            description = "Benchmark time in total, split between latency and throughput mode (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Interleaved benchmark rounds per mode (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--no-fast-head", negatable = false, description = "Do not cut the exact fast label head.")
+    boolean noFastHead;
+
+    @Option(names = "--seed", defaultValue = "20261127", description = "Seed of the synthetic weights and images (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    PreprocessingOptions preprocessing;
+
+    @Option(names = "--force", description = "Replace the output folder's earlier results.")
+    boolean force;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON ('-' for standard output).")
+    Path json;
+
+    /** What the demo did, for scripts ({@code --json}) and the summary page. */
+    public record DemoSummary(boolean synthetic, String model, String int8Model, String headModel, String headNote,
+            String calibration, int calibrationImages, String dataset, int comparedImages, int integerConvNodes, int convNodes,
+            BenchmarkSpread latencySpeedup, BenchmarkSpread throughputSpeedup, BenchmarkSpread endToEndLatencySpeedup,
+            BenchmarkSpread endToEndThroughputSpeedup, Double parentFps, Double int8Fps, double pixelAgreement,
+            Double agreementMeanIoU, Double parentMeanIoU, Double int8MeanIoU, String index, String report, String latencyReport,
+            String throughputReport, String cpu, String onnxRuntime, double seconds) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long start = System.nanoTime();
+        PrintWriter o = spec.commandLine().getOut();
+        Path dir = out.toAbsolutePath().normalize();
+        prepareOutputFolder(dir);
+        boolean synthetic = model == null;
+        ConsoleProgress progress = new ConsoleProgress();
+
+        // 1. the model
+        Path parent;
+        Preprocessing pre;
+        if (synthetic) {
+            DeepLabV3Network net = new DeepLabV3Network().atrousRates();
+            parent = dir.resolve("deeplabv3_mnv2_513_synthetic.onnx");
+            o.println("Building " + net.describe() + " with seeded weights (seed " + seed + ")");
+            net.write(parent, seed, true);
+            pre = preprocessing.apply(net.preprocessing());
+        } else {
+            parent = model.toAbsolutePath().normalize();
+            if (!Files.isRegularFile(parent)) {
+                throw new IllegalArgumentException("no model at " + parent + "; give an FP32 .onnx file with --model");
+            }
+            pre = preprocessing.resolve(parent);
+        }
+        ModelSummary summary = ModelSummary.of(parent);
+        o.printf(Locale.ROOT, "Model: %s (%s, %d Conv, %.2f GMAC, %,d parameters)%n", parent.getFileName(), summary.precision(),
+                summary.opHistogram().getOrDefault("Conv", 0), summary.macs() / 1e9, summary.parameters());
+        o.println("Preprocessing: " + pre.describe());
+
+        // 2. the data
+        SegmentationDataset compare = dataset != null ? Datasets.open(dataset, split)
+                : Datasets.generated(8, pre.width(), pre.height(), seed + 1, GeneratedDataset.Kind.PATTERN);
+        SegmentationDataset calib = calibration != null ? Datasets.open(calibration)
+                : dataset != null ? compare : Datasets.generated(32, pre.width(), pre.height(), seed + 2, GeneratedDataset.Kind.PATTERN);
+        if (calibration == null && dataset != null) {
+            o.println("note: calibrating on the comparison images; give --calibration DIR to keep them apart");
+        }
+
+        // 3. quantize
+        String name = stripOnnx(parent.getFileName().toString());
+        QuantizeOperation q = new QuantizeOperation(parent).calibration(calib).preprocessing(pre).seed(seed)
+                .output(dir.resolve(name + ".int8.onnx")).overwrite(true);
+        if (subset != null) {
+            q.subset(subset);
+        }
+        QuantizationResult qr = q.run(progress);
+        Path int8 = Path.of(qr.outputModel());
+        o.print(qr.describe());
+
+        // 4. the exact fast label head
+        Path head = null;
+        String headNote;
+        if (noFastHead) {
+            headNote = "not cut (--no-fast-head)";
+        } else {
+            CutHeadResult cut = new CutHeadOperation(int8).output(dir.resolve(name + ".int8.head.onnx")).overwrite(true).run(progress);
+            head = cut.cut() ? cut.output() : null;
+            headNote = cut.cut() ? "cut: " + cut.head().describe() : "not cut: " + cut.reason();
+            o.println("Exact fast label head: " + headNote);
+        }
+
+        // 5. benchmark, both modes, parent vs INT8 (vs INT8 with the head), interleaved in one run each
+        List<Path> others = new ArrayList<>(List.of(int8));
+        if (head != null) {
+            others.add(head);
+        }
+        BenchmarkResult latency = benchmark(parent, others, BenchmarkOperation.Mode.LATENCY, progress);
+        BenchmarkReportWriter.writeFiles(latency, dir.resolve("benchmark-latency"));
+        BenchmarkResult throughput = benchmark(parent, others, BenchmarkOperation.Mode.THROUGHPUT, progress);
+        BenchmarkReportWriter.writeFiles(throughput, dir.resolve("benchmark-throughput"));
+
+        // 6. compare predictions (and ground truth)
+        EvaluateOperation ev = new EvaluateOperation().model(head != null ? head : int8).parent(parent).dataset(compare)
+                .preprocessing(pre).reportDir(dir.resolve("accuracy")).overwrite(true);
+        if (images != null) {
+            ev.limit(images);
+        }
+        AccuracyReport acc = ev.run(progress);
+
+        DemoSummary s = new DemoSummary(synthetic, parent.toString(), int8.toString(), head == null ? null : head.toString(), headNote,
+                calib.description(), qr.calibrationImages(), compare.description(), acc.images().size(), qr.integerConvNodes(), qr.convNodes(),
+                latency.comparisons().get(0).speedup(), throughput.comparisons().get(0).speedup(),
+                latency.comparisons().get(others.size() - 1).endToEndSpeedup(),
+                throughput.comparisons().get(others.size() - 1).endToEndSpeedup(),
+                throughput.models().get(0).fps(), throughput.models().get(1).fps(), acc.agreement().pixelAgreement(),
+                acc.agreement().meanIoU(), acc.reference() == null ? null : acc.reference().meanIoU(),
+                acc.groundTruth() == null ? null : acc.groundTruth().meanIoU(), dir.resolve("index.html").toString(),
+                dir.resolve("accuracy/report.html").toString(),
+                dir.resolve("benchmark-latency/benchmark.html").toString(), dir.resolve("benchmark-throughput/benchmark.html").toString(),
+                CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9);
+        Json.write(dir.resolve("summary.json"), s, true);
+        AtomicOutput.write(dir.resolve("index.html"), true, indexHtml(s).getBytes(StandardCharsets.UTF_8));
+        printSummary(o, s);
+        CliSupport.writeJson(json, s, force);
+        return 0;
+    }
+
+    private BenchmarkResult benchmark(Path parent, List<Path> others, BenchmarkOperation.Mode mode, ConsoleProgress progress)
+            throws Exception {
+        return new BenchmarkOperation(parent).others(others).mode(mode).seconds(seconds / 2).rounds(rounds).seed(seed)
+                .run(progress);
+    }
+
+    private void prepareOutputFolder(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent() && !force) {
+                    throw new IllegalArgumentException(dir + " is not empty: give another --out, or --force to replace its results");
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    private static String stripOnnx(String file) {
+        return file.toLowerCase(Locale.ROOT).endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+    }
+
+    private static String x(BenchmarkSpread s) {
+        return s == null ? "n/a" : String.format(Locale.ROOT, "%.2fx (%.2f–%.2f over %d rounds)", s.median(), s.min(), s.max(), s.perRound().size());
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", v * 100);
+    }
+
+    private static void printSummary(PrintWriter o, DemoSummary s) {
+        o.println();
+        o.println("INT8 Workbench demo — " + (s.synthetic()
+                ? "SYNTHETIC model and images: the speed is real, the accuracy figures only show the mechanics"
+                : "real model and data"));
+        o.println("  CPU: " + s.cpu() + ", ONNX Runtime " + s.onnxRuntime());
+        o.println("  INT8 model:            " + s.int8Model());
+        o.printf(Locale.ROOT, "  Conv as integer:       %d of %d%n", s.integerConvNodes(), s.convNodes());
+        o.println("  Throughput speedup:    " + x(s.throughputSpeedup()) + " INT8 vs FP32, model only");
+        o.println("  Latency speedup:       " + x(s.latencySpeedup()) + " INT8 vs FP32, model only");
+        if (s.headModel() != null) {
+            o.println("  End to end (labels/s): " + x(s.endToEndThroughputSpeedup()) + " throughput, " + x(s.endToEndLatencySpeedup())
+                    + " latency — INT8 with the exact fast label head vs FP32 + argmax");
+        }
+        o.println("  Pixel agreement:       " + pct(s.pixelAgreement()) + " of pixels keep the parent's class (" + s.comparedImages() + " images)");
+        o.println("  Mean IoU vs parent:    " + pct(s.agreementMeanIoU()));
+        if (s.parentMeanIoU() != null) {
+            o.println("  Ground truth mIoU:     FP32 " + pct(s.parentMeanIoU()) + ", INT8 " + pct(s.int8MeanIoU())
+                    + " (mean over classes of total intersection / total union)");
+        }
+        o.println("  Report:                " + s.index());
+        o.printf(Locale.ROOT, "  Took %.0f s%n", s.seconds());
+    }
+
+
+    private static String indexHtml(DemoSummary s) {
+        Path base = Path.of(s.index()).getParent();
+        String rel = base.relativize(Path.of(s.report())).toString();
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>INT8 Workbench demo</title><style>")
+                .append("body{font:14px system-ui,sans-serif;margin:24px;max-width:980px}td,th{padding:4px 10px;text-align:left}")
+                .append("table{border-collapse:collapse}tr:nth-child(even){background:#f4f6fa}.warn{background:#fff4d6;padding:10px;border:1px solid #e0b84a}")
+                .append("</style></head><body><h1>INT8 Workbench demo</h1>");
+        if (s.synthetic()) {
+            b.append("<p class=\"warn\"><b>Synthetic model and images.</b> The network is DeepLabV3 (MobileNetV2, 513x513) with seeded random "
+                    + "weights and the images are generated: the speed figures are real measurements on this CPU, the accuracy figures "
+                    + "only show the mechanics.</p>");
+        }
+        b.append("<table>");
+        row(b, "CPU", s.cpu() + ", ONNX Runtime " + s.onnxRuntime());
+        row(b, "Parent model", s.model());
+        row(b, "INT8 model", s.int8Model());
+        row(b, "Exact fast label head", s.headNote());
+        row(b, "Calibration", s.calibrationImages() + " images of " + s.calibration());
+        row(b, "Conv as integer kernels", s.integerConvNodes() + " of " + s.convNodes());
+        row(b, "Throughput speedup (model only)", x(s.throughputSpeedup()));
+        row(b, "Latency speedup (model only)", x(s.latencySpeedup()));
+        if (s.headModel() != null) {
+            row(b, "End-to-end labels/s speedup, throughput", x(s.endToEndThroughputSpeedup()));
+            row(b, "End-to-end labels/s speedup, latency", x(s.endToEndLatencySpeedup()));
+        }
+        row(b, "Pixel agreement with the parent", pct(s.pixelAgreement()) + " over " + s.comparedImages() + " images of " + s.dataset());
+        row(b, "Mean IoU against the parent", pct(s.agreementMeanIoU()));
+        if (s.parentMeanIoU() != null) {
+            row(b, "Ground-truth mean IoU (FP32 / INT8)", pct(s.parentMeanIoU()) + " / " + pct(s.int8MeanIoU()));
+        }
+        b.append("</table><ul><li><a href=\"").append(Text.html(rel)).append("\">Accuracy report</a> (image by image)</li>")
+                .append("<li><a href=\"benchmark-throughput/benchmark.html\">Performance, throughput mode</a></li>")
+                .append("<li><a href=\"benchmark-latency/benchmark.html\">Performance, latency mode</a></li></ul></body></html>\n");
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String k, String v) {
+        b.append("<tr><th>").append(Text.html(k)).append("</th><td>").append(Text.html(v)).append("</td></tr>");
+    }
+}

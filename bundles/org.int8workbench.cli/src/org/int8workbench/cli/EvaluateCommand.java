@@ -1,0 +1,137 @@
+package org.int8workbench.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.int8workbench.core.dataset.ClassInfo;
+import org.int8workbench.core.dataset.DatasetMetadata;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.GeneratedDataset;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.metrics.EvaluateOperation;
+import org.int8workbench.core.report.AccuracyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code int8wb evaluate MODEL --dataset PATH [--reference PARENT]}: accuracy against ground truth and agreement with
+ * the parent model, printed as a summary; {@code --report DIR} writes HTML, CSV, JSON and pictures, {@code --json FILE}
+ * the report record ({@code groundTruth.meanIoU}, {@code groundTruth.pixelAccuracy}, {@code reference.meanIoU},
+ * {@code agreement.pixelAgreement}, {@code agreement.meanIoU}, ...).
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures a model's accuracy on a dataset and, with --reference, how its predictions differ from the parent's.",
+            "Datasets: a Pascal VOC folder (VOCdevkit, VOC20xx or a folder with ImageSets/Segmentation), a folder with images/ and "
+                + "masks/ plus " + Datasets.METADATA_FILE + ", or a folder of images (agreement only)."})
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model to evaluate (the optimized model).")
+    Path model;
+
+    @Option(names = "--dataset", paramLabel = "PATH", description = "Dataset folder.")
+    Path dataset;
+
+    @Option(names = "--generated", paramLabel = "N", description = "Instead of --dataset: N generated images (synthetic; accuracy not meaningful).")
+    Integer generated;
+
+    @Option(names = "--generated-kind", paramLabel = "KIND", defaultValue = "pattern", description = "noise or pattern (default: ${DEFAULT-VALUE}).")
+    String generatedKind;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of --generated (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "Pascal VOC split (default: val).")
+    String split;
+
+    @Option(names = "--reference", paramLabel = "PARENT_MODEL", description = "The parent model to compare predictions with.")
+    Path reference;
+
+    @Mixin
+    PreprocessingOptions preprocessing;
+
+    @Option(names = "--classes", paramLabel = "voc|FILE", description = "Class names for a folder without metadata: 'voc' or a "
+            + Datasets.METADATA_FILE + "-style file.")
+    String classes;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write report.html, report.json, CSV files and side-by-side images here.")
+    Path report;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the report record as JSON ('-' for standard output).")
+    Path json;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate only the first N images (0: all).")
+    int limit;
+
+    @Option(names = "--strict", description = "Stop at the first unreadable item instead of skipping and listing it.")
+    boolean strict;
+
+    @Option(names = "--no-images", description = "Do not draw side-by-side pictures into the report folder.")
+    boolean noImages;
+
+    @Option(names = "--force", description = "Replace existing output files and report folders.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        CliSupport.requireModels(model, reference);
+        if ((dataset == null) == (generated == null)) {
+            throw new IllegalArgumentException("give either --dataset PATH or --generated N");
+        }
+        Preprocessing pre = preprocessing.resolve(model);
+        SegmentationDataset ds = dataset != null ? Datasets.open(dataset, split)
+                : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
+        CliSupport.refuseExistingJson(json, force);
+        EvaluateOperation op = new EvaluateOperation().model(model).parent(reference).dataset(ds).preprocessing(pre)
+                .reportDir(report).overwrite(force).limit(limit).strict(strict).renderImages(!noImages);
+        if (classes != null) {
+            op.classes(classes.equalsIgnoreCase("voc") || classes.equalsIgnoreCase("pascal-voc") ? ClassInfo.pascalVoc()
+                    : DatasetMetadata.read(Path.of(classes)).classInfo(Path.of(classes)));
+        }
+        AccuracyReport r = op.run(new ConsoleProgress());
+        print(r);
+        CliSupport.writeJson(json, r, force);
+        return 0;
+    }
+
+    private void print(AccuracyReport r) {
+        System.out.println("Dataset: " + r.dataset());
+        System.out.println("Preprocessing: " + r.preprocessing().describe());
+        if (r.synthetic()) {
+            System.out.println("WARNING: synthetic images; the accuracy figures are not meaningful.");
+        }
+        if (r.groundTruth() != null) {
+            System.out.println(String.format(Locale.ROOT, "%-24s mean IoU %s  pixel accuracy %s  (per-image mean IoU %s)",
+                    reference != null ? "Optimized vs truth:" : "Model vs ground truth:", f(r.groundTruth().meanIoU()),
+                    f(r.groundTruth().pixelAccuracy()), f(r.groundTruth().perImageMeanIoU())));
+        }
+        if (r.reference() != null) {
+            System.out.println(String.format(Locale.ROOT, "%-24s mean IoU %s  pixel accuracy %s  (per-image mean IoU %s)",
+                    "Parent vs truth:", f(r.reference().meanIoU()), f(r.reference().pixelAccuracy()), f(r.reference().perImageMeanIoU())));
+        }
+        if (r.agreement() != null) {
+            System.out.println(String.format(Locale.ROOT, "%-24s mean IoU %s  pixel agreement %s  output cosine %s",
+                    "Optimized vs parent:", f(r.agreement().meanIoU()), f(r.agreement().pixelAgreement()), f(r.agreement().meanCosine())));
+        }
+        System.out.println("Mean IoU = mean over classes with a non-zero union of (total intersection / total union) over all images.");
+        System.out.println(String.format(Locale.ROOT, "%d images in %.1f s (%d runs at once on %d thread(s) each; session.run %.1f s model + %.1f s parent)",
+                r.timing().images(), r.timing().wallSeconds(), r.timing().concurrentRuns(), r.timing().threadsPerRun(),
+                r.timing().modelInferenceSeconds(), r.timing().parentInferenceSeconds()));
+        if (!r.skipped().isEmpty()) {
+            System.out.println(r.skipped().size() + " items skipped:");
+            r.skipped().stream().limit(10).forEach(s -> System.out.println("  " + s.id() + ": " + s.reason()));
+            if (r.skipped().size() > 10) {
+                System.out.println("  ... (all listed in the report)");
+            }
+        }
+        if (report != null) {
+            System.out.println("Report: " + report.toAbsolutePath().resolve("report.html"));
+        }
+    }
+
+    private static String f(Double d) {
+        return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
+    }
+}

@@ -1,0 +1,136 @@
+package org.int8workbench.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import com.google.gson.JsonObject;
+import org.int8workbench.core.Json;
+import org.int8workbench.core.head.CutHeadOperation;
+import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.quantize.IgnoredScope;
+import org.int8workbench.core.quantize.Preset;
+import org.int8workbench.core.quantize.QuantizationResult;
+import org.int8workbench.core.quantize.QuantizationSettings;
+import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.core.quantize.RangeMethod;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code int8wb optimize MODEL --calibration PATH ...}: post-training INT8 quantization (QDQ) calibrated on images;
+ * writes {@code NAME.int8.onnx} beside the model unless {@code --output} says otherwise.
+ */
+@Command(name = "optimize", mixinStandardHelpOptions = true,
+        description = {"Quantizes an FP32 ONNX model to INT8 (QDQ, uint8 activations, int8 per-channel weights), "
+                + "calibrated on real images.", "Writes NAME.int8.onnx beside the model; never replaces a file without --force."})
+public final class OptimizeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The FP32 ONNX model.")
+    Path model;
+
+    @Option(names = "--calibration", required = true, paramLabel = "PATH",
+            description = "Calibration images: a folder of JPEG/PNG images or a dataset folder (e.g. Pascal VOC).")
+    Path calibration;
+
+    @Option(names = "--preset", paramLabel = "PRESET", defaultValue = "performance",
+            description = "performance (symmetric activations, the fastest) or mixed (asymmetric activations). Default: ${DEFAULT-VALUE}.")
+    String preset;
+
+    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "minmax",
+            description = "Activation range estimator: minmax, percentile, entropy or mse. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--subset", paramLabel = "N|P%",
+            description = "Calibration images to use: a count or a percentage (default: 300, or all if fewer).")
+    String subset;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the subset selection. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.999",
+            description = "Percentile of the percentile method. Default: ${DEFAULT-VALUE}.")
+    double percentile;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "The INT8 model (default: NAME.int8.onnx beside MODEL).")
+    Path output;
+
+    @Option(names = "--ignore", paramLabel = "NAME", split = ",",
+            description = "Keep these nodes in FP32: node names, operator types, globs (conv*) or re:REGEX.")
+    List<String> ignore = new ArrayList<>();
+
+    @Option(names = "--keep-first-last", description = "Keep the first and the last Conv/Gemm/MatMul in FP32.")
+    boolean keepFirstLast;
+
+    @Option(names = "--fast-bias-correction", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Shift each quantized Conv's bias so its per-channel output mean matches FP32 (default: on; "
+                    + "--no-fast-bias-correction turns it off).")
+    boolean fastBiasCorrection = true;
+
+    @Option(names = "--fast-head", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also write NAME.int8.head.onnx, cut before the segmentation head, whose labels the exact fast label head "
+                    + "computes bit for bit in Java (default: on when a head is found; --no-fast-head turns it off).")
+    boolean fastHead = true;
+
+    @Mixin
+    PreprocessingOptions preprocessing = new PreprocessingOptions();
+
+    @Option(names = "--force", description = "Replace an existing output model or JSON file.")
+    boolean force;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON ('-' for standard output).")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        CliSupport.refuseExistingJson(json, force);
+        if (!Files.isRegularFile(model)) {
+            throw new java.nio.file.NoSuchFileException(model.toString());
+        }
+        Preprocessing pre = preprocessing.resolve(model);
+        QuantizeOperation op = new QuantizeOperation(model).calibration(calibration).preprocessing(pre)
+                .preset(Preset.parse(preset)).method(RangeMethod.parse(method)).percentile(percentile).seed(seed)
+                .ignore(IgnoredScope.parse(ignore)).keepFirstLast(keepFirstLast).fastBiasCorrection(fastBiasCorrection)
+                .output(output).overwrite(force);
+        if (subset != null) {
+            String s = subset.trim();
+            try {
+                if (s.endsWith("%")) {
+                    op.subsetPercent(Double.parseDouble(s.substring(0, s.length() - 1)));
+                } else {
+                    op.subset(Integer.parseInt(s));
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--subset takes a count (e.g. 300) or a percentage (e.g. 25%); got '" + subset + "'");
+            }
+        } else {
+            op.subset(QuantizationSettings.DEFAULT_SUBSET);
+        }
+        ConsoleProgress progress = new ConsoleProgress();
+        QuantizationResult r = op.run(progress);
+        boolean quiet = json != null && json.toString().equals("-");
+        if (!quiet) {
+            System.out.print(r.describe());
+        }
+        JsonObject out = Json.gson().toJsonTree(r).getAsJsonObject();
+        if (fastHead) {
+            CutHeadResult cut = new CutHeadOperation(Path.of(r.outputModel())).overwrite(force).run(progress);
+            JsonObject h = new JsonObject();
+            h.addProperty("cut", cut.cut());
+            h.addProperty("model", cut.cut() ? cut.output().toString() : null);
+            h.addProperty("head", cut.cut() ? cut.head().describe() : null);
+            h.addProperty("reason", cut.reason());
+            out.add("fastHead", h);
+            if (!quiet) {
+                System.out.println(cut.cut() ? "wrote " + cut.output() + "\n  exact fast label head: " + cut.head().describe()
+                        : "  no fast label head: " + cut.reason());
+            }
+        }
+        CliSupport.writeJson(json, out, force);
+        return 0;
+    }
+}
