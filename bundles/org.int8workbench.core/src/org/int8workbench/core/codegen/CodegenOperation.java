@@ -72,7 +72,6 @@ import org.int8workbench.core.report.AccuracyReportWriter;
  * so a cancelled or failed run leaves nothing half-written.
  */
 public final class CodegenOperation {
-
     /** Number of test samples unless {@link #samples(int)} says otherwise. */
     public static final int DEFAULT_SAMPLES = 5;
 

@@ -25,7 +25,6 @@ import org.int8workbench.core.Sha256;
  * }</pre>
  */
 public final class CutHeadOperation {
-
     private final Path model;
     private Path output;
     private boolean overwrite;

@@ -69,7 +69,6 @@ import org.int8workbench.core.report.AccuracyReportWriter;
  * run leaves nothing half-written.
  */
 public final class EvaluateOperation {
-
     private Path model;
     private Path parent;
     private SegmentationDataset dataset;

@@ -50,7 +50,6 @@ import org.int8workbench.core.dataset.SegmentationDataset;
  * </pre>
  */
 public final class EvaluationSpeed {
-
     /** What the figures mean, for reports. */
     public static final String METHOD = "Per round: pure sequential inference (the model then the parent on each image, "
             + "tensors decoded beforehand, all cores, the faster of ONNX Runtime's spinning and non-spinning threads), the same "
