@@ -72,7 +72,7 @@ class CodegenCommandTest {
         java.io.StringWriter err = new java.io.StringWriter();
         again.setErr(new java.io.PrintWriter(err));
         assertEquals(1, again.execute(model.toString(), "--package", "com.example.tiny", "--class", "TinySegmenter", "--out", out.toString()));
-        assertTrue(err.toString().contains("--force"), err.toString());
+        assertTrue(err.toString().contains("allow overwriting (--force)"), err.toString());
         assertEquals(1, err.toString().strip().lines().count(), "one-line error");
         assertEquals(0, cli().execute(model.toString(), "--package", "com.example.tiny", "--class", "TinySegmenter", "--out", out.toString(),
                 "--force"));

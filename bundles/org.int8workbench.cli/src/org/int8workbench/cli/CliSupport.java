@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.eclipse.core.runtime.CoreException;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Json;
 
 /** Small helpers shared by the subcommands: one-line error messages and JSON output. */
@@ -12,13 +15,23 @@ public final class CliSupport {
     private CliSupport() {
     }
 
-    /** One line saying what went wrong, from the exception's cause chain. */
+    /**
+     * One line saying what went wrong, from the exception's cause chain, with the command line's way of resolving it
+     * in brackets where the core's message names the remedy in its own words (e.g. "allow overwriting" is
+     * {@code --force}).
+     */
     public static String describe(Throwable ex) {
+        String message = message(ex);
+        String hint = hint(ex);
+        return hint == null || message.contains(hint) ? message : message + " (" + hint + ")";
+    }
+
+    private static String message(Throwable ex) {
         if (ex instanceof NoSuchFileException e) {
             return "no such file: " + e.getFile() + (e.getReason() != null ? " (" + e.getReason() + ")" : "");
         }
         if (ex instanceof FileAlreadyExistsException e) {
-            return e.getFile() + " exists; choose another output or add --force to replace it";
+            return e.getFile() + (e.getReason() != null ? ": " + e.getReason() : " exists; choose another output or allow overwriting");
         }
         if (ex instanceof CoreException ce && ce.getStatus() != null) {
             String msg = ce.getStatus().getMessage();
@@ -27,9 +40,24 @@ public final class CliSupport {
         }
         String msg = ex.getMessage();
         if (msg == null || msg.isBlank()) {
-            return ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + describe(ex.getCause()) : "");
+            return ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + message(ex.getCause()) : "");
         }
         return msg;
+    }
+
+    /** The options that resolve the failure, from its cause chain (and the core's status codes); {@code null} if none. */
+    static String hint(Throwable ex) {
+        Set<Throwable> seen = new HashSet<>();
+        for (Throwable t = ex; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof FileAlreadyExistsException) {
+                return "--force";
+            }
+            if (t instanceof CoreException ce && CoreStatus.PLUGIN_ID.equals(ce.getStatus().getPlugin())
+                    && ce.getStatus().getCode() == CoreStatus.NEEDS_PREPROCESSING) {
+                return "--size WxH, --layout nchw|nhwc";
+            }
+        }
+        return null;
     }
 
     /** Fails with a one-line message unless every path is an existing model file. */

@@ -38,7 +38,16 @@ public final class PreprocessingOptions {
 
     /** The preprocessing for {@code model}: options over metadata over input shape over defaults. */
     public Preprocessing resolve(Path model) throws OrtException {
-        Preprocessing base = fromModel(model);
+        Preprocessing base;
+        try {
+            base = fromModel(model);
+        } catch (IllegalArgumentException e) {
+            if (size == null) {
+                throw e;
+            }
+            // the model's input shape does not tell its size: --size (and --layout) give it
+            base = Preprocessing.defaults(1, 1, Layout.NCHW);
+        }
         return apply(base);
     }
 

@@ -34,7 +34,7 @@ public final class AtomicOutput {
         Path abs = target.toAbsolutePath();
         if (!overwrite && Files.exists(abs)) {
             throw new FileAlreadyExistsException(abs.toString(), null,
-                    "the file exists; choose another output or allow overwriting (--force)");
+                    "the file exists; choose another output or allow overwriting");
         }
         Path dir = abs.getParent();
         Files.createDirectories(dir);

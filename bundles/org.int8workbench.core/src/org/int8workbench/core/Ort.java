@@ -13,7 +13,7 @@ public final class Ort {
     private Ort() {
     }
 
-    /** The shared environment, created on first use with warnings-only logging. */
+    /** The shared environment, created on first use; it logs errors only (a valid model prints nothing). */
     public static OrtEnvironment env() {
         OrtEnvironment e = env;
         if (e == null) {

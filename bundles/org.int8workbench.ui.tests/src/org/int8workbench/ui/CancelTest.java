@@ -1,15 +1,17 @@
 package org.int8workbench.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.runtime.IStatus;
-import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.ProgressMonitorWrapper;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.jobs.OptimizeJob;
 import org.int8workbench.ui.wizards.OptimizeWizard;
@@ -35,14 +37,31 @@ class CancelTest {
         OptimizeSettings d = OptimizeWizard.defaults(model.getLocation().toPath());
         OptimizeSettings s = new OptimizeSettings(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(),
                 147, d.preprocessing(), "performance", "minmax", false, List.of(), false, true, "latency", 3, 0, true, 8);
-        UiJobs.UiJob job = OptimizeJob.schedule(model, s);
-        long end = System.currentTimeMillis() + 20_000;
-        while (job.getState() != Job.RUNNING && System.currentTimeMillis() < end) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(1500);
-        job.cancel();
+        // cancel when the calibration pass is under way (three images in), as a person pressing Cancel would
+        AtomicBoolean cancelled = new AtomicBoolean();
+        UiJobs.UiJob job = UiJobs.schedule("Optimize INT8: " + model.getName(), monitor -> OptimizeJob.run(model, s,
+                new ProgressMonitorWrapper(monitor) {
+                    private int images = -1;
+
+                    @Override
+                    public void setTaskName(String name) {
+                        super.setTaskName(name);
+                        if (name.startsWith("Calibrating")) {
+                            images = 0;
+                        }
+                    }
+
+                    @Override
+                    public void subTask(String name) {
+                        super.subTask(name);
+                        if (images >= 0 && ++images == 3) {
+                            cancelled.set(true);
+                            setCanceled(true);
+                        }
+                    }
+                }));
         UiTestSupport.joinUiJobs();
+        assertTrue(cancelled.get(), "the calibration pass was reached and cancelled");
         assertEquals(IStatus.CANCEL, job.outcome().getSeverity(), job.outcome().toString());
         try (Stream<Path> files = Files.list(model.getLocation().toPath().getParent())) {
             List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();

@@ -1,7 +1,6 @@
 package org.int8workbench.ui;
 
 import org.eclipse.core.runtime.IStatus;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.ui.plugin.AbstractUIPlugin;
 import org.eclipse.ui.statushandlers.StatusManager;
 import org.osgi.framework.BundleContext;
@@ -31,19 +30,10 @@ public final class Activator extends AbstractUIPlugin {
     }
 
     /**
-     * The one error funnel of the UI: logs the status and shows it in the standard status dialog (with details and
-     * the cause chain). Safe to call from any thread.
+     * Logs the status and shows it in the standard status dialog (with details and the cause chain), for failures
+     * outside jobs (a job returns its failure as its result instead). Safe to call from any thread.
      */
     public static void showError(IStatus status) {
         StatusManager.getManager().handle(status, StatusManager.SHOW | StatusManager.LOG);
-    }
-
-    /** {@link #showError(IStatus)} for a failure that is not a {@code CoreException}. */
-    public static void showError(String message, Throwable cause) {
-        if (cause instanceof org.eclipse.core.runtime.CoreException ce) {
-            showError(ce.getStatus());
-        } else {
-            showError(Status.error(message + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""), cause));
-        }
     }
 }

@@ -9,8 +9,10 @@ import org.eclipse.core.runtime.jobs.Job;
 
 /**
  * The one way the UI runs core operations: a user {@link Job} (progress dialog, cancel button) of the family
- * {@link #FAMILY}, so tests can wait with {@code Job.getJobManager().join(UiJobs.FAMILY, null)}. A failure is handed
- * to {@link Activator#showError} with the operation's status and kept as the job's {@link UiJob#outcome()}.
+ * {@link #FAMILY}, so tests can wait with {@code Job.getJobManager().join(UiJobs.FAMILY, null)}. The job's result is
+ * how the work ended: OK, {@link Status#CANCEL_STATUS} when cancelled, or the failure's error status (a
+ * {@code CoreException}'s own status; anything else wrapped with its cause), which the job framework logs and the
+ * workbench shows in its status dialog, the Eclipse way.
  */
 public final class UiJobs {
     /** The family of every job the UI schedules. */
@@ -28,7 +30,6 @@ public final class UiJobs {
     /** A job of {@link #FAMILY}. */
     public static final class UiJob extends Job {
         private final Work work;
-        private volatile IStatus outcome;
 
         UiJob(String name, Work work) {
             super(name);
@@ -39,23 +40,19 @@ public final class UiJobs {
         protected IStatus run(IProgressMonitor monitor) {
             try {
                 work.run(monitor);
-                outcome = Status.OK_STATUS;
+                return Status.OK_STATUS;
             } catch (OperationCanceledException e) {
-                outcome = Status.CANCEL_STATUS;
+                return Status.CANCEL_STATUS;
             } catch (CoreException e) {
-                outcome = e.getStatus();
-                Activator.showError(e.getStatus());
+                return e.getStatus();
             } catch (RuntimeException | LinkageError e) {
-                outcome = Status.error(getName() + " failed: " + e, e);
-                Activator.showError(outcome);
+                return new Status(IStatus.ERROR, Activator.PLUGIN_ID, getName() + " failed: " + e, e);
             }
-            // failures were shown and logged above; the job itself reports only cancellation
-            return outcome.getSeverity() == IStatus.CANCEL ? Status.CANCEL_STATUS : Status.OK_STATUS;
         }
 
-        /** How the work ended: OK, CANCEL or the error status; {@code null} while running. */
+        /** How the work ended: OK, CANCEL or the error status; {@code null} until the job has run. */
         public IStatus outcome() {
-            return outcome;
+            return getResult();
         }
 
         @Override

@@ -355,7 +355,8 @@ class CodegenOperationTest {
         Files.writeString(out.resolve("README.md"), "mine");
         CoreException e = assertThrows(CoreException.class, () -> new CodegenOperation(model).packageName("com.example").className("Seg")
                 .outputDir(out).run(new NullProgressMonitor()));
-        assertTrue(e.getStatus().getMessage().contains("--force"), e.getStatus().getMessage());
+        assertTrue(e.getStatus().getMessage().contains("allow overwriting"), e.getStatus().getMessage());
+        assertFalse(e.getStatus().getMessage().contains("--"), "the core names no command-line option");
         assertFalse(Files.exists(out.resolve("pom.xml")));
 
         CodegenResult r = new CodegenOperation(model).packageName("com.example").className("Seg").outputDir(out).overwrite(true).samples(2)

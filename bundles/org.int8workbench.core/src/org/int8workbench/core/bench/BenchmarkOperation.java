@@ -27,10 +27,9 @@ import java.util.Objects;
 import java.util.Random;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.CpuInfo;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Provenance;
@@ -104,8 +103,6 @@ public final class BenchmarkOperation {
     public static final double DEFAULT_SECONDS = 20;
     /** Largest number of distinct pre-built input batches. */
     public static final int INPUT_POOL = 8;
-
-    private static final String PLUGIN = "org.int8workbench.core";
 
     private final Path model;
     private final List<Path> others = new ArrayList<>();
@@ -395,7 +392,7 @@ public final class BenchmarkOperation {
         }
         int cores = CpuInfo.current().logicalCores();
         if (mode == Mode.LATENCY && streams != null && streams > 1) {
-            throw new IllegalArgumentException("--streams applies to throughput mode; latency mode runs one request at a time");
+            throw new IllegalArgumentException("several streams apply to throughput mode only; latency mode runs one request at a time");
         }
         int nStreams = mode == Mode.LATENCY ? 1 : streams != null ? streams : defaultStreams(cores);
         int intra = threads != null ? threads : mode == Mode.LATENCY ? cores : Math.max(1, cores / nStreams);
@@ -547,8 +544,8 @@ public final class BenchmarkOperation {
         if (dataset != null || dynamic) {
             pre = given != null ? given : fromModel(l);
             if (pre == null) {
-                throw error(l.path + ": the input shape " + Arrays.toString(l.shape)
-                        + " does not tell the image size and layout; give the preprocessing (--size WxH, --layout)", null);
+                throw new CoreException(CoreStatus.error(CoreStatus.NEEDS_PREPROCESSING, l.path + ": the input shape "
+                        + Arrays.toString(l.shape) + " does not tell the image size and layout; give the preprocessing", null));
             }
             long[] expected = pre.shape(l.batch);
             if (l.shape.length != 4) {
@@ -761,6 +758,6 @@ public final class BenchmarkOperation {
     }
 
     private static CoreException error(String message, Throwable cause) {
-        return new CoreException(new Status(IStatus.ERROR, PLUGIN, message, cause));
+        return CoreStatus.exception(message, cause);
     }
 }

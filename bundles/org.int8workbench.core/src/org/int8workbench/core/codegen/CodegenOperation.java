@@ -32,10 +32,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
@@ -73,8 +72,6 @@ import org.int8workbench.core.report.AccuracyReportWriter;
  * so a cancelled or failed run leaves nothing half-written.
  */
 public final class CodegenOperation {
-    private static final String PLUGIN_ID = "org.int8workbench.core";
-
     /** Number of test samples unless {@link #samples(int)} says otherwise. */
     public static final int DEFAULT_SAMPLES = 5;
 
@@ -153,7 +150,7 @@ public final class CodegenOperation {
         } catch (OperationCanceledException e) {
             throw e;
         } catch (FileAlreadyExistsException e) {
-            throw error(e.getFile() + " exists and is not empty; choose another folder or allow overwriting (--force)", e);
+            throw error(e.getFile() + " exists and is not empty; choose another folder or allow overwriting", e);
         } catch (NoSuchFileException e) {
             throw error("no such file: " + e.getFile() + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), e);
         } catch (OrtException e) {
@@ -164,7 +161,7 @@ public final class CodegenOperation {
     }
 
     private static CoreException error(String message, Throwable cause) {
-        return new CoreException(new Status(IStatus.ERROR, PLUGIN_ID, message, cause));
+        return CoreStatus.exception(message, cause);
     }
 
     private CodegenResult doRun(IProgressMonitor monitor) throws IOException, OrtException {

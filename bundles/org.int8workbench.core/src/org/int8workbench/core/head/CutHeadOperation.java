@@ -8,10 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
 
@@ -26,8 +25,6 @@ import org.int8workbench.core.Sha256;
  * }</pre>
  */
 public final class CutHeadOperation {
-    private static final String PLUGIN_ID = "org.int8workbench.core";
-
     private final Path model;
     private Path output;
     private boolean overwrite;
@@ -69,8 +66,8 @@ public final class CutHeadOperation {
             bytes = Files.readAllBytes(model);
             proto = ModelProto.parseFrom(bytes);
         } catch (IOException e) {
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN_ID,
-                    "cannot read ONNX model " + model + ": " + e.getMessage() + " (check the path and that it is an .onnx file)", e));
+            throw CoreStatus.exception(
+                    "cannot read ONNX model " + model + ": " + e.getMessage() + " (check the path and that it is an .onnx file)", e);
         }
         String modelSha = Sha256.of(bytes);
         sub.split(1);
@@ -84,8 +81,8 @@ public final class CutHeadOperation {
         try {
             AtomicOutput.write(out, overwrite, cutBytes);
         } catch (IOException e) {
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN_ID,
-                    "cannot write the cut model " + out + ": " + e.getMessage(), e));
+            throw CoreStatus.exception(
+                    "cannot write the cut model " + out + ": " + e.getMessage(), e);
         }
         sub.split(1);
         return new CutHeadResult(model, modelSha, out, Sha256.of(cutBytes), cut.head().get(), cut.reason(), Provenance.now());

@@ -31,10 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
@@ -69,8 +68,6 @@ import org.int8workbench.core.report.AccuracyReportWriter;
  * run leaves nothing half-written.
  */
 public final class EvaluateOperation {
-    private static final String PLUGIN = "org.int8workbench.core";
-
     private Path model;
     private Path parent;
     private SegmentationDataset dataset;
@@ -197,12 +194,12 @@ public final class EvaluateOperation {
         } catch (OperationCanceledException | CoreException e) {
             throw e;
         } catch (OrtException e) {
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "ONNX Runtime failed while evaluating " + model.getFileName()
-                    + ": " + e.getMessage() + "; check that the model is a valid segmentation model and the preprocessing fits it", e));
+            throw CoreStatus.exception("ONNX Runtime failed while evaluating " + model.getFileName()
+                    + ": " + e.getMessage() + "; check that the model is a valid segmentation model and the preprocessing fits it", e);
         } catch (IOException | RuntimeException e) {
-            String msg = e instanceof FileAlreadyExistsException f ? f.getFile() + " exists; choose another report folder or allow overwriting (--force)"
+            String msg = e instanceof FileAlreadyExistsException f ? f.getFile() + " exists; choose another report folder or allow overwriting"
                     : e.getMessage() != null ? e.getMessage() : e.toString();
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "evaluation failed: " + msg, e));
+            throw CoreStatus.exception("evaluation failed: " + msg, e);
         }
     }
 

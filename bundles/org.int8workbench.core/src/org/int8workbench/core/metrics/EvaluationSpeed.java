@@ -18,10 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.dataset.Preprocessing;
@@ -51,8 +50,6 @@ import org.int8workbench.core.dataset.SegmentationDataset;
  * </pre>
  */
 public final class EvaluationSpeed {
-    private static final String PLUGIN = "org.int8workbench.core";
-
     /** What the figures mean, for reports. */
     public static final String METHOD = "Per round: pure sequential inference (the model then the parent on each image, "
             + "tensors decoded beforehand, all cores, the faster of ONNX Runtime's spinning and non-spinning threads), the same "
@@ -178,8 +175,8 @@ public final class EvaluationSpeed {
         } catch (OperationCanceledException | CoreException e) {
             throw e;
         } catch (OrtException | IOException | RuntimeException e) {
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "the evaluation benchmark failed: "
-                    + (e.getMessage() != null ? e.getMessage() : e.toString()), e));
+            throw CoreStatus.exception("the evaluation benchmark failed: "
+                    + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationCanceledException("interrupted");
@@ -343,7 +340,7 @@ public final class EvaluationSpeed {
                 String.format(java.util.Locale.ROOT, "%d images; the evaluator keeps %d runs going at once, %d ONNX Runtime thread(s) each",
                         r.images(), r.concurrentRuns(), r.threadsPerRun()),
                 "evaluation / pure sequential inference:        " + format(r.evaluation()),
-                "  with the report folder (--no-images):        " + format(r.withReport()),
+                "  with the report folder, without pictures:    " + format(r.withReport()),
                 "  with the report folder and pictures:         " + format(r.withPictures()),
                 "evaluation / side-by-side pure inference:      " + format(r.strict()),
                 "(median of the per-round ratios, range in brackets)");

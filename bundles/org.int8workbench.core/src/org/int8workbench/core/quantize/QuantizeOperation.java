@@ -20,11 +20,10 @@ import java.util.Map;
 import java.util.Random;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
 import org.int8workbench.core.Version;
@@ -57,7 +56,6 @@ import org.int8workbench.core.quantize.QdqPlan.Role;
  */
 public final class QuantizeOperation {
 
-    private static final String PLUGIN = "org.int8workbench.core";
     /** Images the bias-correction pass uses at most (means settle long before; the pass costs a full inference each). */
     static final int BIAS_CORRECTION_IMAGES = 32;
 
@@ -213,11 +211,11 @@ public final class QuantizeOperation {
         } catch (IOException | OrtException | RuntimeException e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (e instanceof FileAlreadyExistsException f) {
-                msg = f.getFile() + " exists; choose another output or allow overwriting (--force)";
+                msg = f.getFile() + " exists; choose another output or allow overwriting";
             } else if (e instanceof OrtException) {
                 msg = "ONNX Runtime failed on " + model + ": " + msg;
             }
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, msg, e));
+            throw CoreStatus.exception(msg, e);
         }
     }
 
@@ -227,7 +225,7 @@ public final class QuantizeOperation {
         SubMonitor sub = SubMonitor.convert(monitor, "Quantizing " + model.getFileName(), 100);
         Path out = output != null ? output.toAbsolutePath() : defaultOutput(model);
         if (Files.exists(out) && Files.exists(model) && Files.isSameFile(out, model)) {
-            throw new FileAlreadyExistsException(out.toString(), null, "is the source model; refusing to overwrite it");
+            throw new IOException(out + " is the source model; choose another output");
         }
         if (!overwrite && Files.exists(out)) {
             throw new FileAlreadyExistsException(out.toString());

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.TableViewer;
@@ -342,7 +341,7 @@ public final class AccuracyReportEditor extends ReportEditor {
         try {
             AtomicOutput.write(target, true, csv.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            Activator.showError(new CoreException(Status.error("Cannot write " + target + ": " + e.getMessage(), e)).getStatus());
+            Activator.showError(Status.error("Cannot write " + target + ": " + e.getMessage(), e));
         }
     }
 
