@@ -18,9 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every {@code {{value}}} is HTML-escaped by the engine with the same five characters as {@link Text#html}; a
  * missing name fails rendering instead of printing nothing, {@code null} prints as nothing (as with {@link Text#html})
- * and an empty string counts as false in a section. The
- * views are records whose values come formatted, so the templates hold the markup and words and no logic but
- * "present or not" and "for each".
+ * and an empty string counts as false in a section. The views are records whose values come formatted, so the
+ * templates hold the markup and words and no logic but "present or not" and "for each".
  */
 final class PageTemplates {
 
