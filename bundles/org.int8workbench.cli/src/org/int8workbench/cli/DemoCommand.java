@@ -30,7 +30,7 @@ import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
 import org.int8workbench.core.report.BenchmarkSpread;
-import org.int8workbench.core.report.Text;
+import org.int8workbench.core.report.DemoPage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -200,7 +200,11 @@ public final class DemoCommand implements Callable<Integer> {
                 dir.resolve("benchmark-latency/benchmark.html").toString(), dir.resolve("benchmark-throughput/benchmark.html").toString(),
                 CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9);
         Json.write(dir.resolve("summary.json"), s, true);
-        AtomicOutput.write(dir.resolve("index.html"), true, indexHtml(s).getBytes(StandardCharsets.UTF_8));
+        AtomicOutput.write(dir.resolve("index.html"), true, DemoPage.html(new DemoPage.Figures(s.synthetic(), s.model(), s.int8Model(),
+                s.headModel(), s.headNote(), s.calibration(), s.calibrationImages(), s.dataset(), s.comparedImages(), s.integerConvNodes(),
+                s.convNodes(), s.latencySpeedup(), s.throughputSpeedup(), s.endToEndLatencySpeedup(), s.endToEndThroughputSpeedup(),
+                s.pixelAgreement(), s.agreementMeanIoU(), s.parentMeanIoU(), s.int8MeanIoU(), s.index(), s.report(), s.cpu(),
+                s.onnxRuntime())).getBytes(StandardCharsets.UTF_8));
         printSummary(o, s);
         CliSupport.writeJson(json, s, force);
         return 0;
@@ -257,47 +261,5 @@ public final class DemoCommand implements Callable<Integer> {
         }
         o.println("  Report:                " + s.index());
         o.printf(Locale.ROOT, "  Took %.0f s%n", s.seconds());
-    }
-
-
-    private static String indexHtml(DemoSummary s) {
-        Path base = Path.of(s.index()).getParent();
-        String rel = base.relativize(Path.of(s.report())).toString();
-        StringBuilder b = new StringBuilder();
-        b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>INT8 Workbench demo</title><style>")
-                .append("body{font:14px system-ui,sans-serif;margin:24px;max-width:980px}td,th{padding:4px 10px;text-align:left}")
-                .append("table{border-collapse:collapse}tr:nth-child(even){background:#f4f6fa}.warn{background:#fff4d6;padding:10px;border:1px solid #e0b84a}")
-                .append("</style></head><body><h1>INT8 Workbench demo</h1>");
-        if (s.synthetic()) {
-            b.append("<p class=\"warn\"><b>Synthetic model and images.</b> The network is DeepLabV3 (MobileNetV2, 513x513) with seeded random "
-                    + "weights and the images are generated: the speed figures are real measurements on this CPU, the accuracy figures "
-                    + "only show the mechanics.</p>");
-        }
-        b.append("<table>");
-        row(b, "CPU", s.cpu() + ", ONNX Runtime " + s.onnxRuntime());
-        row(b, "Parent model", s.model());
-        row(b, "INT8 model", s.int8Model());
-        row(b, "Exact fast label head", s.headNote());
-        row(b, "Calibration", s.calibrationImages() + " images of " + s.calibration());
-        row(b, "Conv as integer kernels", s.integerConvNodes() + " of " + s.convNodes());
-        row(b, "Throughput speedup (model only)", x(s.throughputSpeedup()));
-        row(b, "Latency speedup (model only)", x(s.latencySpeedup()));
-        if (s.headModel() != null) {
-            row(b, "End-to-end labels/s speedup, throughput", x(s.endToEndThroughputSpeedup()));
-            row(b, "End-to-end labels/s speedup, latency", x(s.endToEndLatencySpeedup()));
-        }
-        row(b, "Pixel agreement with the parent", pct(s.pixelAgreement()) + " over " + s.comparedImages() + " images of " + s.dataset());
-        row(b, "Mean IoU against the parent", pct(s.agreementMeanIoU()));
-        if (s.parentMeanIoU() != null) {
-            row(b, "Ground-truth mean IoU (FP32 / INT8)", pct(s.parentMeanIoU()) + " / " + pct(s.int8MeanIoU()));
-        }
-        b.append("</table><ul><li><a href=\"").append(Text.html(rel)).append("\">Accuracy report</a> (image by image)</li>")
-                .append("<li><a href=\"benchmark-throughput/benchmark.html\">Performance, throughput mode</a></li>")
-                .append("<li><a href=\"benchmark-latency/benchmark.html\">Performance, latency mode</a></li></ul></body></html>\n");
-        return b.toString();
-    }
-
-    private static void row(StringBuilder b, String k, String v) {
-        b.append("<tr><th>").append(Text.html(k)).append("</th><td>").append(Text.html(v)).append("</td></tr>");
     }
 }

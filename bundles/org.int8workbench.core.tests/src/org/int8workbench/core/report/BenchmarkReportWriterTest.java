@@ -138,6 +138,24 @@ class BenchmarkReportWriterTest {
     }
 
     @Test
+    void withoutProfilesThePageSaysSoAndNamesNoCommandLineFlag() {
+        BenchmarkResult r = sample();
+        List<BenchmarkModelResult> unprofiled = new ArrayList<>();
+        for (BenchmarkModelResult m : r.models()) {
+            unprofiled.add(new BenchmarkModelResult(m.path(), m.sha256(), m.inputName(), m.inputShape(), m.inputType(), m.batch(),
+                    m.batchNote(), m.loadMs(), m.fps(), m.latencyMs(), m.fpsPerRound(), m.requests(), m.endToEnd(), null,
+                    m.optimizedGraph(), m.preprocessing()));
+        }
+        String html = BenchmarkReportWriter.html(new BenchmarkResult(r.provenance(), r.settings(), unprofiled, r.speedup(),
+                r.latencySpeedup(), r.endToEnd(), r.comparisons(), r.notes(), r.wallSeconds()));
+        String why = section(html, "Why isn't INT8 faster?", "<h2>Settings");
+        assertTrue(why.contains("No profile: profiling was off for this benchmark."), why);
+        assertFalse(why.contains("id=\"opTimes\""), "no operator table without a profile");
+        assertFalse(html.contains("--"), "the page names no command-line flag");
+        assertTrue(why.contains("resize_logits"), "the float nodes are still listed");
+    }
+
+    @Test
     void csvHasOneRowPerModelWithTheDocumentedColumns() {
         BenchmarkResult r = sample();
         List<String> lines = BenchmarkReportWriter.csv(r).lines().toList();

@@ -1,0 +1,56 @@
+package org.int8workbench.core.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo's summary page from its template: every figure formatted, the rows that depend on the head and on ground
+ * truth, the link to the accuracy report relative to the page, and text from the run escaped.
+ */
+class DemoPageTest {
+
+    private static DemoPage.Figures figures(boolean head, boolean groundTruth) {
+        BenchmarkSpread model = new BenchmarkSpread(1.8, 1.66, 1.95, List.of(1.66, 1.8, 1.95));
+        BenchmarkSpread e2e = new BenchmarkSpread(2.5, 2.25, 2.75, List.of(2.25, 2.5, 2.75, 2.6));
+        return new DemoPage.Figures(false, "/runs/m <fp32>.onnx", "/runs/m.int8.onnx", head ? "/runs/m.int8.head.onnx" : null,
+                head ? "cut: Resize & ArgMax" : "not cut", "calib 'dir'", 16, "VOC \"val\"", 5, 50, 55, model, model,
+                head ? e2e : null, head ? e2e : null, 0.991, 0.9512, groundTruth ? 0.5987 : null, groundTruth ? 0.59 : null,
+                "/runs/demo/index.html", "/runs/demo/accuracy/report.html", "Test CPU <x86>", "1.29.0");
+    }
+
+    @Test
+    void showsEveryFigureAndLinksTheReportsRelatively() {
+        String html = DemoPage.html(figures(true, true));
+        for (String s : new String[] {"<tr><th>CPU</th><td>Test CPU &lt;x86&gt;, ONNX Runtime 1.29.0</td></tr>",
+            "<td>/runs/m &lt;fp32&gt;.onnx</td>", "<td>cut: Resize &amp; ArgMax</td>", "<td>16 images of calib &#39;dir&#39;</td>",
+            "<td>50 of 55</td>", "<td>1.80x (1.66–1.95 over 3 rounds)</td>", "<td>2.50x (2.25–2.75 over 4 rounds)</td>",
+            "<td>99.1% over 5 images of VOC &quot;val&quot;</td>", "<td>95.1%</td>", "<td>59.9% / 59.0%</td>",
+            "<a href=\"accuracy/report.html\">", "<a href=\"benchmark-throughput/benchmark.html\">",
+            "<a href=\"benchmark-latency/benchmark.html\">"}) {
+            assertTrue(html.contains(s), s + " in\n" + html);
+        }
+        assertFalse(html.contains("Synthetic model"), "real data: no synthetic warning");
+        assertEquals(2, count(html, "End-to-end labels/s speedup"));
+    }
+
+    @Test
+    void leavesOutTheHeadAndGroundTruthRowsWhenThereAreNone() {
+        String html = DemoPage.html(figures(false, false));
+        assertFalse(html.contains("End-to-end"), html);
+        assertFalse(html.contains("Ground-truth mean IoU"), html);
+        assertTrue(html.contains("<td>not cut</td>"), html);
+        assertEquals(10, count(html, "<tr>"), "the other rows are all there");
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
