@@ -25,6 +25,10 @@ import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.Ort;
 import org.int8workbench.testing.TestData;
 import org.int8workbench.core.onnx.build.GraphBuilder;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.HeadLabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
 import org.junit.jupiter.api.Test;
 
@@ -103,9 +107,13 @@ class HeadCutTest {
             int[] expected = new int[37 * 29];
             ((OnnxTensor) a.get(0)).getIntBuffer().get(expected);
             HeadLabelDecoder decoder = HeadLabelDecoder.forSession(cutS).orElseThrow();
-            assertArrayEquals(expected, decoder.decode(b));
+            assertArrayEquals(expected, decoder.decodeBatch(b));
             assertTrue(decoder.description().contains("exact label head"));
             assertTrue(HeadLabelDecoder.forSession(refS).isEmpty());
+            // the one factory: the exact head for the cut model, an argmax for the same logits without a recorded head
+            assertTrue(LabelDecoders.forSession(cutS, null) instanceof HeadLabelDecoder);
+            assertTrue(LabelDecoders.forSession(refS, null) instanceof ArgmaxDecoder);
+            assertArrayEquals(expected, LabelDecoders.forSession(cutS, null).decode(b).labels().labels());
         }
     }
 
@@ -144,7 +152,7 @@ class HeadCutTest {
                                 OrtSession.Result c = cutS.run(Map.of("x", t))) {
                             long[] expected = new long[24 * 24];
                             ((OnnxTensor) a.get(0)).getLongBuffer().get(expected);
-                            int[] labels = decoder.decode(c);
+                            int[] labels = decoder.decodeBatch(c);
                             for (int p = 0; p < expected.length; p++) {
                                 assertEquals(expected[p], labels[p], transform + "/" + classes + " trial " + trial + " pixel " + p);
                             }
