@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eclipse.core.runtime.CoreException;
@@ -192,22 +196,37 @@ class EvaluateOperationTest {
     void rowsFollowTheDataOrderWhileRunsOverlap() throws Exception {
         Path model = TestData.deeplabModel();
         SegmentationDataset ds = Datasets.open(TestData.vocVal());
-        // a predictor whose runs take different times, so that runs finish out of order
-        Predictor uneven = result -> {
-            try {
-                Thread.sleep(Math.floorMod(result.hashCode(), 3) * 15L);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        int[] layout = EvaluateOperation.inferenceLayout(Runtime.getRuntime().availableProcessors());
+        // a handshake that makes runs finish out of order: the first model prediction waits until a later one is done
+        // (with two workers the other worker runs the first image's parent, then the second image's model)
+        CountDownLatch laterDone = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicBoolean overtaken = new AtomicBoolean();
+        Predictor argmax = new ArgmaxPredictor(null, DEEPLAB);
+        Predictor outOfOrder = result -> {
+            int call = calls.incrementAndGet();
+            if (call == 1 && layout[0] > 1) {
+                try {
+                    overtaken.set(laterDone.await(60, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            return new ArgmaxPredictor(null, DEEPLAB).predict(result);
+            Prediction p = argmax.predict(result);
+            if (call > 1) {
+                laterDone.countDown();
+            }
+            return p;
         };
-        AccuracyReport r = new EvaluateOperation().model(model).parent(model).predictor(uneven).dataset(ds).preprocessing(DEEPLAB)
+        AccuracyReport r = new EvaluateOperation().model(model).parent(model).predictor(outOfOrder).dataset(ds).preprocessing(DEEPLAB)
                 .limit(8).run(new NullProgressMonitor());
+        if (layout[0] > 1) {
+            assertTrue(overtaken.get(), "a later image's prediction finished before the first image's");
+        }
         assertEquals(ds.samples().subList(0, 8).stream().map(Sample::id).toList(), r.images().stream().map(AccuracyReport.ImageRow::id).toList());
         for (AccuracyReport.ImageRow row : r.images()) {
             assertEquals(1.0, row.pixelAgreement(), row.id() + ": the same model agrees with itself on every pixel");
         }
-        int[] layout = EvaluateOperation.inferenceLayout(Runtime.getRuntime().availableProcessors());
         assertEquals(layout[0], r.timing().concurrentRuns());
         assertEquals(layout[1], r.timing().threadsPerRun());
     }
