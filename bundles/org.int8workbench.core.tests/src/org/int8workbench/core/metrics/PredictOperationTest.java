@@ -22,6 +22,7 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.head.CutHeadOperation;
+import org.int8workbench.core.labels.ArgmaxDecoder;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
 import org.int8workbench.core.report.AccuracyReport;
@@ -82,7 +83,7 @@ class PredictOperationTest {
 
             // what Visualize used to show for a head model: argmax of the low-resolution logits, other labels
             ImagePrediction argmax = new PredictOperation().model(head).preprocessing(PRE).image(s.id(), image)
-                    .predictor(new ArgmaxPredictor(null, PRE)).run(new NullProgressMonitor());
+                    .predictor(new ArgmaxDecoder(null, PRE, null)).run(new NullProgressMonitor());
             assertNull(argmax.parent());
             assertFalse(Arrays.equals(argmax.model().labels(), p.model().labels()), s.id());
         }

@@ -45,10 +45,11 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.head.ExactLabelHead;
 import org.int8workbench.core.head.HeadCut;
-import org.int8workbench.core.head.SegmentationHead;
-import org.int8workbench.core.metrics.ArgmaxPredictor;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.LabelMapDecoder;
+import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
@@ -347,7 +348,7 @@ public final class CodegenOperation {
         }
     }
 
-    /** The class axis of {@code [1,C,H,W]} or {@code [1,H,W,C]} scores, decided as {@link ArgmaxPredictor} does; -1 if none. */
+    /** The class axis of {@code [1,C,H,W]} or {@code [1,H,W,C]} scores, decided as {@link org.int8workbench.core.labels.ScoreLayout#decide} does; -1 if none. */
     static int classAxis(long[] s, Preprocessing pre) {
         if (s.length != 4 || s[0] != 1) {
             return -1;
@@ -413,7 +414,8 @@ public final class CodegenOperation {
             ExactLabelHead head = ExactLabelHead.of(spec.head(), t.getInfo().getShape());
             return new LabelMask(head.outputWidth(), head.outputHeight(), head.labels(logits));
         }
-        return new ArgmaxPredictor(spec.outputName(), spec.preprocessing()).predict(r).labels();
+        return (spec.decoding() == Decoding.LABELS ? new LabelMapDecoder(spec.outputName())
+                : new ArgmaxDecoder(spec.outputName(), spec.preprocessing(), spec.outputShape())).decode(r).labels();
     }
 
     private List<Expected> fromReport(InferenceSpec spec, String sha, SubMonitor monitor) throws IOException {

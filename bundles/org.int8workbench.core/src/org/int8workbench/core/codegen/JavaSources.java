@@ -8,13 +8,13 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Preprocessing.ColorOrder;
 import org.int8workbench.core.dataset.Preprocessing.Layout;
 import org.int8workbench.core.dataset.Preprocessing.ResizeMode;
-import org.int8workbench.core.head.SegmentationHead;
+import org.int8workbench.core.labels.SegmentationHead;
 
 /**
  * Writes the sources of the generated project: the inference class, its regression test and the {@code pom.xml}.
  * Only the code paths the model needs are written (its resize mode, layout and colour order, its head's coordinate
  * transformation and rounding); every arithmetic step mirrors the core ({@link Preprocessing#toTensor},
- * {@link org.int8workbench.core.head.ExactLabelHead}) operation for operation, so the labels are the same bit for bit.
+ * {@link org.int8workbench.core.labels.ExactLabelHead}) operation for operation, so the labels are the same bit for bit.
  */
 final class JavaSources {
 

@@ -20,6 +20,8 @@ import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
 
@@ -52,8 +54,8 @@ public final class EvaluateOperation {
     private boolean overwrite;
     private int limit;
     private ClassInfo classes;
-    private Predictor predictor;
-    private Predictor parentPredictor;
+    private LabelDecoder predictor;
+    private LabelDecoder parentPredictor;
     private boolean strict;
     private boolean renderImages = true;
     private boolean saveLabelMaps;
@@ -112,22 +114,19 @@ public final class EvaluateOperation {
         return this;
     }
 
-    /** How the model's outputs become labels (default {@link ArgmaxPredictor} on the first output). */
-    public EvaluateOperation predictor(Predictor p) {
+    /** How the model's outputs become labels (default {@link LabelDecoders#forSession}). */
+    public EvaluateOperation predictor(LabelDecoder p) {
         this.predictor = p;
         return this;
     }
 
-    /**
-     * The exact label head for a model cut before its head (recorded in its metadata), else argmax over the first
-     * output.
-     */
-    static Predictor defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
+    /** The decoder the core uses for the session's model ({@link LabelDecoders#forSession}). */
+    static LabelDecoder defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
         return EvaluationSessions.defaultPredictor(session, pre);
     }
 
-    /** How the parent's outputs become labels (default {@link ArgmaxPredictor} on the first output). */
-    public EvaluateOperation parentPredictor(Predictor p) {
+    /** How the parent's outputs become labels (default {@link LabelDecoders#forSession}). */
+    public EvaluateOperation parentPredictor(LabelDecoder p) {
         this.parentPredictor = p;
         return this;
     }
@@ -231,7 +230,7 @@ public final class EvaluateOperation {
     }
 
     /** Measures one item on the calling thread, and writes its label map and picture into {@code out} when asked to. */
-    private void measure(InferencePipeline.Decoded d, ArgmaxPredictor.Captured cm, ArgmaxPredictor.Captured cp,
+    private void measure(InferencePipeline.Decoded d, Captured cm, Captured cp,
             EvaluationMetrics metrics, Path out, ComparisonPicture picture) throws IOException {
         if (d.problem() != null) {
             metrics.skip(d.problem());

@@ -8,6 +8,7 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SkippedItem;
+import org.int8workbench.core.labels.Prediction;
 import org.int8workbench.core.report.AccuracyReport;
 
 /**
@@ -78,7 +79,7 @@ final class EvaluationMetrics {
      *
      * @param cp the parent's capture, or {@code null}
      */
-    Labels labels(ArgmaxPredictor.Captured cm, ArgmaxPredictor.Captured cp) {
+    Labels labels(Captured cm, Captured cp) {
         int c = cm.nchwClasses();
         if (cp != null && c > 0 && cp.nchwClasses() == c && cp.size() == cm.size()) {
             int plane = cm.size() / c;

@@ -15,6 +15,9 @@ import java.util.List;
 import org.int8workbench.core.Sha256;
 import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.ScoreLayout;
 import org.int8workbench.core.render.ColorMap;
 import org.int8workbench.core.report.AccuracyReport;
 
@@ -97,7 +100,7 @@ final class EvaluationSessions {
         int n = base.count();
         NodeInfo out = s.getOutputInfo().values().iterator().next();
         if (out.getInfo() instanceof TensorInfo ti) {
-            n = Math.max(n, ArgmaxPredictor.classCount(ti.getShape(), pre));
+            n = Math.max(n, ScoreLayout.classCount(ti.getShape(), pre));
         }
         if (n <= 0) {
             n = 256;
@@ -115,18 +118,8 @@ final class EvaluationSessions {
         return new ClassInfo(names, colors, base.ignoreLabel());
     }
 
-    /**
-     * The exact label head for a model cut before its head (recorded in its metadata), else argmax over the first
-     * output.
-     */
-    static Predictor defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
-        if (session != null) {
-            java.util.Optional<org.int8workbench.core.head.HeadLabelDecoder> head =
-                    org.int8workbench.core.head.HeadLabelDecoder.forSession(session);
-            if (head.isPresent()) {
-                return head.get();
-            }
-        }
-        return new ArgmaxPredictor(null, pre);
+    /** The decoder the core uses for the session's model ({@link LabelDecoders#forSession}). */
+    static LabelDecoder defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
+        return LabelDecoders.forSession(session, pre);
     }
 }

@@ -25,6 +25,8 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.dataset.SkippedItem;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.LabelDecoder;
 
 /**
  * The evaluator's data and inference pipeline, one pass over the data: a decoder thread reads and preprocesses the
@@ -46,12 +48,12 @@ final class InferencePipeline {
          * @param model the model's capture; {@code null} when the item could not be read ({@link Decoded#problem})
          * @param parent the parent's capture, or {@code null} without a parent; both are discarded after the call
          */
-        void measure(Decoded item, ArgmaxPredictor.Captured model, ArgmaxPredictor.Captured parent) throws IOException;
+        void measure(Decoded item, Captured model, Captured parent) throws IOException;
     }
 
     /** One model's session, how its outputs become labels, and the summed time of its runs. */
-    record Run(OrtSession session, String input, Predictor predictor, AtomicLong nanos) {
-        Run(OrtSession session, Predictor predictor) {
+    record Run(OrtSession session, String input, LabelDecoder predictor, AtomicLong nanos) {
+        Run(OrtSession session, LabelDecoder predictor) {
             this(session, session.getInputNames().iterator().next(), predictor, new AtomicLong());
         }
     }
@@ -66,8 +68,8 @@ final class InferencePipeline {
         final OnnxTensor input;
         final FloatBuffer inputBuffer;
         final CountDownLatch pending;
-        volatile ArgmaxPredictor.Captured model;
-        volatile ArgmaxPredictor.Captured parent;
+        volatile Captured model;
+        volatile Captured parent;
         /** Its buffers were given back (calling thread only). */
         boolean released;
 
@@ -284,7 +286,7 @@ final class InferencePipeline {
                     return;
                 }
                 Flight f = job.flight();
-                ArgmaxPredictor.Captured c = job.parent() ? runOnce(parent, f.input, parentPinned, stop)
+                Captured c = job.parent() ? runOnce(parent, f.input, parentPinned, stop)
                         : runOnce(model, f.input, pinned, stop);
                 if (c == null) {
                     return;
@@ -304,7 +306,7 @@ final class InferencePipeline {
     }
 
     /** One run; the prediction, or {@code null} when stopped while waiting for an output buffer. */
-    private static ArgmaxPredictor.Captured runOnce(Run run, OnnxTensor tensor, PinnedOutputs pinned, AtomicBoolean stop)
+    private static Captured runOnce(Run run, OnnxTensor tensor, PinnedOutputs pinned, AtomicBoolean stop)
             throws OrtException, InterruptedException {
         OnnxTensor out = null;
         if (pinned != null) {
@@ -320,12 +322,12 @@ final class InferencePipeline {
             Map<String, OnnxTensor> in = Map.of(run.input(), tensor);
             try (OrtSession.Result r = lent == null ? run.session().run(in) : run.session().run(in, Map.of(pinned.name, lent))) {
                 run.nanos().addAndGet(System.nanoTime() - t0);
-                ArgmaxPredictor.Captured c;
-                if (run.predictor() instanceof ArgmaxPredictor ap) {
-                    c = lent == null ? ap.capture(r, null, null)
-                            : ap.capture(r, (FloatBuffer) lent.getBufferRef().orElseThrow(), () -> pinned.free.offer(lent));
+                Captured c;
+                if (run.predictor() instanceof ArgmaxDecoder ap) {
+                    c = lent == null ? Captured.of(ap, r, null, null)
+                            : Captured.of(ap, r, (FloatBuffer) lent.getBufferRef().orElseThrow(), () -> pinned.free.offer(lent));
                 } else {
-                    c = new ArgmaxPredictor.Captured(null, run.predictor().predict(r), null, null, null, null);
+                    c = new Captured(null, run.predictor().decode(r), null, null, null, null);
                 }
                 kept = lent != null;
                 return c;

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.int8workbench.core.Ort;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.LabelDecoder;
 
 /**
  * Output tensors ONNX Runtime writes into directly, lent to one run and its measurement at a time: the evaluator
@@ -49,8 +51,8 @@ final class PinnedOutputs implements AutoCloseable {
      * {@code count} pinned outputs when the predictor reads only the model's first output and that output is a float
      * tensor of fixed shape; else {@code null} (the runs then let ONNX Runtime allocate their outputs).
      */
-    static PinnedOutputs forSession(OrtSession s, Predictor p, int count) throws OrtException {
-        if (!(p instanceof ArgmaxPredictor ap) || ap.outputName() != null) {
+    static PinnedOutputs forSession(OrtSession s, LabelDecoder p, int count) throws OrtException {
+        if (!(p instanceof ArgmaxDecoder ap) || ap.outputName() != null) {
             return null;
         }
         NodeInfo first = s.getOutputInfo().values().iterator().next();

@@ -21,6 +21,7 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.report.AccuracyReport;
 
 /**
@@ -43,8 +44,8 @@ public final class PredictOperation {
     private String id = "image";
     private BufferedImage image;
     private LabelMask groundTruth;
-    private Predictor predictor;
-    private Predictor parentPredictor;
+    private LabelDecoder predictor;
+    private LabelDecoder parentPredictor;
 
     /** The model to predict with (the optimized model when a parent is given). */
     public PredictOperation model(Path file) {
@@ -87,13 +88,13 @@ public final class PredictOperation {
     }
 
     /** How the model's outputs become labels (default: as the evaluator chooses, from the model). */
-    public PredictOperation predictor(Predictor p) {
+    public PredictOperation predictor(LabelDecoder p) {
         this.predictor = p;
         return this;
     }
 
     /** How the parent's outputs become labels (default: as the evaluator chooses, from the model). */
-    public PredictOperation parentPredictor(Predictor p) {
+    public PredictOperation parentPredictor(LabelDecoder p) {
         this.parentPredictor = p;
         return this;
     }

@@ -1,4 +1,4 @@
-package org.int8workbench.core.head;
+package org.int8workbench.core.labels;
 
 import java.util.Arrays;
 
@@ -20,7 +20,7 @@ import java.util.Arrays;
  * ONNX Runtime's NCHWc layout optimisation (optimisation level ALL) replaces a {@code Resize} whose {@code scales} are
  * integers and whose input comes from an NCHWc convolution (class count a multiple of the SIMD block, 8 or 16) by its
  * own kernel, with weights {@code frac}/{@code 1-frac} and the sum {@code (a + b) + (c + d)}; a head recorded with
- * {@link SegmentationHead#KERNEL_NCHWC} (see {@link HeadCut}) uses that arithmetic. The kernel depends on the CPU's
+ * {@link SegmentationHead#KERNEL_NCHWC} (see {@code org.int8workbench.core.head.HeadCut}) uses that arithmetic. The kernel depends on the CPU's
  * block size and the session's optimisation level: a head is exact for the setup it was verified on.
  *
  * <p>Instances are immutable and thread-safe; each call allocates only grid-sized scratch arrays.
