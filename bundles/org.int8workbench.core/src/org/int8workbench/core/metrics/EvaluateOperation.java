@@ -40,8 +40,13 @@ import org.int8workbench.core.report.AccuracyReportWriter;
  *
  * Items that cannot be read (corrupt files, a mask of another size, labels outside the label set) are skipped and
  * listed in the report with the reason; {@link #strict(boolean)} turns them into errors. With a report folder, all
- * files are written into a temporary folder beside it that is moved into place at the end, so a cancelled or failed
- * run leaves nothing half-written.
+ * files are written into a temporary folder beside it that is moved into place at the end ({@link AtomicFolder}), so a
+ * cancelled or failed run leaves nothing half-written.
+ * <p>
+ * This class holds the settings and puts the parts together: {@code EvaluationSessions} (session options, input
+ * checks, the label set), {@code InferencePipeline} (decoder and inference threads), {@code EvaluationMetrics} (the
+ * confusion matrices and rows), {@code ComparisonPicture} (the picture per image) and {@code EvaluationReport} (the
+ * result record and its notes). {@link PredictOperation} runs one image through the same parts.
  */
 public final class EvaluateOperation {
     private static final String PLUGIN = "org.int8workbench.core";
