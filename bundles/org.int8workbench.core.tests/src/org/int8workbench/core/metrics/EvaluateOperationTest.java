@@ -16,6 +16,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eclipse.core.runtime.CoreException;
@@ -196,21 +200,55 @@ class EvaluateOperationTest {
     void rowsFollowTheDataOrderWhileRunsOverlap() throws Exception {
         Path model = TestData.deeplabModel();
         SegmentationDataset ds = Datasets.open(TestData.vocVal());
-        // a predictor whose runs take different times, so that runs finish out of order
-        LabelDecoder uneven = argmaxAfter(result -> {
-            try {
-                Thread.sleep(Math.floorMod(result.hashCode(), 3) * 15L);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        int[] layout = EvaluateOperation.inferenceLayout(Runtime.getRuntime().availableProcessors());
+        // a handshake that makes runs finish out of order: the first model prediction waits until a later one is done
+        // (with two workers the other worker runs the first image's parent, then the second image's model)
+        CountDownLatch laterDone = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicBoolean overtaken = new AtomicBoolean();
+        ArgmaxDecoder argmax = new ArgmaxDecoder(null, DEEPLAB, null);
+        LabelDecoder outOfOrder = new LabelDecoder() {
+            @Override
+            public OutputKind kind() {
+                return argmax.kind();
             }
-        });
-        AccuracyReport r = new EvaluateOperation().model(model).parent(model).predictor(uneven).dataset(ds).preprocessing(DEEPLAB)
+
+            @Override
+            public String description() {
+                return argmax.description();
+            }
+
+            @Override
+            public Prediction decode(OrtSession.Result result) throws OrtException {
+                int call = calls.incrementAndGet();
+                if (call == 1 && layout[0] > 1) {
+                    try {
+                        overtaken.set(laterDone.await(60, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                Prediction p = argmax.decode(result);
+                if (call > 1) {
+                    laterDone.countDown();
+                }
+                return p;
+            }
+
+            @Override
+            public int[] decodeBatch(OrtSession.Result result) throws OrtException {
+                return argmax.decodeBatch(result);
+            }
+        };
+        AccuracyReport r = new EvaluateOperation().model(model).parent(model).predictor(outOfOrder).dataset(ds).preprocessing(DEEPLAB)
                 .limit(8).run(new NullProgressMonitor());
+        if (layout[0] > 1) {
+            assertTrue(overtaken.get(), "a later image's prediction finished before the first image's");
+        }
         assertEquals(ds.samples().subList(0, 8).stream().map(Sample::id).toList(), r.images().stream().map(AccuracyReport.ImageRow::id).toList());
         for (AccuracyReport.ImageRow row : r.images()) {
             assertEquals(1.0, row.pixelAgreement(), row.id() + ": the same model agrees with itself on every pixel");
         }
-        int[] layout = EvaluateOperation.inferenceLayout(Runtime.getRuntime().availableProcessors());
         assertEquals(layout[0], r.timing().concurrentRuns());
         assertEquals(layout[1], r.timing().threadsPerRun());
     }

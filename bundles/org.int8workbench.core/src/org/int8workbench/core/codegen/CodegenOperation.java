@@ -13,15 +13,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +32,7 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.CoreStatus;
+import org.int8workbench.core.AtomicFolder;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
@@ -492,13 +490,10 @@ public final class CodegenOperation {
     private Path write(InferenceSpec spec, byte[] modelBytes, List<Expected> expected, String from, Path out, SubMonitor monitor)
             throws IOException {
         SubMonitor sub = SubMonitor.convert(monitor, "Writing " + out, 2);
-        Path parent = out.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
-        boolean done = false;
-        try {
-            String pkg = spec.packageName().replace('.', '/');
-            String c = spec.className();
+        String pkg = spec.packageName().replace('.', '/');
+        String c = spec.className();
+        try (AtomicFolder folder = AtomicFolder.merge(out, List.of(Path.of("src/test/resources/" + pkg + "/" + c)))) {
+            Path tmp = folder.path();
             Provenance here = Provenance.now();
             String madeOn = here.cpu().modelName() + " with ONNX Runtime " + here.onnxRuntime() + " (INT8 Workbench " + here.tool() + ", "
                     + here.time() + ")";
@@ -519,62 +514,13 @@ public final class CodegenOperation {
                 AccuracyReportWriter.writeLabelMap(e.labels(), samplesDir.resolve(e.id() + ".labels.png"), false);
             }
             sub.split(1);
-            moveInto(tmp, out, Path.of("src/test/resources/" + pkg + "/" + c));
-            done = true;
+            folder.commit();
             return out;
-        } finally {
-            if (!done) {
-                deleteTree(tmp);
-            }
         }
     }
 
     private static void writeText(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Moves the finished project into place: the whole folder when {@code out} does not exist, else file by file,
-     * replacing this generator's own files (the samples folder {@code ownFolder} is replaced as a whole).
-     */
-    private static void moveInto(Path tmp, Path out, Path ownFolder) throws IOException {
-        if (!Files.exists(out) || isEmptyDirectory(out)) {
-            Files.deleteIfExists(out);
-            try {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, out);
-            }
-            return;
-        }
-        deleteTree(out.resolve(ownFolder));
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(tmp)) {
-            files = s.filter(Files::isRegularFile).toList();
-        }
-        for (Path f : files) {
-            Path target = out.resolve(tmp.relativize(f).toString());
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(f, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(f, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        deleteTree(tmp);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: a leftover hidden temporary folder is harmless
-        }
     }
 }

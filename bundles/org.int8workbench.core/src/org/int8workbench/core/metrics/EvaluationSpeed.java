@@ -281,7 +281,7 @@ public final class EvaluationSpeed {
     /** Both models on every image, in the evaluator's layout (runs taken in data order by its workers); wall time. */
     private double sideBySide(List<float[]> tensors, Preprocessing pre, int[] layout) throws OrtException, InterruptedException {
         long[] shape = pre.shape(1);
-        try (OrtSession.SessionOptions o = EvaluateOperation.sessionOptions(layout[1]);
+        try (OrtSession.SessionOptions o = EvaluationSessions.sessionOptions(layout[1]);
                 OrtSession a = Ort.env().createSession(model.toString(), o);
                 OrtSession b = Ort.env().createSession(parent.toString(), o)) {
             String ia = a.getInputNames().iterator().next();

@@ -25,6 +25,8 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.metrics.ImagePrediction;
+import org.int8workbench.core.metrics.PredictOperation;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReport.ClassRow;
 import org.int8workbench.core.report.AccuracyReport.ImageRow;
@@ -312,7 +314,7 @@ public final class AccuracyReportEditor extends ReportEditor {
         visualize.showMessage("Predicting " + row.id() + " with both models\u2026");
         Display display = visualize.getDisplay();
         return UiJobs.schedule("Visualize " + row.id(), monitor -> {
-            ImagePredictions p = ImagePredictions.of(report, row, monitor);
+            ImagePrediction p = PredictOperation.forReport(report, row).run(monitor);
             display.asyncExec(() -> {
                 if (!visualize.isDisposed()) {
                     visualize.show(String.format(Locale.ROOT, "%s \u2014 mean IoU vs parent %s, pixel agreement %s, GT mIoU optimized %s / parent %s",

@@ -22,6 +22,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.int8workbench.core.dataset.LabelMask;
+import org.int8workbench.core.metrics.ImagePrediction;
 import org.int8workbench.core.metrics.Postprocessing;
 import org.int8workbench.core.render.SegmentationRenderer;
 import org.int8workbench.ui.SwtImages;
@@ -43,7 +44,7 @@ public final class VisualizePanel extends Composite {
     private final List<Image> panels = new ArrayList<>();
     private final List<String> titles = new ArrayList<>();
     private final Set<Integer> hidden = new TreeSet<>();
-    private ImagePredictions shown;
+    private ImagePrediction shown;
 
     public VisualizePanel(Composite parent) {
         super(parent, SWT.NONE);
@@ -88,7 +89,7 @@ public final class VisualizePanel extends Composite {
     }
 
     /** Shows the pictures of one image. */
-    public void show(String heading, ImagePredictions p) {
+    public void show(String heading, ImagePrediction p) {
         this.shown = p;
         hidden.clear();
         title.setText(heading);
@@ -131,14 +132,14 @@ public final class VisualizePanel extends Composite {
         resizeCanvas();
     }
 
-    private void rebuildLegend(ImagePredictions p) {
+    private void rebuildLegend(ImagePrediction p) {
         for (Control c : legend.getChildren()) {
             c.dispose();
         }
         disposeAll(legendImages);
         SegmentationRenderer renderer = new SegmentationRenderer(p.classes());
         Set<Integer> present = new TreeSet<>();
-        for (LabelMask m : new LabelMask[] {p.groundTruth(), p.parent(), p.optimized()}) {
+        for (LabelMask m : new LabelMask[] {p.groundTruth(), p.parent(), p.model()}) {
             if (m != null) {
                 for (int l : m.labels()) {
                     if (l >= 0 && l != p.classes().ignoreLabel()) {
@@ -170,7 +171,7 @@ public final class VisualizePanel extends Composite {
     private void render() {
         disposeAll(panels);
         titles.clear();
-        ImagePredictions p = shown;
+        ImagePrediction p = shown;
         if (p == null) {
             return;
         }
@@ -183,9 +184,9 @@ public final class VisualizePanel extends Composite {
         if (p.parent() != null) {
             add("parent", r.overlay(image, hide(p.parent(), false), 0.6));
         }
-        add("optimized", r.overlay(image, hide(p.optimized(), false), 0.6));
+        add("optimized", r.overlay(image, hide(p.model(), false), 0.6));
         if (p.parent() != null) {
-            add("difference to parent", r.difference(image, hide(p.parent(), false), hide(p.optimized(), false)));
+            add("difference to parent", r.difference(image, hide(p.parent(), false), hide(p.model(), false)));
         }
         resizeCanvas();
     }

@@ -1,0 +1,245 @@
+package org.int8workbench.core.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.int8workbench.core.dataset.ClassInfo;
+import org.int8workbench.core.dataset.LabelMask;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.Sample;
+import org.int8workbench.core.dataset.SkippedItem;
+import org.int8workbench.core.labels.Prediction;
+import org.int8workbench.core.report.AccuracyReport;
+
+/**
+ * The evaluator's metrics, accumulated image by image in the order of the data (one thread): the confusion matrices
+ * against the ground truth (model and parent) and between the two models, the per-image and per-class rows, the
+ * tensor distance and the pixels without a prediction. {@link #labels} turns the two captures of an image into label
+ * maps (both argmaxes and the distance in one pass where it can), {@link #measure} computes an image's figures and
+ * {@link #add} records them.
+ */
+final class EvaluationMetrics {
+
+    /** The labels of one image at model-output resolution, and the distance between the two models' outputs. */
+    record Labels(Prediction model, Prediction parent, TensorDistance distance) {
+    }
+
+    /** One image measured but not yet recorded. */
+    record Image(Sample sample, int width, int height, LabelMask model, LabelMask parent, ConfusionMatrix truth,
+            ConfusionMatrix parentTruth, ConfusionMatrix agreement, Double mse, Double cosine, long unpredicted,
+            List<Integer> present) {
+    }
+
+    private final ClassInfo cls;
+    private final Preprocessing pre;
+    private final int n;
+    final ConfusionMatrix gt;
+    final ConfusionMatrix gtParent;
+    final ConfusionMatrix agree;
+    final List<AccuracyReport.ImageRow> rows = new ArrayList<>();
+    final List<AccuracyReport.ClassRow> classRows = new ArrayList<>();
+    final List<SkippedItem> skipped = new ArrayList<>();
+    double sumImageIoU;
+    int countImageIoU;
+    double sumParentImageIoU;
+    int countParentImageIoU;
+    double sumAgreeIoU;
+    int countAgreeIoU;
+    double sumMse;
+    double sumCos;
+    int countDistance;
+    long unpredicted;
+
+    // the fused argmax of the measuring thread, with its scratch arrays
+    private final PairArgmax pair = new PairArgmax();
+
+    EvaluationMetrics(ClassInfo cls, Preprocessing pre, List<SkippedItem> skippedBefore) {
+        this.cls = cls;
+        this.pre = pre;
+        this.n = cls.count();
+        this.gt = new ConfusionMatrix(n);
+        this.gtParent = new ConfusionMatrix(n);
+        this.agree = new ConfusionMatrix(n);
+        skipped.addAll(skippedBefore);
+    }
+
+    /** The label set the metrics are counted in. */
+    ClassInfo classes() {
+        return cls;
+    }
+
+    /** An item that could not be read. */
+    void skip(SkippedItem problem) {
+        skipped.add(problem);
+    }
+
+    /**
+     * The labels of both captures; for two NCHW logit tensors of one shape, both argmaxes and the tensor distance in
+     * one pass over the two tensors, read where they are.
+     *
+     * @param cp the parent's capture, or {@code null}
+     */
+    Labels labels(Captured cm, Captured cp) {
+        int c = cm.nchwClasses();
+        if (cp != null && c > 0 && cp.nchwClasses() == c && cp.size() == cm.size()) {
+            int plane = cm.size() / c;
+            int[] la = new int[plane];
+            int[] lb = new int[plane];
+            TensorDistance distance = pair.run(cm.buffer(), cp.buffer(), c, plane, la, lb);
+            cm.discard();
+            cp.discard();
+            return new Labels(new Prediction(new LabelMask(cm.width(), cm.height(), la), null),
+                    new Prediction(new LabelMask(cp.width(), cp.height(), lb), null), distance);
+        }
+        Prediction model = cm.prediction();
+        Prediction parent = cp == null ? null : cp.prediction();
+        TensorDistance distance = null;
+        if (parent != null && model.raw() != null && parent.raw() != null && model.raw().length == parent.raw().length) {
+            distance = TensorDistance.of(model.raw(), parent.raw());
+        }
+        return new Labels(model, parent, distance);
+    }
+
+    /** The figures of one image (the labels sampled onto the image grid); the totals are updated. */
+    Image measure(Sample s, int w, int h, LabelMask mask, Labels labels) {
+        LabelMask pred = Postprocessing.toImage(labels.model().labels(), pre, w, h);
+        LabelMask parentPred = labels.parent() == null ? null : Postprocessing.toImage(labels.parent().labels(), pre, w, h);
+        int ignore = cls.ignoreLabel();
+        ConfusionMatrix cm = null;
+        ConfusionMatrix cmParent = null;
+        ConfusionMatrix cmAgree = null;
+        long unpredictedHere = 0;
+        for (int l : pred.labels()) {
+            if (l < 0) {
+                unpredictedHere++;
+            }
+        }
+        unpredicted += unpredictedHere;
+        if (mask != null) {
+            cm = new ConfusionMatrix(n).add(mask, pred, ignore);
+            gt.add(cm);
+            double v = cm.meanIoU();
+            if (!Double.isNaN(v)) {
+                sumImageIoU += v;
+                countImageIoU++;
+            }
+            if (parentPred != null) {
+                cmParent = new ConfusionMatrix(n).add(mask, parentPred, ignore);
+                gtParent.add(cmParent);
+                double vp = cmParent.meanIoU();
+                if (!Double.isNaN(vp)) {
+                    sumParentImageIoU += vp;
+                    countParentImageIoU++;
+                }
+            }
+        }
+        Double mse = null;
+        Double cos = null;
+        if (parentPred != null) {
+            cmAgree = new ConfusionMatrix(n).add(parentPred, pred, -1);
+            agree.add(cmAgree);
+            double v = cmAgree.meanIoU();
+            if (!Double.isNaN(v)) {
+                sumAgreeIoU += v;
+                countAgreeIoU++;
+            }
+            TensorDistance td = labels.distance();
+            if (td != null) {
+                mse = num(td.mse());
+                cos = num(td.cosine());
+                if (mse != null && cos != null) {
+                    sumMse += td.mse();
+                    sumCos += td.cosine();
+                    countDistance++;
+                }
+            }
+            for (int c : cmAgree.presentClasses()) {
+                classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cmAgree.iou(c), cmAgree.referenceCount(c),
+                        cmAgree.predictedCount(c), cm == null ? null : num(cm.iou(c))));
+            }
+        } else if (cm != null) {
+            for (int c : cm.presentClasses()) {
+                classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cm.iou(c), cm.referenceCount(c),
+                        cm.predictedCount(c), num(cm.iou(c))));
+            }
+        }
+        TreeSet<Integer> present = new TreeSet<>();
+        if (cm != null) {
+            present.addAll(cm.presentClasses());
+        }
+        if (cmAgree != null) {
+            present.addAll(cmAgree.presentClasses());
+        }
+        if (cm == null && cmAgree == null) {
+            for (int l : pred.labels()) {
+                if (l >= 0) {
+                    present.add(l);
+                }
+            }
+        }
+        return new Image(s, w, h, pred, parentPred, cm, cmParent, cmAgree, mse, cos, unpredictedHere, List.copyOf(present));
+    }
+
+    /** The number of images recorded so far (the row number of the next). */
+    int recorded() {
+        return rows.size();
+    }
+
+    /** Records an image's row. */
+    void add(Image m, String composite) {
+        Sample s = m.sample();
+        ConfusionMatrix cm = m.truth();
+        ConfusionMatrix cmParent = m.parentTruth();
+        ConfusionMatrix cmAgree = m.agreement();
+        long compared = cmAgree == null ? 0 : cmAgree.total();
+        long same = cmAgree == null ? 0 : same(cmAgree);
+        rows.add(new AccuracyReport.ImageRow(s.id(), s.image() == null ? null : s.image().toString(),
+                s.mask() == null ? null : s.mask().toString(), m.width(), m.height(), cm == null ? null : num(cm.meanIoU()),
+                cm == null ? null : num(cm.pixelAccuracy()), cmParent == null ? null : num(cmParent.meanIoU()),
+                cmParent == null ? null : num(cmParent.pixelAccuracy()), cmAgree == null ? null : num(cmAgree.meanIoU()),
+                cmAgree == null || compared == 0 ? null : (double) same / compared, compared - same, m.mse(), m.cosine(),
+                m.unpredicted(), m.present(), composite));
+    }
+
+    /** Pixels on which both sides of an agreement matrix have the same class. */
+    long same(ConfusionMatrix m) {
+        long same = 0;
+        for (int c = 0; c < n; c++) {
+            same += m.intersection(c);
+        }
+        return same;
+    }
+
+    /** The ground-truth figures of one side. */
+    AccuracyReport.Metrics metrics(ConfusionMatrix m, double sum, int count) {
+        return new AccuracyReport.Metrics(num(m.meanIoU()), count == 0 ? null : sum / count, num(m.pixelAccuracy()),
+                num(m.meanClassAccuracy()), num(m.frequencyWeightedIoU()), m.total(), unpredicted, scores(m), m.rows());
+    }
+
+    /** The agreement between the two models over all images; {@code null} when nothing was compared. */
+    AccuracyReport.Agreement agreement() {
+        if (agree.total() == 0) {
+            return null;
+        }
+        long total = agree.total();
+        long same = same(agree);
+        return new AccuracyReport.Agreement((double) same / total, num(agree.meanIoU()),
+                countAgreeIoU == 0 ? null : sumAgreeIoU / countAgreeIoU, countDistance == 0 ? null : sumMse / countDistance,
+                countDistance == 0 ? null : sumCos / countDistance, total - same, total, scores(agree), agree.rows());
+    }
+
+    private List<AccuracyReport.ClassScore> scores(ConfusionMatrix m) {
+        List<AccuracyReport.ClassScore> out = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            long ref = m.referenceCount(c);
+            out.add(new AccuracyReport.ClassScore(c, cls.name(c), num(m.iou(c)),
+                    ref == 0 ? null : (double) m.intersection(c) / ref, ref, m.predictedCount(c), m.intersection(c)));
+        }
+        return out;
+    }
+
+    /** A figure for a report: {@code null} for NaN and infinities. */
+    static Double num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+    }
+}

@@ -1,0 +1,124 @@
+package org.int8workbench.core.metrics;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.int8workbench.core.Sha256;
+import org.int8workbench.core.dataset.ClassInfo;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.ScoreLayout;
+import org.int8workbench.core.report.AccuracyReport;
+
+/**
+ * The checks and settings around the evaluator's sessions: the model files as the report names them, the options and
+ * thread layout of the sessions, the preprocessing taken from a model, whether a model's input fits the preprocessing,
+ * and the label set grown to the model's class count. Shared by {@link EvaluateOperation}, {@link PredictOperation} and
+ * {@link EvaluationSpeed}, so that all three run the models the same way.
+ */
+final class EvaluationSessions {
+
+    private EvaluationSessions() {
+    }
+
+    /** A model file as the report names it: absolute path, SHA-256 and size. */
+    static AccuracyReport.Model describe(Path file) throws IOException {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs)) {
+            throw new NoSuchFileException(abs.toString(), null, "the model file does not exist");
+        }
+        return new AccuracyReport.Model(abs.toString(), Sha256.of(abs), Files.size(abs));
+    }
+
+    /** See {@link EvaluateOperation#inferenceLayout}. */
+    static int[] inferenceLayout(int cores) {
+        int workers = Math.max(1, Math.min(2, cores));
+        return new int[] {workers, Math.max(1, cores / workers)};
+    }
+
+    /**
+     * The options of the evaluator's sessions: full graph optimisation, {@code threads} intra-op threads that do not
+     * spin between operators (ONNX Runtime's default), since the other run, the decoder and the metrics need those
+     * cycles. {@link EvaluationSpeed} times pure inference side by side with the same options.
+     */
+    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.setIntraOpNumThreads(threads);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    /** See {@link EvaluateOperation#fromModel}. */
+    static Preprocessing fromModel(OrtSession s) throws OrtException {
+        long[] shape = ((TensorInfo) s.getInputInfo().values().iterator().next().getInfo()).getShape();
+        return Preprocessing.forModel(s.getMetadata().getCustomMetadata(), shape).orElseThrow(() -> new IllegalArgumentException(
+                "cannot infer the preprocessing from the model's input shape "
+                + Arrays.toString(shape) + "; give the input size and layout"));
+    }
+
+    /** Fails with a message naming the model when its first input is not a float image of the preprocessing's shape. */
+    static void checkInput(OrtSession s, Preprocessing pre, Path file) throws OrtException {
+        NodeInfo in = s.getInputInfo().values().iterator().next();
+        if (!(in.getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT) {
+            throw new IllegalArgumentException(file.getFileName() + ": the first input '" + in.getName()
+                    + "' is not a float tensor; evaluation feeds float images");
+        }
+        long[] shape = ti.getShape();
+        long[] want = pre.shape(1);
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(file.getFileName() + ": input '" + in.getName() + "' has shape "
+                    + Arrays.toString(shape) + ", expected a 4-D image input " + Arrays.toString(want));
+        }
+        for (int i = 0; i < 4; i++) {
+            if (shape[i] > 0 && shape[i] != want[i]) {
+                throw new IllegalArgumentException(file.getFileName() + ": input '" + in.getName() + "' has shape "
+                        + Arrays.toString(shape) + " but the preprocessing (" + pre.describe() + ") gives "
+                        + Arrays.toString(want) + "; fix the input size or layout");
+            }
+        }
+    }
+
+    /** The label set grown to the model's class count with generated names and colours. */
+    static ClassInfo extendClasses(ClassInfo base, OrtSession s, Preprocessing pre) throws OrtException {
+        int n = base.count();
+        NodeInfo out = s.getOutputInfo().values().iterator().next();
+        if (out.getInfo() instanceof TensorInfo ti) {
+            n = Math.max(n, ScoreLayout.classCount(ti.getShape(), pre));
+        }
+        if (n <= 0) {
+            n = 256;
+        }
+        if (n == base.count()) {
+            return base;
+        }
+        List<String> names = new ArrayList<>(base.names());
+        List<Integer> colors = new ArrayList<>(base.colors());
+        List<Integer> extra = ClassInfo.distinctColors(n);
+        for (int i = base.count(); i < n; i++) {
+            names.add("class " + i);
+            colors.add(extra.get(i));
+        }
+        return new ClassInfo(names, colors, base.ignoreLabel());
+    }
+
+    /** The decoder the core uses for the session's model ({@link LabelDecoders#forSession}). */
+    static LabelDecoder defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
+        return LabelDecoders.forSession(session, pre);
+    }
+}

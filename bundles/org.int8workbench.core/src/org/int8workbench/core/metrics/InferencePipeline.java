@@ -1,0 +1,341 @@
+package org.int8workbench.core.metrics;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.Ort;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.LabelMask;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.Sample;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.dataset.SkippedItem;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.LabelDecoder;
+
+/**
+ * The evaluator's data and inference pipeline, one pass over the data: a decoder thread reads and preprocesses the
+ * images ahead of inference, inference threads run the model and the parent side by side (one job each per image), and
+ * the calling thread hands each image with both predictions to a {@link Measurement}, in the order of the data. Small
+ * bounded queues and pools of input and output buffers keep the memory flat. Every thread is joined before
+ * {@link #run} returns or throws, so the caller may close the sessions then, also after a failure or a cancellation.
+ */
+final class InferencePipeline {
+
+    /** One decoded item, or the reason it could not be read. */
+    record Decoded(Sample sample, BufferedImage image, LabelMask mask, SkippedItem problem) {
+    }
+
+    /** What the calling thread does with each item, in data order. */
+    @FunctionalInterface
+    interface Measurement {
+        /**
+         * @param model the model's capture; {@code null} when the item could not be read ({@link Decoded#problem})
+         * @param parent the parent's capture, or {@code null} without a parent; both are discarded after the call
+         */
+        void measure(Decoded item, Captured model, Captured parent) throws IOException;
+    }
+
+    /** One model's session, how its outputs become labels, and the summed time of its runs. */
+    record Run(OrtSession session, String input, LabelDecoder predictor, AtomicLong nanos) {
+        Run(OrtSession session, LabelDecoder predictor) {
+            this(session, session.getInputNames().iterator().next(), predictor, new AtomicLong());
+        }
+    }
+
+    /**
+     * One image in flight: decoded, then run through the model and the parent by the inference workers (one job
+     * each), then measured on the calling thread. The input tensor lives in a pooled direct buffer that both jobs read
+     * without a copy.
+     */
+    private static final class Flight {
+        final Decoded item;
+        final OnnxTensor input;
+        final FloatBuffer inputBuffer;
+        final CountDownLatch pending;
+        volatile Captured model;
+        volatile Captured parent;
+        /** Its buffers were given back (calling thread only). */
+        boolean released;
+
+        Flight(Decoded item, OnnxTensor input, FloatBuffer inputBuffer, int jobs) {
+            this.item = item;
+            this.input = input;
+            this.inputBuffer = inputBuffer;
+            this.pending = new CountDownLatch(jobs);
+        }
+    }
+
+    /** One model run of one flight; {@code parent} tells which model. */
+    private record Job(Flight flight, boolean parent) {
+    }
+
+    private static final Flight END_OF_FLIGHTS = new Flight(null, null, null, 0);
+    private static final Job END_OF_JOBS = new Job(null, false);
+
+    private final SegmentationDataset dataset;
+    private final boolean strict;
+    private final Preprocessing pre;
+    private final Run model;
+    private final Run parent;
+    private final int workers;
+    private long wallNanos;
+
+    /**
+     * @param parent the parent's run, or {@code null}
+     * @param workers inference threads (see {@link EvaluateOperation#inferenceLayout})
+     */
+    InferencePipeline(SegmentationDataset dataset, boolean strict, Preprocessing pre, Run model, Run parent, int workers) {
+        this.dataset = dataset;
+        this.strict = strict;
+        this.pre = pre;
+        this.model = model;
+        this.parent = parent;
+        this.workers = workers;
+    }
+
+    /** Wall time of the last {@link #run}, from starting the threads to joining them. */
+    long wallNanos() {
+        return wallNanos;
+    }
+
+    /** Runs the pass; one monitor step per item. */
+    void run(List<Sample> items, SubMonitor sub, Measurement measurement) throws OrtException, IOException {
+        // each worker holds at most one pinned output per model while it runs, the calling thread one while it
+        // measures, and one more lets a worker start the next image before the measurement has copied it out
+        int count = workers + 2;
+        try (PinnedOutputs pinned = PinnedOutputs.forSession(model.session(), model.predictor(), count);
+                PinnedOutputs parentPinned = parent == null ? null
+                        : PinnedOutputs.forSession(parent.session(), parent.predictor(), count)) {
+            run(items, sub, measurement, pinned, parentPinned);
+        }
+    }
+
+    private void run(List<Sample> items, SubMonitor sub, Measurement measurement, PinnedOutputs pinned, PinnedOutputs parentPinned)
+            throws OrtException, IOException {
+        int jobsPerImage = parent == null ? 1 : 2;
+        // images decoded ahead of inference, and images between decoding and measurement
+        BlockingQueue<Flight> flights = new ArrayBlockingQueue<>(workers + 3);
+        BlockingQueue<Job> jobs = new ArrayBlockingQueue<>(jobsPerImage * (workers + 3) + workers);
+        BlockingQueue<FloatBuffer> inputs = new ArrayBlockingQueue<>(workers + 5);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(Thread.ofPlatform().daemon().name("int8wb-evaluate-decoder")
+                .start(() -> decodeAll(items, flights, jobs, inputs, stop, failure)));
+        for (int w = 0; w < workers; w++) {
+            threads.add(Thread.ofPlatform().daemon().name("int8wb-evaluate-inference-" + w)
+                    .start(() -> infer(jobs, pinned, parentPinned, stop, failure)));
+        }
+        Flight current = null;
+        try {
+            while (true) {
+                Flight f = Handoff.take(flights, failure);
+                if (f == END_OF_FLIGHTS) {
+                    break;
+                }
+                current = f;
+                SubMonitor step = sub.split(1);
+                step.subTask(f.item.sample().id());
+                Handoff.await(f.pending, failure);
+                measurement.measure(f.item, f.model, f.parent);
+                release(f, inputs);
+                current = null;
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.interrupt();
+            }
+            // a worker finishes the run it is in; only then may its input and the sessions be closed
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                while (t.isAlive()) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (current != null) {
+                release(current, inputs);
+            }
+            for (Flight f; (f = flights.poll()) != null;) {
+                release(f, inputs);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        wallNanos = System.nanoTime() - start;
+        Handoff.rethrow(failure.get());
+    }
+
+    /** Closes a flight's input tensor and gives back its buffers, once; only when no run of it is going on. */
+    private static void release(Flight f, BlockingQueue<FloatBuffer> inputs) {
+        if (f == END_OF_FLIGHTS || f.released) {
+            return;
+        }
+        f.released = true;
+        if (f.input != null) {
+            f.input.close();
+            inputs.offer(f.inputBuffer);
+        }
+        if (f.model != null) {
+            f.model.discard();
+        }
+        if (f.parent != null) {
+            f.parent.discard();
+        }
+    }
+
+    /** Decoder thread: reads and preprocesses items in order, hands each to the measurement and its jobs to the workers. */
+    private void decodeAll(List<Sample> items, BlockingQueue<Flight> flights, BlockingQueue<Job> jobs,
+            BlockingQueue<FloatBuffer> inputs, AtomicBoolean stop, AtomicReference<Throwable> failure) {
+        int created = 0;
+        int capacity = inputs.remainingCapacity();
+        float[] tensor = new float[pre.tensorSize()];
+        long[] shape = pre.shape(1);
+        try {
+            for (Sample s : items) {
+                if (stop.get()) {
+                    return;
+                }
+                Decoded d = decode(s, tensor);
+                if (d.problem() != null) {
+                    Handoff.offer(flights, new Flight(d, null, null, 0), stop);
+                    continue;
+                }
+                FloatBuffer buffer = inputs.poll();
+                if (buffer == null && created < capacity) {
+                    buffer = ByteBuffer.allocateDirect(tensor.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    created++;
+                }
+                if (buffer == null) {
+                    buffer = Handoff.poll(inputs, stop);
+                }
+                if (buffer == null || stop.get()) {
+                    return;
+                }
+                buffer.clear();
+                buffer.put(tensor).flip();
+                Flight f = new Flight(d, OnnxTensor.createTensor(Ort.env(), buffer, shape), buffer, parent == null ? 1 : 2);
+                if (!Handoff.offer(flights, f, stop)) {
+                    f.input.close();
+                    return;
+                }
+                if (!Handoff.offer(jobs, new Job(f, false), stop) || (parent != null && !Handoff.offer(jobs, new Job(f, true), stop))) {
+                    return;
+                }
+            }
+            if (Handoff.offer(flights, END_OF_FLIGHTS, stop)) {
+                for (int w = 0; w < workers; w++) {
+                    Handoff.offer(jobs, END_OF_JOBS, stop);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** Reads and preprocesses one item into {@code tensor}; an unreadable item is a problem unless strict. */
+    private Decoded decode(Sample s, float[] tensor) throws IOException {
+        try {
+            BufferedImage img = dataset.readImage(s);
+            LabelMask mask = dataset.hasMasks() && s.mask() != null ? dataset.readMask(s) : null;
+            if (mask != null) {
+                Datasets.checkPair(s, img, mask);
+            }
+            pre.toTensor(img, tensor, 0);
+            return new Decoded(s, img, mask, null);
+        } catch (IOException e) {
+            if (strict) {
+                throw e;
+            }
+            String file = s.image() != null ? s.image().toString() : "";
+            return new Decoded(s, null, null, new SkippedItem(s.id(), file, e.getMessage()));
+        }
+    }
+
+    /** Inference worker: runs jobs until the end of the data or a stop. */
+    private void infer(BlockingQueue<Job> jobs, PinnedOutputs pinned, PinnedOutputs parentPinned,
+            AtomicBoolean stop, AtomicReference<Throwable> failure) {
+        try {
+            while (!stop.get()) {
+                Job job = Handoff.poll(jobs, stop);
+                if (job == END_OF_JOBS || job == null) {
+                    return;
+                }
+                Flight f = job.flight();
+                Captured c = job.parent() ? runOnce(parent, f.input, parentPinned, stop)
+                        : runOnce(model, f.input, pinned, stop);
+                if (c == null) {
+                    return;
+                }
+                if (job.parent()) {
+                    f.parent = c;
+                } else {
+                    f.model = c;
+                }
+                f.pending.countDown();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** One run; the prediction, or {@code null} when stopped while waiting for an output buffer. */
+    private static Captured runOnce(Run run, OnnxTensor tensor, PinnedOutputs pinned, AtomicBoolean stop)
+            throws OrtException, InterruptedException {
+        OnnxTensor out = null;
+        if (pinned != null) {
+            out = Handoff.poll(pinned.free, stop);
+            if (out == null) {
+                return null;
+            }
+        }
+        OnnxTensor lent = out;
+        boolean kept = false;
+        try {
+            long t0 = System.nanoTime();
+            Map<String, OnnxTensor> in = Map.of(run.input(), tensor);
+            try (OrtSession.Result r = lent == null ? run.session().run(in) : run.session().run(in, Map.of(pinned.name, lent))) {
+                run.nanos().addAndGet(System.nanoTime() - t0);
+                Captured c;
+                if (run.predictor() instanceof ArgmaxDecoder ap) {
+                    c = lent == null ? Captured.of(ap, r, null, null)
+                            : Captured.of(ap, r, (FloatBuffer) lent.getBufferRef().orElseThrow(), () -> pinned.free.offer(lent));
+                } else {
+                    c = new Captured(null, run.predictor().decode(r), null, null, null, null);
+                }
+                kept = lent != null;
+                return c;
+            }
+        } finally {
+            if (lent != null && !kept) {
+                pinned.free.offer(lent);
+            }
+        }
+    }
+}
