@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import org.eclipse.core.runtime.NullProgressMonitor;
-import org.int8workbench.core.TestData;
+import org.int8workbench.testing.TestData;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.LabelMask;
