@@ -189,7 +189,7 @@ public final class CodegenOperation {
                 List<String> notes = new ArrayList<>();
                 if (!spec.preprocessingRecorded()) {
                     notes.add("The model records no preprocessing; the code applies the defaults for its input ("
-                            + spec.preprocessing().describe() + "). Edit MEAN and STD in the generated class if the model expects others.");
+                            + spec.preprocessing().describe() + "). Edit the means and standard deviations of PREPROCESSING in the generated class if the model expects others.");
                 }
                 if (spec.decoding() != Decoding.HEAD && HeadCut.cut(ModelProto.parseFrom(bytes)).found()) {
                     notes.add("The model still upsamples its class scores to full resolution; the code is faster for a model "
@@ -212,16 +212,27 @@ public final class CodegenOperation {
                     from = "this model run by INT8 Workbench on " + ds.description();
                     expected = fromDataset(session, spec, ds, sub.split(samples));
                 }
-                Path written = write(spec, bytes, expected, from, out, sub.split(2));
+                List<String> runtimeClasses = RuntimeSources.needed(runtimeClasses(spec.decoding()));
+                Path written = write(spec, runtimeClasses, bytes, expected, from, out, sub.split(2));
                 String pkg = spec.packageName().replace('.', '/');
+                Path mainJava = written.resolve("src/main/java/" + pkg);
                 return new CodegenResult(modelPath.toString(), sha, written.toString(), spec.packageName(), spec.className(),
-                        written.resolve("src/main/java/" + pkg + "/" + spec.className() + ".java").toString(),
+                        mainJava.resolve(spec.className() + ".java").toString(),
                         written.resolve("src/test/java/" + pkg + "/" + spec.className() + "Test.java").toString(),
+                        runtimeClasses.stream().map(k -> mainJava.resolve(RuntimeSources.simpleName(k) + ".java").toString()).toList(),
                         written.resolve("pom.xml").toString(), written.resolve("src/main/resources/" + pkg + "/" + spec.modelResource()).toString(),
                         spec.describeDecoding(), spec.preprocessing(), spec.preprocessingRecorded(),
                         expected.stream().map(Expected::id).toList(), from, notes, Provenance.now());
             }
         }
+    }
+
+    /** The core classes the generated code runs for a decoding (without the ones they use in turn). */
+    private static List<String> runtimeClasses(Decoding decoding) {
+        return switch (decoding) {
+            case HEAD -> List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.RESIZE_ARGMAX);
+            case ARGMAX, LABELS -> List.of(RuntimeSources.IMAGE_TENSOR);
+        };
     }
 
     private void checkSettings() {
@@ -316,12 +327,8 @@ public final class CodegenOperation {
             if (exact.batch() != 1) {
                 throw new IllegalArgumentException(modelFile + ": expected scores of one image, got shape " + Arrays.toString(shape));
             }
-            int hAxis = h.channelsLast() ? 1 : 2;
-            int wAxis = h.channelsLast() ? 2 : 3;
-            float scaleY = h.scales() != null ? h.scales()[hAxis] : (float) h.sizes()[hAxis] / (float) shape[hAxis];
-            float scaleX = h.scales() != null ? h.scales()[wAxis] : (float) h.sizes()[wAxis] / (float) shape[wAxis];
             return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.HEAD, output,
-                    shape, null, h.channelsLast() ? 3 : 1, h, scaleY, scaleX, exact.outputHeight(), exact.outputWidth());
+                    shape, null, h.channelsLast() ? 3 : 1, h, exact.outputHeight(), exact.outputWidth());
         }
         switch (type) {
             case FLOAT -> {
@@ -333,7 +340,7 @@ public final class CodegenOperation {
                 int hh = (int) shape[axis == 1 ? 2 : 1];
                 int ww = (int) shape[axis == 1 ? 3 : 2];
                 return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.ARGMAX,
-                        output, shape, null, axis, null, 1f, 1f, hh, ww);
+                        output, shape, null, axis, null, hh, ww);
             }
             case INT64, INT32, UINT8, INT8 -> {
                 int[] hw = labelMapSize(shape);
@@ -342,7 +349,7 @@ public final class CodegenOperation {
                             + "; expected a label map [1,H,W], [1,1,H,W] or [1,H,W,1]");
                 }
                 return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.LABELS,
-                        output, shape, type, -1, null, 1f, 1f, hw[0], hw[1]);
+                        output, shape, type, -1, null, hw[0], hw[1]);
             }
             default -> throw new IllegalArgumentException(modelFile + ": output '" + output + "' has element type " + type
                     + "; expected float class scores or integer labels");
@@ -490,8 +497,8 @@ public final class CodegenOperation {
     // ---------------------------------------------------------------- writing the project
 
     /** Writes the project into a temporary folder beside {@code out} and moves it into place; returns {@code out}. */
-    private Path write(InferenceSpec spec, byte[] modelBytes, List<Expected> expected, String from, Path out, SubMonitor monitor)
-            throws IOException {
+    private Path write(InferenceSpec spec, List<String> runtimeClasses, byte[] modelBytes, List<Expected> expected, String from, Path out,
+            SubMonitor monitor) throws IOException {
         SubMonitor sub = SubMonitor.convert(monitor, "Writing " + out, 2);
         Path parent = out.getParent();
         Files.createDirectories(parent);
@@ -504,7 +511,12 @@ public final class CodegenOperation {
             String madeOn = here.cpu().modelName() + " with ONNX Runtime " + here.onnxRuntime() + " (INT8 Workbench " + here.tool() + ", "
                     + here.time() + ")";
             writeText(tmp.resolve("pom.xml"), JavaSources.pom(spec));
-            writeText(tmp.resolve("src/main/java/" + pkg + "/" + c + ".java"), JavaSources.mainClass(spec));
+            for (String runtime : runtimeClasses) {
+                writeText(tmp.resolve("src/main/java/" + pkg + "/" + RuntimeSources.simpleName(runtime) + ".java"),
+                        RuntimeSources.inPackage(runtime, RuntimeSources.read(runtime), spec.packageName()));
+            }
+            writeText(tmp.resolve("src/main/java/" + pkg + "/" + c + ".java"),
+                    JavaSources.mainClass(spec, runtimeClasses.stream().map(RuntimeSources::simpleName).toList()));
             writeText(tmp.resolve("src/test/java/" + pkg + "/" + c + "Test.java"),
                     JavaSources.testClass(spec, expected.stream().map(Expected::id).toList(), from, madeOn));
             Path resources = tmp.resolve("src/main/resources/" + pkg);
