@@ -82,7 +82,7 @@ final class JavaSources {
                  * deviations {{{std}}} (R, G, B), channels {{channels}}, {{planes}}.
                  */
                 private static final ImageTensor PREPROCESSING = new ImageTensor(INPUT_WIDTH, INPUT_HEIGHT, ImageTensor.Fit.{{fitConstant}},
-                        new double[] {{{mean}}}, new double[] {{{std}}}, {{bgr}}, {{nchw}}, {{padValue}});
+                        new double[] {{{mean}}}, new double[] {{{std}}}, /* bgr */ {{bgr}}, /* nchw */ {{nchw}}, /* padValue */ {{padValue}});
 
             {{outputConstants}}
                 /** A label map: the class of each pixel, row-major. */
@@ -270,8 +270,8 @@ final class JavaSources {
                 v.put("headDescription", escapeComment(s.head().describe()));
                 v.put("resize", quoted(r.mode()) + ", " + quoted(r.coordinateTransformation()) + ", " + quoted(r.nearestMode()) + ",\n            "
                         + (r.scales() == null ? "null" : "new float[] {" + floats(r.scales()) + "}") + ", "
-                        + (r.sizes() == null ? "null" : "new long[] {" + longs(r.sizes()) + "}") + ", " + r.channelsLast() + ", "
-                        + r.lastMaximumWins() + ", " + r.nchwcKernel());
+                        + (r.sizes() == null ? "null" : "new long[] {" + longs(r.sizes()) + "}") + ",\n            /* channelsLast */ "
+                        + r.channelsLast() + ", /* lastMaximumWins */ " + r.lastMaximumWins() + ", /* nchwcKernel */ " + r.nchwcKernel());
                 output = HEAD_OUTPUT;
                 decode = indent(HEAD_DECODE, 12);
                 v.put("outputConstant", "SCORES_OUTPUT");
