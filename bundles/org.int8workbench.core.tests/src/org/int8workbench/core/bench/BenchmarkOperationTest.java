@@ -30,6 +30,8 @@ import org.int8workbench.core.TestData;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.head.CutHeadOperation;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.report.BenchmarkComparison;
 import org.int8workbench.core.report.BenchmarkModelResult;
 import org.int8workbench.core.report.BenchmarkResult;
@@ -177,8 +179,8 @@ class BenchmarkOperationTest {
         try (OrtSession s = Ort.env().createSession(model, new OrtSession.SessionOptions());
                 OnnxTensor in = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(x), new long[] {2, 3, 8, 8});
                 OrtSession.Result out = s.run(Map.of("X", in))) {
-            LabelDecoder d = LabelDecoder.forOutput(s.getOutputInfo().get("Y"));
-            int[] labels = d.decode(out);
+            LabelDecoder d = LabelDecoders.forSession(s, null);
+            int[] labels = d.decodeBatch(out);
             float[][][][] y = (float[][][][]) out.get(0).getValue();
             int[] expected = new int[2 * 64];
             for (int n = 0; n < 2; n++) {

@@ -40,16 +40,16 @@ import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.LabelMask;
-import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Preprocessing.ColorOrder;
 import org.int8workbench.core.dataset.Preprocessing.Layout;
 import org.int8workbench.core.dataset.Preprocessing.ResizeMode;
 import org.int8workbench.core.dataset.Preprocessing.Rgb;
+import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.head.HeadCut;
-import org.int8workbench.core.metrics.ArgmaxPredictor;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.metrics.EvaluateOperation;
-import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
+import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.junit.jupiter.api.DynamicTest;
@@ -215,7 +215,7 @@ class CodegenOperationTest {
             assertTrue(source.contains(name + "."), "the inference class uses " + name);
             sources.add(file);
         }
-        assertEquals(k.decoding() == InferenceSpec.Decoding.HEAD ? 2 : 1, r.runtimeSources().size(), r.runtimeSources().toString());
+        assertEquals(2, r.runtimeSources().size(), r.runtimeSources().toString()); // the preprocessing and the decoding
         Path classes = compile(sources, tmp.resolve("classes" + index));
         Path samples = project.resolve("src/test/resources/org/example/gen/" + className);
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL(),
@@ -244,7 +244,7 @@ class CodegenOperationTest {
     private static int[] fullGraphLabels(OrtSession s, Preprocessing pre, BufferedImage image) throws Exception {
         try (OnnxTensor in = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(pre.toTensor(image)), pre.shape(1));
                 OrtSession.Result out = s.run(Map.of("image", in))) {
-            return new ArgmaxPredictor(null, pre).predict(out).labels().labels();
+            return LabelDecoders.forSession(s, pre).decode(out).labels().labels();
         }
     }
 

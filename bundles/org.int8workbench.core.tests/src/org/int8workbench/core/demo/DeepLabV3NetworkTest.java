@@ -19,10 +19,10 @@ import java.util.Map;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.TestData;
 import org.int8workbench.core.dataset.Preprocessing;
-import org.int8workbench.core.head.ExactLabelHead;
 import org.int8workbench.core.head.HeadCut;
 import org.int8workbench.core.head.HeadExactness;
-import org.int8workbench.core.head.SegmentationHead;
+import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.SegmentationHead;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -24,8 +24,10 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.TestData;
-import org.int8workbench.core.onnx.build.GraphBuilder;
+import org.int8workbench.core.labels.HeadLabelDecoder;
+import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
+import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
 /** Head detection, the cut graph, the recorded metadata, the reasons for models without a head, and the write operation. */
@@ -103,7 +105,7 @@ class HeadCutTest {
             int[] expected = new int[37 * 29];
             ((OnnxTensor) a.get(0)).getIntBuffer().get(expected);
             HeadLabelDecoder decoder = HeadLabelDecoder.forSession(cutS).orElseThrow();
-            assertArrayEquals(expected, decoder.decode(b));
+            assertArrayEquals(expected, decoder.decodeBatch(b));
             assertTrue(decoder.description().contains("exact label head"));
             assertTrue(HeadLabelDecoder.forSession(refS).isEmpty());
         }
@@ -144,7 +146,7 @@ class HeadCutTest {
                                 OrtSession.Result c = cutS.run(Map.of("x", t))) {
                             long[] expected = new long[24 * 24];
                             ((OnnxTensor) a.get(0)).getLongBuffer().get(expected);
-                            int[] labels = decoder.decode(c);
+                            int[] labels = decoder.decodeBatch(c);
                             for (int p = 0; p < expected.length; p++) {
                                 assertEquals(expected[p], labels[p], transform + "/" + classes + " trial " + trial + " pixel " + p);
                             }

@@ -16,6 +16,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.SegmentationHead;
 
 /**
  * Reusable exactness check of the fast label head on a real model and a VOC folder: runs the full model in ONNX

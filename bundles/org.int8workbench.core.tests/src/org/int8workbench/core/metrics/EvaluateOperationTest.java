@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -29,6 +30,10 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.OutputKind;
+import org.int8workbench.core.labels.Prediction;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.junit.jupiter.api.Test;
@@ -172,12 +177,11 @@ class EvaluateOperationTest {
         Path model = TestData.deeplabModel();
         Path report = tmp.resolve("failed");
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        Predictor failing = result -> {
+        LabelDecoder failing = argmaxAfter(result -> {
             if (calls.incrementAndGet() == 3) {
                 throw new IllegalStateException("predictor broke on purpose");
             }
-            return new ArgmaxPredictor(null, DEEPLAB).predict(result);
-        };
+        });
         CoreException e = assertThrows(CoreException.class, () -> new EvaluateOperation().model(model).parent(model)
                 .parentPredictor(failing).dataset(Datasets.open(TestData.vocVal())).preprocessing(DEEPLAB).reportDir(report)
                 .run(new NullProgressMonitor()));
@@ -193,14 +197,13 @@ class EvaluateOperationTest {
         Path model = TestData.deeplabModel();
         SegmentationDataset ds = Datasets.open(TestData.vocVal());
         // a predictor whose runs take different times, so that runs finish out of order
-        Predictor uneven = result -> {
+        LabelDecoder uneven = argmaxAfter(result -> {
             try {
                 Thread.sleep(Math.floorMod(result.hashCode(), 3) * 15L);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return new ArgmaxPredictor(null, DEEPLAB).predict(result);
-        };
+        });
         AccuracyReport r = new EvaluateOperation().model(model).parent(model).predictor(uneven).dataset(ds).preprocessing(DEEPLAB)
                 .limit(8).run(new NullProgressMonitor());
         assertEquals(ds.samples().subList(0, 8).stream().map(Sample::id).toList(), r.images().stream().map(AccuracyReport.ImageRow::id).toList());
@@ -274,5 +277,33 @@ class EvaluateOperationTest {
         assertTrue(r.notes().get(0).contains("not meaningful"));
         assertTrue(Files.readString(report.resolve("report.html")).contains("id=\"synthetic\""));
         assertFalse(r.images().get(0).classes().isEmpty());
+    }
+
+    /** The argmax decoder of the default path, with {@code before} run on every result first (on the inference thread). */
+    private static LabelDecoder argmaxAfter(java.util.function.Consumer<OrtSession.Result> before) {
+        ArgmaxDecoder argmax = new ArgmaxDecoder(null, DEEPLAB, null);
+        return new LabelDecoder() {
+            @Override
+            public OutputKind kind() {
+                return argmax.kind();
+            }
+
+            @Override
+            public String description() {
+                return argmax.description();
+            }
+
+            @Override
+            public Prediction decode(OrtSession.Result result) throws OrtException {
+                before.accept(result);
+                return argmax.decode(result);
+            }
+
+            @Override
+            public int[] decodeBatch(OrtSession.Result result) throws OrtException {
+                before.accept(result);
+                return argmax.decodeBatch(result);
+            }
+        };
     }
 }

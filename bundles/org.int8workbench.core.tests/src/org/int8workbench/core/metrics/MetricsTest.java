@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.labels.Argmax;
 import org.junit.jupiter.api.Test;
 
-/** Confusion matrix, IoU figures, argmax and the mapping back to the image, on hand-built masks with known answers. */
+/**
+ * Confusion matrix, IoU figures, the fused pair argmax and the mapping back to the image, on hand-built masks with known
+ * answers. The argmax of one model is tested in {@code org.int8workbench.core.labels}.
+ */
 class MetricsTest {
     private static final double EPS = 1e-12;
 
@@ -91,30 +95,6 @@ class MetricsTest {
     }
 
     @Test
-    void argmaxTakesTheFirstMaximumInBothLayouts() {
-        // 3 classes, 2x2 pixels. pixel 0: class 1; pixel 1: tie 0/2 -> 0; pixel 2: class 2; pixel 3: NaN in class 0 -> class 1
-        float nan = Float.NaN;
-        float[][] byClass = {{0, 5, 0, nan}, {3, 1, 0, 2}, {1, 5, 9, 1}};
-        float[] nchw = new float[12];
-        float[] nhwc = new float[12];
-        for (int c = 0; c < 3; c++) {
-            for (int p = 0; p < 4; p++) {
-                nchw[c * 4 + p] = byClass[c][p];
-                nhwc[p * 3 + c] = byClass[c][p];
-            }
-        }
-        Preprocessing pre = Preprocessing.defaults(2, 2, Preprocessing.Layout.NCHW);
-        ArgmaxPredictor a = new ArgmaxPredictor(null, pre);
-        assertArrayEquals(new int[] {1, 0, 2, 1}, a.fromLogits(nchw, new long[] {1, 3, 2, 2}).labels().labels());
-        ArgmaxPredictor b = new ArgmaxPredictor(null, pre.withLayout(Preprocessing.Layout.NHWC));
-        assertArrayEquals(new int[] {1, 0, 2, 1}, b.fromLogits(nhwc, new long[] {1, 2, 2, 3}).labels().labels());
-        // a label-map output is taken as it is
-        assertArrayEquals(new int[] {4, 0, 2, 7}, a.fromLogits(new float[] {4, 0, 2, 7}, new long[] {1, 2, 2}).labels().labels());
-        assertEquals(3, ArgmaxPredictor.classCount(new long[] {1, 3, 2, 2}, pre));
-        assertEquals(21, ArgmaxPredictor.classCount(new long[] {1, 257, 257, 21}, Preprocessing.defaults(257, 257, Preprocessing.Layout.NHWC)));
-    }
-
-    @Test
     void stretchMapsLabelsBackByNearestNeighbour() {
         // 2x2 prediction at model size 2x2, image 4x2: each prediction column covers two image columns
         LabelMask p = new LabelMask(2, 2, new int[] {1, 2, 3, 4});
@@ -171,8 +151,8 @@ class MetricsTest {
         int[] lb = new int[plane];
         PairArgmax pair = new PairArgmax();
         TensorDistance d = pair.run(java.nio.FloatBuffer.wrap(a), direct, c, plane, la, lb);
-        assertArrayEquals(ArgmaxPredictor.argmaxNchw(a, c, plane), la);
-        assertArrayEquals(ArgmaxPredictor.argmaxNchw(b, c, plane), lb);
+        assertArrayEquals(Argmax.nchw(a, 1, c, plane), la);
+        assertArrayEquals(Argmax.nchw(b, 1, c, plane), lb);
         assertTrue(la[3] > 0, "a NaN never wins over a number");
         TensorDistance expected = TensorDistance.of(a, b);
         assertEquals(expected.mse(), d.mse()); // NaN: a holds NaN
@@ -190,7 +170,7 @@ class MetricsTest {
         expected = TensorDistance.of(a, b);
         assertEquals(expected.mse(), d.mse(), 1e-12 * expected.mse());
         assertEquals(expected.cosine(), d.cosine(), 1e-12);
-        assertArrayEquals(ArgmaxPredictor.argmaxNchw(a, c, plane), la, "scratch arrays are reset between calls");
+        assertArrayEquals(Argmax.nchw(a, 1, c, plane), la, "scratch arrays are reset between calls");
         assertEquals(17, direct.position());
     }
 }

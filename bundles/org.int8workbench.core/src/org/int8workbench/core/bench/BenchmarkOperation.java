@@ -40,8 +40,9 @@ import org.int8workbench.core.bench.BenchmarkScheduler.Phase;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
-import org.int8workbench.core.head.HeadLabelDecoder;
 import org.int8workbench.core.report.BenchmarkComparison;
 import org.int8workbench.core.report.BenchmarkEndToEnd;
 import org.int8workbench.core.report.BenchmarkEndToEndComparison;
@@ -74,8 +75,8 @@ import org.int8workbench.core.report.BenchmarkSpread;
  * to end); {@link #iterations} instead fixes the timed requests per model and measurement. Default: 20 s.</li>
  * <li>Inputs are built before timing: images of a {@link #dataset} preprocessed for each model (up to
  * {@value #INPUT_POOL} batches, used in turn), else seeded random values of the input's shape.</li>
- * <li>End to end: a request is the run plus producing the label map with a {@link LabelDecoder}; by default
- * {@link HeadLabelDecoder#factory()}: the exact label head for a model cut before its head (it records the head in
+ * <li>End to end: a request is the run plus producing the label map with a {@link LabelDecoder}; by default the one
+ * {@link LabelDecoders#forSession} chooses: the exact label head for a model cut before its head (it records the head in
  * its metadata), else an argmax in Java over a float output (labels as they are from an integer output).</li>
  * <li>After timing: the graph ONNX Runtime runs ({@link OrtOptimizedGraph}) and, when {@link #profile} is on, a
  * short sequential profiled pass giving time per operator type ("why isn't INT8 faster?").</li>
@@ -129,7 +130,7 @@ public final class BenchmarkOperation {
     private boolean profile;
     private int profileRuns = 10;
     private boolean analyzeGraph = true;
-    private LabelDecoder.Factory decoderFactory = HeadLabelDecoder.factory();
+    private LabelDecoder.Factory decoderFactory = LabelDecoders.FROM_MODEL;
 
     /** A benchmark of {@code model}. */
     public BenchmarkOperation(Path model) {
@@ -314,9 +315,8 @@ public final class BenchmarkOperation {
     }
 
     /**
-     * Supplies label decoders for end-to-end figures. Default: {@link HeadLabelDecoder#factory()} (the exact label
-     * head for models that record one); where the factory returns null, and for a null factory, the model's first
-     * output is decoded by {@link LabelDecoder#forOutput}.
+     * Chooses the label decoder of each model for end-to-end figures, given the model's session and preprocessing
+     * (null when neither given nor recorded). Default and for null: {@link LabelDecoders#FROM_MODEL}.
      */
     public BenchmarkOperation decoderFactory(LabelDecoder.Factory factory) {
         this.decoderFactory = factory;
@@ -423,6 +423,10 @@ public final class BenchmarkOperation {
                 loading.split(1);
                 loading.subTask("preparing inputs for " + p.getFileName());
                 prepareInputs(l, preprocessingFor(i), loading.split(1));
+                if (endToEnd) {
+                    Preprocessing pre = l.preprocessing != null ? l.preprocessing : preprocessingFor(i);
+                    l.decoder = (decoderFactory != null ? decoderFactory : LabelDecoders.FROM_MODEL).create(l.session, pre);
+                }
                 if (!l.batchNote.isEmpty()) {
                     notes.add(p.getFileName() + ": " + l.batchNote);
                 }
@@ -530,11 +534,6 @@ public final class BenchmarkOperation {
         }
         shape[0] = l.batch;
         l.shape = shape;
-        NodeInfo out = l.session.getOutputInfo().values().iterator().next();
-        if (endToEnd) {
-            LabelDecoder d = decoderFactory != null ? decoderFactory.create(p, l.session) : null;
-            l.decoder = d != null ? d : LabelDecoder.forOutput(out);
-        }
     }
 
     /** Fills dynamic non-batch axes from preprocessing, then builds the input tensors. */

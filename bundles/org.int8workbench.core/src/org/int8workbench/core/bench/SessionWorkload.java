@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.int8workbench.core.labels.LabelDecoder;
 
 /**
  * One model's requests for the {@link BenchmarkScheduler}: {@code session.run} on pre-built inputs (cycled per
@@ -53,7 +54,7 @@ public final class SessionWorkload implements BenchmarkScheduler.Workload, AutoC
         cursor[stream * 16] = c + 1 == inputs.size() ? 0 : c + 1;
         try (OrtSession.Result r = session.run(inputs.get(c), runOptions[stream])) {
             if (endToEnd) {
-                int[] labels = decoder.decode(r);
+                int[] labels = decoder.decodeBatch(r);
                 sink += labels.length == 0 ? 0 : labels[labels.length >> 1];
             }
         }

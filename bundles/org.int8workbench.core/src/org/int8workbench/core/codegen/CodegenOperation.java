@@ -47,10 +47,12 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.head.ExactLabelHead;
 import org.int8workbench.core.head.HeadCut;
-import org.int8workbench.core.head.SegmentationHead;
-import org.int8workbench.core.metrics.ArgmaxPredictor;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.LabelMapDecoder;
+import org.int8workbench.core.labels.ScoreLayout;
+import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
@@ -231,7 +233,8 @@ public final class CodegenOperation {
     private static List<String> runtimeClasses(Decoding decoding) {
         return switch (decoding) {
             case HEAD -> List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.RESIZE_ARGMAX);
-            case ARGMAX, LABELS -> List.of(RuntimeSources.IMAGE_TENSOR);
+            case ARGMAX -> List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.ARGMAX);
+            case LABELS -> List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.LABEL_TENSORS);
         };
     }
 
@@ -356,16 +359,12 @@ public final class CodegenOperation {
         }
     }
 
-    /** The class axis of {@code [1,C,H,W]} or {@code [1,H,W,C]} scores, decided as {@link ArgmaxPredictor} does; -1 if none. */
+    /** The class axis of {@code [1,C,H,W]} or {@code [1,H,W,C]} scores by the label path's rule ({@link ScoreLayout}); -1 if none. */
     static int classAxis(long[] s, Preprocessing pre) {
-        if (s.length != 4 || s[0] != 1) {
+        if (s.length != 4 || s[0] != 1 || ScoreLayout.classCount(s, pre) < 0) {
             return -1;
         }
-        boolean nchwFits = s[2] * pre.width() == s[3] * pre.height();
-        boolean nhwcFits = s[1] * pre.width() == s[2] * pre.height();
-        boolean nchw = nchwFits != nhwcFits ? nchwFits : pre.layout() == Preprocessing.Layout.NCHW;
-        int axis = nchw ? 1 : 3;
-        return s[axis] > 1 ? axis : -1;
+        return ScoreLayout.decide(s, pre).classAxis();
     }
 
     /** {height, width} of a label map output, or null. */
@@ -422,7 +421,8 @@ public final class CodegenOperation {
             ExactLabelHead head = ExactLabelHead.of(spec.head(), t.getInfo().getShape());
             return new LabelMask(head.outputWidth(), head.outputHeight(), head.labels(logits));
         }
-        return new ArgmaxPredictor(spec.outputName(), spec.preprocessing()).predict(r).labels();
+        return (spec.decoding() == Decoding.LABELS ? new LabelMapDecoder(spec.outputName())
+                : new ArgmaxDecoder(spec.outputName(), spec.preprocessing(), spec.outputShape())).decode(r).labels();
     }
 
     private List<Expected> fromReport(InferenceSpec spec, String sha, SubMonitor monitor) throws IOException {

@@ -3,9 +3,9 @@ package org.int8workbench.core.codegen;
 import ai.onnxruntime.OnnxJavaType;
 import java.util.Objects;
 import org.int8workbench.core.dataset.Preprocessing;
-import org.int8workbench.core.head.ExactLabelHead;
-import org.int8workbench.core.head.SegmentationHead;
+import org.int8workbench.core.labels.ExactLabelHead;
 import org.int8workbench.core.labels.ResizeArgmax;
+import org.int8workbench.core.labels.SegmentationHead;
 
 /**
  * Everything the generated code depends on, read from one model: names, the preprocessing, the output and how it

@@ -210,6 +210,9 @@ final class JavaSources {
                 public static final int LABELS_HEIGHT = {{labelsHeight}};
             """;
 
+    private static final String LABELS_DECODE = """
+            return new LabelMap(LABELS_WIDTH, LABELS_HEIGHT, LabelTensors.read(output));""";
+
     static String mainClass(InferenceSpec s, List<String> runtimeClasses) {
         Preprocessing p = s.preprocessing();
         Map<String, String> v = new LinkedHashMap<>();
@@ -288,7 +291,7 @@ final class JavaSources {
             case LABELS -> {
                 v.put("labelType", s.labelType().toString());
                 output = LABELS_OUTPUT;
-                decode = labelsDecode(s);
+                decode = indent(LABELS_DECODE, 12);
                 v.put("outputConstant", "LABELS_OUTPUT");
                 v.put("shapeConstant", "LABELS_SHAPE");
             }
@@ -297,30 +300,6 @@ final class JavaSources {
         v.put("outputConstants", fill(output, v));
         v.put("decode", fill(decode, v));
         return fill(MAIN_CLASS, v);
-    }
-
-    /** Reads an integer label output into {@code int} labels. */
-    private static String labelsDecode(InferenceSpec s) {
-        String read = switch (s.labelType()) {
-            case INT64 -> """
-                    var values = output.getLongBuffer();
-                    for (int i = 0; i < labels.length; i++) {
-                        labels[i] = Math.toIntExact(values.get(i));
-                    }""";
-            case INT32 -> "output.getIntBuffer().get(labels);";
-            case UINT8 -> """
-                    var values = output.getByteBuffer();
-                    for (int i = 0; i < labels.length; i++) {
-                        labels[i] = values.get(i) & 0xFF;
-                    }""";
-            case INT8 -> """
-                    var values = output.getByteBuffer();
-                    for (int i = 0; i < labels.length; i++) {
-                        labels[i] = values.get(i);
-                    }""";
-            default -> throw new IllegalArgumentException("labels of type " + s.labelType() + " are not supported");
-        };
-        return indent("int[] labels = new int[LABELS_WIDTH * LABELS_HEIGHT];\n" + read + "\nreturn new LabelMap(LABELS_WIDTH, LABELS_HEIGHT, labels);", 12);
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");

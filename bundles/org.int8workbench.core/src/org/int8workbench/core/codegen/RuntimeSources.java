@@ -29,8 +29,14 @@ final class RuntimeSources {
     /** The exact label head: labels from low-resolution scores. */
     static final String RESIZE_ARGMAX = "org.int8workbench.core.labels.ResizeArgmax";
 
+    /** The argmax over class scores, with the label path's NaN rule. */
+    static final String ARGMAX = "org.int8workbench.core.labels.Argmax";
+
+    /** Reading the labels of a model that outputs them. */
+    static final String LABEL_TENSORS = "org.int8workbench.core.labels.LabelTensors";
+
     /** The shipped classes, as fully qualified names. */
-    static final List<String> CLASSES = List.of(IMAGE_TENSOR, RESIZE_ARGMAX);
+    static final List<String> CLASSES = List.of(IMAGE_TENSOR, ARGMAX, RESIZE_ARGMAX, LABEL_TENSORS);
 
     private static final Pattern PACKAGE = Pattern.compile("\\Apackage ([\\w.]+);\n");
 

@@ -14,6 +14,7 @@ import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
+import org.int8workbench.core.labels.SegmentationHead;
 
 /**
  * Writes a copy of a model with its segmentation head cut off (see {@link HeadCut}), atomically, by default

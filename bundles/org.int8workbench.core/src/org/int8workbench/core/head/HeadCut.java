@@ -11,8 +11,8 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -32,6 +32,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.int8workbench.core.Ort;
+import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.onnx.Tensors;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 

@@ -46,6 +46,11 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.dataset.SkippedItem;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.Prediction;
+import org.int8workbench.core.labels.ScoreLayout;
 import org.int8workbench.core.render.ColorMap;
 import org.int8workbench.core.render.SegmentationRenderer;
 import org.int8workbench.core.report.AccuracyReport;
@@ -80,8 +85,8 @@ public final class EvaluateOperation {
     private boolean overwrite;
     private int limit;
     private ClassInfo classes;
-    private Predictor predictor;
-    private Predictor parentPredictor;
+    private LabelDecoder predictor;
+    private LabelDecoder parentPredictor;
     private boolean strict;
     private boolean renderImages = true;
     private boolean saveLabelMaps;
@@ -140,8 +145,8 @@ public final class EvaluateOperation {
         return this;
     }
 
-    /** How the model's outputs become labels (default {@link ArgmaxPredictor} on the first output). */
-    public EvaluateOperation predictor(Predictor p) {
+    /** How the model's outputs become labels (default {@link LabelDecoders#forSession}). */
+    public EvaluateOperation predictor(LabelDecoder p) {
         this.predictor = p;
         return this;
     }
@@ -150,19 +155,12 @@ public final class EvaluateOperation {
      * The exact label head for a model cut before its head (recorded in its metadata), else argmax over the first
      * output.
      */
-    static Predictor defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
-        if (session != null) {
-            java.util.Optional<org.int8workbench.core.head.HeadLabelDecoder> head =
-                    org.int8workbench.core.head.HeadLabelDecoder.forSession(session);
-            if (head.isPresent()) {
-                return head.get();
-            }
-        }
-        return new ArgmaxPredictor(null, pre);
+    static LabelDecoder defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
+        return session == null ? null : LabelDecoders.forSession(session, pre);
     }
 
-    /** How the parent's outputs become labels (default {@link ArgmaxPredictor} on the first output). */
-    public EvaluateOperation parentPredictor(Predictor p) {
+    /** How the parent's outputs become labels (default {@link LabelDecoders#forSession}). */
+    public EvaluateOperation parentPredictor(LabelDecoder p) {
         this.parentPredictor = p;
         return this;
     }
@@ -304,7 +302,7 @@ public final class EvaluateOperation {
         int n = base.count();
         NodeInfo out = s.getOutputInfo().values().iterator().next();
         if (out.getInfo() instanceof TensorInfo ti) {
-            n = Math.max(n, ArgmaxPredictor.classCount(ti.getShape(), pre));
+            n = Math.max(n, ScoreLayout.classCount(ti.getShape(), pre));
         }
         if (n <= 0) {
             n = 256;
@@ -372,8 +370,8 @@ public final class EvaluateOperation {
         final OnnxTensor input;
         final FloatBuffer inputBuffer;
         final CountDownLatch pending;
-        volatile ArgmaxPredictor.Captured model;
-        volatile ArgmaxPredictor.Captured parent;
+        volatile Captured model;
+        volatile Captured parent;
         /** Its buffers were given back (calling thread only). */
         boolean released;
 
@@ -464,8 +462,8 @@ public final class EvaluateOperation {
         final Path out;
         final OrtSession session;
         final OrtSession parentSession;
-        final Predictor modelPredictor;
-        final Predictor parentPred;
+        final LabelDecoder modelPredictor;
+        final LabelDecoder parentPred;
         final int n;
         final int workers;
         final int threadsPerRun;
@@ -498,7 +496,7 @@ public final class EvaluateOperation {
         // the fused argmax of the calling thread, with its scratch arrays
         final PairArgmax pair = new PairArgmax();
 
-        Pass(Preprocessing pre, ClassInfo cls, Path out, OrtSession session, OrtSession parentSession, Predictor p, Predictor pp,
+        Pass(Preprocessing pre, ClassInfo cls, Path out, OrtSession session, OrtSession parentSession, LabelDecoder p, LabelDecoder pp,
                 int workers, int threadsPerRun) {
             this.threadsPerRun = threadsPerRun;
             this.pre = pre;
@@ -523,8 +521,8 @@ public final class EvaluateOperation {
          * Pinned outputs (saving a copy of the logits per run) when the predictor reads only the model's first output
          * and that output is a float tensor of fixed shape; else {@code null}.
          */
-        private PinnedOutputs pinnedOutputs(OrtSession s, Predictor p, int count) throws OrtException {
-            if (!(p instanceof ArgmaxPredictor ap) || ap.outputName() != null) {
+        private PinnedOutputs pinnedOutputs(OrtSession s, LabelDecoder p, int count) throws OrtException {
+            if (!(p instanceof ArgmaxDecoder ap) || ap.outputName() != null) {
                 return null;
             }
             NodeInfo first = s.getOutputInfo().values().iterator().next();
@@ -717,7 +715,7 @@ public final class EvaluateOperation {
                         continue;
                     }
                     Flight f = job.flight();
-                    ArgmaxPredictor.Captured c = job.parent()
+                    Captured c = job.parent()
                             ? run(parentSession, parentInputName, f.input, parentPred, parentPinned, parentNanos, stop)
                             : run(session, inputName, f.input, modelPredictor, pinned, modelNanos, stop);
                     if (c == null) {
@@ -738,7 +736,7 @@ public final class EvaluateOperation {
         }
 
         /** One run; the prediction, or {@code null} when stopped while waiting for an output buffer. */
-        private ArgmaxPredictor.Captured run(OrtSession s, String input, OnnxTensor tensor, Predictor p, PinnedOutputs pinned,
+        private Captured run(OrtSession s, String input, OnnxTensor tensor, LabelDecoder p, PinnedOutputs pinned,
                 AtomicLong nanos, AtomicBoolean stop)
                 throws OrtException, InterruptedException {
             OnnxTensor out = null;
@@ -756,12 +754,12 @@ public final class EvaluateOperation {
                 long t0 = System.nanoTime();
                 try (OrtSession.Result r = lent == null ? s.run(Map.of(input, tensor)) : s.run(Map.of(input, tensor), Map.of(pinned.name, lent))) {
                     nanos.addAndGet(System.nanoTime() - t0);
-                    ArgmaxPredictor.Captured c;
-                    if (p instanceof ArgmaxPredictor ap) {
-                        c = lent == null ? ap.capture(r, null, null)
-                                : ap.capture(r, (FloatBuffer) lent.getBufferRef().orElseThrow(), () -> pinned.free.offer(lent));
+                    Captured c;
+                    if (p instanceof ArgmaxDecoder ap) {
+                        c = lent == null ? Captured.of(ap, r, null, null)
+                                : Captured.of(ap, r, (FloatBuffer) lent.getBufferRef().orElseThrow(), () -> pinned.free.offer(lent));
                     } else {
-                        c = new ArgmaxPredictor.Captured(null, p.predict(r), null, null, null, null);
+                        c = new Captured(null, p.decode(r), null, null, null, null);
                     }
                     kept = lent != null;
                     return c;
@@ -781,8 +779,8 @@ public final class EvaluateOperation {
                 skipped.add(d.problem());
                 return;
             }
-            ArgmaxPredictor.Captured cm = f.model;
-            ArgmaxPredictor.Captured cp = f.parent;
+            Captured cm = f.model;
+            Captured cp = f.parent;
             Prediction model;
             Prediction parent = null;
             TensorDistance distance = null;

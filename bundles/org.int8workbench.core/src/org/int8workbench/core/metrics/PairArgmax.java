@@ -1,15 +1,17 @@
 package org.int8workbench.core.metrics;
 
 import java.nio.FloatBuffer;
+import org.int8workbench.core.labels.Argmax;
+import org.int8workbench.core.labels.ArgmaxDecoder;
 
 /**
  * The argmax of two NCHW logit tensors of the same shape (a model and its parent) and their {@link TensorDistance},
  * in one pass that reads each tensor once: class plane by class plane, both planes are copied from their buffers
  * (heap, or the direct buffers ONNX Runtime wrote its outputs into) into scratch arrays small enough to stay in the
  * cache, and one loop over them updates both running maxima and the four sums of the distance. Labels equal
- * {@link ArgmaxPredictor#fromLogits} on each tensor (the first maximum wins; NaN never wins over a number); the
- * distance equals {@link TensorDistance#of} up to the order of its double-precision sums. One instance per thread: it
- * keeps its scratch arrays between calls.
+ * {@link ArgmaxDecoder#fromScores} on each tensor (the rule of {@link Argmax#wins}: the first maximum wins; NaN never
+ * wins over a number); the distance equals {@link TensorDistance#of} up to the order of its double-precision sums. One
+ * instance per thread: it keeps its scratch arrays between calls.
  */
 final class PairArgmax {
     private float[] planeA = new float[0];
@@ -48,7 +50,7 @@ final class PairArgmax {
         return new TensorDistance(length == 0 ? Double.NaN : sums[0] / length, denom == 0 ? Double.NaN : sums[1] / denom);
     }
 
-    /** One class plane: the running maxima (a class replaces the best only when strictly larger) and the sums. */
+    /** One class plane: the running maxima (a class replaces the best as {@link Argmax#wins} says) and the sums. */
     private static void step(float[] pa, float[] pb, int k, int plane, int[] la, int[] lb, float[] ba, float[] bb, double[] sums) {
         double se = 0;
         double dot = 0;
@@ -58,12 +60,12 @@ final class PairArgmax {
             float fa = pa[p];
             float fb = pb[p];
             float qa = ba[p];
-            if (fa > qa || (qa != qa && fa == fa)) {
+            if (Argmax.wins(fa, qa)) {
                 ba[p] = fa;
                 la[p] = k;
             }
             float qb = bb[p];
-            if (fb > qb || (qb != qb && fb == fb)) {
+            if (Argmax.wins(fb, qb)) {
                 bb[p] = fb;
                 lb[p] = k;
             }

@@ -1,5 +1,7 @@
 package org.int8workbench.ui.editors;
 
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,11 +16,12 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.metrics.ArgmaxPredictor;
+import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.OutputKind;
+import org.int8workbench.core.labels.Prediction;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.metrics.Postprocessing;
-import org.int8workbench.core.metrics.Prediction;
-import org.int8workbench.core.metrics.Predictor;
 import org.int8workbench.core.report.AccuracyReport;
 
 /**
@@ -70,12 +73,30 @@ public record ImagePredictions(BufferedImage image, LabelMask groundTruth, Label
         }
     }
 
-    private static Predictor keep(Preprocessing pre, AtomicReference<Prediction> into) {
-        ArgmaxPredictor argmax = new ArgmaxPredictor(null, pre);
-        return result -> {
-            Prediction p = argmax.predict(result);
-            into.set(p);
-            return p;
+    private static LabelDecoder keep(Preprocessing pre, AtomicReference<Prediction> into) {
+        ArgmaxDecoder argmax = new ArgmaxDecoder(null, pre, null);
+        return new LabelDecoder() {
+            @Override
+            public OutputKind kind() {
+                return argmax.kind();
+            }
+
+            @Override
+            public String description() {
+                return argmax.description();
+            }
+
+            @Override
+            public Prediction decode(OrtSession.Result result) throws OrtException {
+                Prediction p = argmax.decode(result);
+                into.set(p);
+                return p;
+            }
+
+            @Override
+            public int[] decodeBatch(OrtSession.Result result) throws OrtException {
+                return argmax.decodeBatch(result);
+            }
         };
     }
 

@@ -14,7 +14,7 @@ import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.head.HeadLabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.QuantizationMetadata;
@@ -112,7 +112,7 @@ public final class Measurements {
         }
         SubMonitor sub = SubMonitor.convert(monitor, "Benchmarking", 10);
         BenchmarkOperation op = new BenchmarkOperation(models.get(0)).mode(BenchmarkOperation.Mode.parse(s.benchmarkMode()))
-                .seconds(s.benchmarkSeconds()).endToEnd(true).profile(true).decoderFactory(HeadLabelDecoder.factory())
+                .seconds(s.benchmarkSeconds()).endToEnd(true).profile(true).decoderFactory(LabelDecoders.FROM_MODEL)
                 .others(models.subList(1, models.size()));
         if (s.threads() > 0) {
             op.threads(s.threads());

@@ -1,6 +1,4 @@
-package org.int8workbench.core.head;
-
-import org.int8workbench.core.labels.ResizeArgmax;
+package org.int8workbench.core.labels;
 
 /**
  * Computes the label map of a cut-off segmentation head from low-resolution logits, bit for bit equal to running
@@ -9,7 +7,7 @@ import org.int8workbench.core.labels.ResizeArgmax;
  *
  * <p>The arithmetic is {@link ResizeArgmax}'s (see there), a self-contained class that generated inference code
  * ships as it is; this class reads its settings from the {@link SegmentationHead} recorded in a cut model. A head
- * recorded with {@link SegmentationHead#KERNEL_NCHWC} (see {@link HeadCut}) uses the arithmetic of ONNX Runtime's
+ * recorded with {@link SegmentationHead#KERNEL_NCHWC} (see {@code org.int8workbench.core.head.HeadCut}) uses the arithmetic of ONNX Runtime's
  * NCHWc upsample kernel, which depends on the CPU's block size and the session's optimisation level: a head is exact
  * for the setup it was verified on.
  *

@@ -1,4 +1,4 @@
-package org.int8workbench.core.metrics;
+package org.int8workbench.core.labels;
 
 import org.int8workbench.core.dataset.LabelMask;
 

@@ -1,4 +1,4 @@
-package org.int8workbench.core.head;
+package org.int8workbench.core.labels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
