@@ -204,6 +204,9 @@ class CodegenOperationTest {
         }), r.decoding());
         String source = Files.readString(Path.of(r.mainSource()));
         assertFalse(source.contains("%"), "unformatted template text in the source");
+        assertFalse(source.contains("{{"), "unfilled template text in the source");
+        assertFalse(source.contains("for (") || source.contains("while ("),
+                "the inference class computes nothing itself; the copied core classes do");
 
         List<Path> sources = new ArrayList<>(List.of(Path.of(r.mainSource())));
         for (String runtime : r.runtimeSources()) {

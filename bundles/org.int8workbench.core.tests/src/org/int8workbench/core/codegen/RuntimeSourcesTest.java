@@ -64,9 +64,11 @@ class RuntimeSourcesTest {
     }
 
     @Test
-    void theHeadNeedsItsKernelAndThePreprocessing() throws Exception {
+    void eachDecodingNeedsOnlyItsOwnClasses() throws Exception {
         assertEquals(List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.RESIZE_ARGMAX),
                 RuntimeSources.needed(List.of(RuntimeSources.RESIZE_ARGMAX, RuntimeSources.IMAGE_TENSOR)));
+        assertEquals(List.of(RuntimeSources.ARGMAX), RuntimeSources.needed(List.of(RuntimeSources.ARGMAX)));
+        assertEquals(List.of(RuntimeSources.LABEL_TENSORS), RuntimeSources.needed(List.of(RuntimeSources.LABEL_TENSORS)));
         assertThrows(IllegalArgumentException.class, () -> RuntimeSources.needed(List.of("org.int8workbench.core.Json")));
     }
 

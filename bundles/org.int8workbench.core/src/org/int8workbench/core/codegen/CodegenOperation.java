@@ -62,7 +62,11 @@ import org.int8workbench.core.report.AccuracyReportWriter;
  * Runtime Java, applies the preprocessing recorded in the model, runs it and returns the label map (through the exact
  * label head when the model was cut before its upsampling, see {@link SegmentationHead}); a JUnit 5 regression test
  * that compares its label maps on a few sample images with the ones the core computes; the model; and a
- * {@code pom.xml}. The generated code depends only on ONNX Runtime Java and the JDK.
+ * {@code pom.xml}. The generated code depends only on ONNX Runtime Java and the JDK. Its preprocessing and label
+ * decoding are not re-typed: the core's own classes for them ({@link org.int8workbench.core.dataset.ImageTensor},
+ * {@link org.int8workbench.core.labels.ResizeArgmax}, {@link org.int8workbench.core.labels.Argmax},
+ * {@link org.int8workbench.core.labels.LabelTensors}) are copied into the project as source, with only their package
+ * changed, and the generated class calls them.
  *
  * <pre>{@code
  * CodegenResult r = new CodegenOperation(int8Model).packageName("com.example.seg").className("Segmenter")

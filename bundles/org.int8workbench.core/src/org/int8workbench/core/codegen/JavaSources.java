@@ -7,10 +7,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.int8workbench.core.Version;
-import org.int8workbench.core.codegen.InferenceSpec.Decoding;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Preprocessing.Layout;
-import org.int8workbench.core.dataset.Preprocessing.ResizeMode;
 import org.int8workbench.core.labels.ResizeArgmax;
 
 /**

@@ -3,10 +3,10 @@ package org.int8workbench.core.dataset;
 import java.util.Objects;
 
 /**
- * The arithmetic of INT8 Workbench's {@code Preprocessing}: how an image's pixels become one model input tensor. The image is placed
- * on the input ({@link Fit}), sampled bilinearly at the centres of the input pixels, and normalised per channel as
- * {@code pixel * (1 / std) + (-mean / std)} in float, with pixels in 0..255, in RGB or BGR order and NCHW or NHWC
- * layout. Self-contained (the JDK only), so that generated inference code ships this very file.
+ * The arithmetic of INT8 Workbench's {@code Preprocessing}: how an image's pixels become one model input tensor.
+ * The image is placed on the input ({@link Fit}), sampled bilinearly at the centres of the input pixels, and
+ * normalised per channel as {@code pixel * (1 / std) + (-mean / std)} in float, with pixels in 0..255, in RGB or BGR
+ * order and NCHW or NHWC layout. Self-contained (the JDK only), so that generated inference code ships this very file.
  *
  * <p>Instances are immutable and thread-safe.
  */

@@ -7,9 +7,9 @@ package org.int8workbench.core.labels;
  *
  * <p>The arithmetic is {@link ResizeArgmax}'s (see there), a self-contained class that generated inference code
  * ships as it is; this class reads its settings from the {@link SegmentationHead} recorded in a cut model. A head
- * recorded with {@link SegmentationHead#KERNEL_NCHWC} (see {@code org.int8workbench.core.head.HeadCut}) uses the arithmetic of ONNX Runtime's
- * NCHWc upsample kernel, which depends on the CPU's block size and the session's optimisation level: a head is exact
- * for the setup it was verified on.
+ * recorded with {@link SegmentationHead#KERNEL_NCHWC} (see {@code org.int8workbench.core.head.HeadCut}) uses the
+ * arithmetic of ONNX Runtime's NCHWc upsample kernel, which depends on the CPU's block size and the session's
+ * optimisation level: a head is exact for the setup it was verified on.
  *
  * <p>Instances are immutable and thread-safe; each call allocates only grid-sized scratch arrays.
  */
