@@ -24,7 +24,9 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.TestData;
+import org.int8workbench.core.labels.ArgmaxDecoder;
 import org.int8workbench.core.labels.HeadLabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
 import org.int8workbench.core.onnx.build.GraphBuilder;
@@ -108,6 +110,10 @@ class HeadCutTest {
             assertArrayEquals(expected, decoder.decodeBatch(b));
             assertTrue(decoder.description().contains("exact label head"));
             assertTrue(HeadLabelDecoder.forSession(refS).isEmpty());
+            // the one factory: the exact head for the cut model, an argmax for the same logits without a recorded head
+            assertTrue(LabelDecoders.forSession(cutS, null) instanceof HeadLabelDecoder);
+            assertTrue(LabelDecoders.forSession(refS, null) instanceof ArgmaxDecoder);
+            assertArrayEquals(expected, LabelDecoders.forSession(cutS, null).decode(b).labels().labels());
         }
     }
 

@@ -50,8 +50,8 @@ public final class ArgmaxDecoder implements LabelDecoder {
 
     @Override
     public String description() {
-        return "argmax over the classes (" + (declared != null ? declared.name() : "layout from the output shape")
-                + ", first maximum wins, Java)";
+        return declared != null ? "argmax over axis " + declared.classAxis() + " (" + declared + ", Java)"
+                : "argmax over the classes (NCHW or NHWC by the output shape, Java)";
     }
 
     @Override

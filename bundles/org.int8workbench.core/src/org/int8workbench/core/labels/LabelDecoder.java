@@ -15,7 +15,7 @@ public interface LabelDecoder {
     /** What the model outputs, and so how this decoder reads it. */
     OutputKind kind();
 
-    /** What it does, for reports, e.g. {@code argmax over the classes (NCHW, Java)}. */
+    /** What it does, for reports, e.g. {@code argmax over axis 1 (NCHW, Java)}. */
     String description();
 
     /**
