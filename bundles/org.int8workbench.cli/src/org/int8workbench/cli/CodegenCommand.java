@@ -69,6 +69,9 @@ public final class CodegenCommand implements Callable<Integer> {
         CodegenResult r = op.run(new ConsoleProgress());
         System.out.println("Wrote the Maven project " + r.outputDir());
         System.out.println("  " + r.mainSource());
+        for (String source : r.runtimeSources()) {
+            System.out.println("  " + source + " (INT8 Workbench's own class, copied)");
+        }
         System.out.println("  " + r.testSource() + " (" + r.samples().size() + " samples)");
         System.out.println("Preprocessing: " + r.preprocessing().describe() + (r.preprocessingRecorded() ? "" : " (defaults; not recorded in the model)"));
         System.out.println("Labels: " + r.decoding());

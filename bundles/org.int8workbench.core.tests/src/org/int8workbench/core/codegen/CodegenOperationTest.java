@@ -204,8 +204,22 @@ class CodegenOperationTest {
         }), r.decoding());
         String source = Files.readString(Path.of(r.mainSource()));
         assertFalse(source.contains("%"), "unformatted template text in the source");
+        assertFalse(source.contains("{{"), "unfilled template text in the source");
+        assertFalse(source.contains("for (") || source.contains("while ("),
+                "the inference class computes nothing itself; the copied core classes do");
 
-        Path classes = compile(Path.of(r.mainSource()), tmp.resolve("classes" + index));
+        List<Path> sources = new ArrayList<>(List.of(Path.of(r.mainSource())));
+        for (String runtime : r.runtimeSources()) {
+            Path file = Path.of(runtime);
+            String name = file.getFileName().toString().replace(".java", "");
+            String core = RuntimeSources.CLASSES.stream().filter(c -> c.endsWith("." + name)).findFirst().orElseThrow();
+            assertEquals(RuntimeSources.inPackage(core, RuntimeSources.read(core), "org.example.gen"), Files.readString(file),
+                    file + " is the core's source with its package changed");
+            assertTrue(source.contains(name + "."), "the inference class uses " + name);
+            sources.add(file);
+        }
+        assertEquals(2, r.runtimeSources().size(), r.runtimeSources().toString()); // the preprocessing and the decoding
+        Path classes = compile(sources, tmp.resolve("classes" + index));
         Path samples = project.resolve("src/test/resources/org/example/gen/" + className);
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL(),
             project.resolve("src/main/resources").toUri().toURL()}, getClass().getClassLoader());
@@ -244,8 +258,8 @@ class CodegenOperationTest {
                 (int[]) c.getMethod("labels").invoke(map));
     }
 
-    /** Compiles one generated source against the ONNX Runtime jar; lint warnings fail the compilation. */
-    static Path compile(Path source, Path classes) throws Exception {
+    /** Compiles generated sources against the ONNX Runtime jar; lint warnings fail the compilation. */
+    static Path compile(List<Path> sources, Path classes) throws Exception {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "no Java compiler in this runtime; run the tests on a JDK");
         Files.createDirectories(classes);
@@ -254,7 +268,7 @@ class CodegenOperationTest {
             List<String> options = List.of("--release", "21", "-proc:none", "-Xlint:all", "-Werror", "-classpath", onnxRuntimeJar().toString(),
                     "-d", classes.toString());
             StringWriter out = new StringWriter();
-            boolean ok = javac.getTask(out, files, diagnostics, options, null, files.getJavaFileObjects(source)).call();
+            boolean ok = javac.getTask(out, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
             assertTrue(ok, "the generated source does not compile: " + out + diagnostics.getDiagnostics());
         }
         return classes;

@@ -48,6 +48,7 @@ import org.int8workbench.core.head.HeadCut;
 import org.int8workbench.core.labels.ArgmaxDecoder;
 import org.int8workbench.core.labels.ExactLabelHead;
 import org.int8workbench.core.labels.LabelMapDecoder;
+import org.int8workbench.core.labels.ScoreLayout;
 import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.report.AccuracyReport;
@@ -58,7 +59,11 @@ import org.int8workbench.core.report.AccuracyReportWriter;
  * Runtime Java, applies the preprocessing recorded in the model, runs it and returns the label map (through the exact
  * label head when the model was cut before its upsampling, see {@link SegmentationHead}); a JUnit 5 regression test
  * that compares its label maps on a few sample images with the ones the core computes; the model; and a
- * {@code pom.xml}. The generated code depends only on ONNX Runtime Java and the JDK.
+ * {@code pom.xml}. The generated code depends only on ONNX Runtime Java and the JDK. Its preprocessing and label
+ * decoding are not re-typed: the core's own classes for them ({@link org.int8workbench.core.dataset.ImageTensor},
+ * {@link org.int8workbench.core.labels.ResizeArgmax}, {@link org.int8workbench.core.labels.Argmax},
+ * {@link org.int8workbench.core.labels.LabelTensors}) are copied into the project as source, with only their package
+ * changed, and the generated class calls them.
  *
  * <pre>{@code
  * CodegenResult r = new CodegenOperation(int8Model).packageName("com.example.seg").className("Segmenter")
@@ -185,7 +190,7 @@ public final class CodegenOperation {
                 List<String> notes = new ArrayList<>();
                 if (!spec.preprocessingRecorded()) {
                     notes.add("The model records no preprocessing; the code applies the defaults for its input ("
-                            + spec.preprocessing().describe() + "). Edit MEAN and STD in the generated class if the model expects others.");
+                            + spec.preprocessing().describe() + "). Edit the means and standard deviations of PREPROCESSING in the generated class if the model expects others.");
                 }
                 if (spec.decoding() != Decoding.HEAD && HeadCut.cut(ModelProto.parseFrom(bytes)).found()) {
                     notes.add("The model still upsamples its class scores to full resolution; the code is faster for a model "
@@ -208,16 +213,28 @@ public final class CodegenOperation {
                     from = "this model run by INT8 Workbench on " + ds.description();
                     expected = fromDataset(session, spec, ds, sub.split(samples));
                 }
-                Path written = write(spec, bytes, expected, from, out, sub.split(2));
+                List<String> runtimeClasses = RuntimeSources.needed(runtimeClasses(spec.decoding()));
+                Path written = write(spec, runtimeClasses, bytes, expected, from, out, sub.split(2));
                 String pkg = spec.packageName().replace('.', '/');
+                Path mainJava = written.resolve("src/main/java/" + pkg);
                 return new CodegenResult(modelPath.toString(), sha, written.toString(), spec.packageName(), spec.className(),
-                        written.resolve("src/main/java/" + pkg + "/" + spec.className() + ".java").toString(),
+                        mainJava.resolve(spec.className() + ".java").toString(),
                         written.resolve("src/test/java/" + pkg + "/" + spec.className() + "Test.java").toString(),
+                        runtimeClasses.stream().map(k -> mainJava.resolve(RuntimeSources.simpleName(k) + ".java").toString()).toList(),
                         written.resolve("pom.xml").toString(), written.resolve("src/main/resources/" + pkg + "/" + spec.modelResource()).toString(),
                         spec.describeDecoding(), spec.preprocessing(), spec.preprocessingRecorded(),
                         expected.stream().map(Expected::id).toList(), from, notes, Provenance.now());
             }
         }
+    }
+
+    /** The core classes the generated code runs for a decoding (without the ones they use in turn). */
+    private static List<String> runtimeClasses(Decoding decoding) {
+        return switch (decoding) {
+            case HEAD -> List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.RESIZE_ARGMAX);
+            case ARGMAX -> List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.ARGMAX);
+            case LABELS -> List.of(RuntimeSources.IMAGE_TENSOR, RuntimeSources.LABEL_TENSORS);
+        };
     }
 
     private void checkSettings() {
@@ -312,12 +329,8 @@ public final class CodegenOperation {
             if (exact.batch() != 1) {
                 throw new IllegalArgumentException(modelFile + ": expected scores of one image, got shape " + Arrays.toString(shape));
             }
-            int hAxis = h.channelsLast() ? 1 : 2;
-            int wAxis = h.channelsLast() ? 2 : 3;
-            float scaleY = h.scales() != null ? h.scales()[hAxis] : (float) h.sizes()[hAxis] / (float) shape[hAxis];
-            float scaleX = h.scales() != null ? h.scales()[wAxis] : (float) h.sizes()[wAxis] / (float) shape[wAxis];
             return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.HEAD, output,
-                    shape, null, h.channelsLast() ? 3 : 1, h, scaleY, scaleX, exact.outputHeight(), exact.outputWidth());
+                    shape, null, h.channelsLast() ? 3 : 1, h, exact.outputHeight(), exact.outputWidth());
         }
         switch (type) {
             case FLOAT -> {
@@ -329,7 +342,7 @@ public final class CodegenOperation {
                 int hh = (int) shape[axis == 1 ? 2 : 1];
                 int ww = (int) shape[axis == 1 ? 3 : 2];
                 return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.ARGMAX,
-                        output, shape, null, axis, null, 1f, 1f, hh, ww);
+                        output, shape, null, axis, null, hh, ww);
             }
             case INT64, INT32, UINT8, INT8 -> {
                 int[] hw = labelMapSize(shape);
@@ -338,23 +351,19 @@ public final class CodegenOperation {
                             + "; expected a label map [1,H,W], [1,1,H,W] or [1,H,W,1]");
                 }
                 return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.LABELS,
-                        output, shape, type, -1, null, 1f, 1f, hw[0], hw[1]);
+                        output, shape, type, -1, null, hw[0], hw[1]);
             }
             default -> throw new IllegalArgumentException(modelFile + ": output '" + output + "' has element type " + type
                     + "; expected float class scores or integer labels");
         }
     }
 
-    /** The class axis of {@code [1,C,H,W]} or {@code [1,H,W,C]} scores, decided as {@link org.int8workbench.core.labels.ScoreLayout#decide} does; -1 if none. */
+    /** The class axis of {@code [1,C,H,W]} or {@code [1,H,W,C]} scores by the label path's rule ({@link ScoreLayout}); -1 if none. */
     static int classAxis(long[] s, Preprocessing pre) {
-        if (s.length != 4 || s[0] != 1) {
+        if (s.length != 4 || s[0] != 1 || ScoreLayout.classCount(s, pre) < 0) {
             return -1;
         }
-        boolean nchwFits = s[2] * pre.width() == s[3] * pre.height();
-        boolean nhwcFits = s[1] * pre.width() == s[2] * pre.height();
-        boolean nchw = nchwFits != nhwcFits ? nchwFits : pre.layout() == Preprocessing.Layout.NCHW;
-        int axis = nchw ? 1 : 3;
-        return s[axis] > 1 ? axis : -1;
+        return ScoreLayout.decide(s, pre).classAxis();
     }
 
     /** {height, width} of a label map output, or null. */
@@ -487,8 +496,8 @@ public final class CodegenOperation {
     // ---------------------------------------------------------------- writing the project
 
     /** Writes the project into a temporary folder beside {@code out} and moves it into place; returns {@code out}. */
-    private Path write(InferenceSpec spec, byte[] modelBytes, List<Expected> expected, String from, Path out, SubMonitor monitor)
-            throws IOException {
+    private Path write(InferenceSpec spec, List<String> runtimeClasses, byte[] modelBytes, List<Expected> expected, String from, Path out,
+            SubMonitor monitor) throws IOException {
         SubMonitor sub = SubMonitor.convert(monitor, "Writing " + out, 2);
         String pkg = spec.packageName().replace('.', '/');
         String c = spec.className();
@@ -498,7 +507,12 @@ public final class CodegenOperation {
             String madeOn = here.cpu().modelName() + " with ONNX Runtime " + here.onnxRuntime() + " (INT8 Workbench " + here.tool() + ", "
                     + here.time() + ")";
             writeText(tmp.resolve("pom.xml"), JavaSources.pom(spec));
-            writeText(tmp.resolve("src/main/java/" + pkg + "/" + c + ".java"), JavaSources.mainClass(spec));
+            for (String runtime : runtimeClasses) {
+                writeText(tmp.resolve("src/main/java/" + pkg + "/" + RuntimeSources.simpleName(runtime) + ".java"),
+                        RuntimeSources.inPackage(runtime, RuntimeSources.read(runtime), spec.packageName()));
+            }
+            writeText(tmp.resolve("src/main/java/" + pkg + "/" + c + ".java"),
+                    JavaSources.mainClass(spec, runtimeClasses.stream().map(RuntimeSources::simpleName).toList()));
             writeText(tmp.resolve("src/test/java/" + pkg + "/" + c + "Test.java"),
                     JavaSources.testClass(spec, expected.stream().map(Expected::id).toList(), from, madeOn));
             Path resources = tmp.resolve("src/main/resources/" + pkg);

@@ -15,6 +15,8 @@ import org.int8workbench.core.dataset.Preprocessing;
  * @param className the inference class ({@code className + "Test"} is its test)
  * @param mainSource the inference class's source file
  * @param testSource the test's source file
+ * @param runtimeSources the source files of the core's own classes that the inference class runs (preprocessing, label
+ *        head), copied into the project with only their package changed
  * @param pom the project's {@code pom.xml}
  * @param modelResource the model copied into the project's resources
  * @param decoding how the generated code turns the model's outputs into labels, one line
@@ -26,10 +28,11 @@ import org.int8workbench.core.dataset.Preprocessing;
  * @param provenance machine, runtime and time
  */
 public record CodegenResult(String model, String modelSha256, String outputDir, String packageName, String className,
-        String mainSource, String testSource, String pom, String modelResource, String decoding, Preprocessing preprocessing, boolean preprocessingRecorded,
+        String mainSource, String testSource, List<String> runtimeSources, String pom, String modelResource, String decoding, Preprocessing preprocessing, boolean preprocessingRecorded,
         List<String> samples, String expectedFrom, List<String> notes, Provenance provenance) {
 
     public CodegenResult {
+        runtimeSources = List.copyOf(runtimeSources);
         samples = List.copyOf(samples);
         notes = List.copyOf(notes);
     }

@@ -3,6 +3,8 @@ package org.int8workbench.core.codegen;
 import ai.onnxruntime.OnnxJavaType;
 import java.util.Objects;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.ResizeArgmax;
 import org.int8workbench.core.labels.SegmentationHead;
 
 /**
@@ -23,15 +25,12 @@ import org.int8workbench.core.labels.SegmentationHead;
  * @param labelType element type of a label output ({@link Decoding#LABELS}), else null
  * @param classAxis the class axis of a score output (1 or 3), or -1 for {@link Decoding#LABELS}
  * @param head the cut-off head ({@link Decoding#HEAD}), else null
- * @param scaleY the head's scale of the rows (as ONNX Runtime computes it from scales or sizes)
- * @param scaleX the head's scale of the columns
  * @param labelsHeight label map height
  * @param labelsWidth label map width
  */
 record InferenceSpec(String packageName, String className, String modelFile, String modelSha256, String modelResource,
         Preprocessing preprocessing, boolean preprocessingRecorded, String inputName, Decoding decoding, String outputName,
-        long[] outputShape, OnnxJavaType labelType, int classAxis, SegmentationHead head, float scaleY, float scaleX, int labelsHeight,
-        int labelsWidth) {
+        long[] outputShape, OnnxJavaType labelType, int classAxis, SegmentationHead head, int labelsHeight, int labelsWidth) {
 
     /** How the generated code turns the model's output into labels. */
     enum Decoding {
@@ -50,6 +49,11 @@ record InferenceSpec(String packageName, String className, String modelFile, Str
         }
     }
 
+    /** The settings of the head's kernel ({@link Decoding#HEAD} only). */
+    ResizeArgmax.Resize resize() {
+        return ExactLabelHead.resizeOf(head);
+    }
+
     /** Whether the scores are {@code [1, H, W, C]}. */
     boolean channelsLast() {
         return classAxis == 3;
@@ -57,15 +61,6 @@ record InferenceSpec(String packageName, String className, String modelFile, Str
 
     int classes() {
         return classAxis < 0 ? -1 : (int) outputShape[classAxis];
-    }
-
-    /** Height of the score grid (low resolution for {@link Decoding#HEAD}). */
-    int gridHeight() {
-        return (int) outputShape[channelsLast() ? 1 : 2];
-    }
-
-    int gridWidth() {
-        return (int) outputShape[channelsLast() ? 2 : 3];
     }
 
     /** One line for users, e.g. {@code exact label head: Resize linear/align_corners to 257x257, NCHW (in Java)}. */

@@ -69,10 +69,6 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
             return new Rgb(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()), Double.parseDouble(p[2].trim()));
         }
 
-        double get(int channel) {
-            return channel == 0 ? r : channel == 1 ? g : b;
-        }
-
         @Override
         public String toString() {
             return fmt(r) + "," + fmt(g) + "," + fmt(b);
@@ -156,20 +152,14 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
 
     /** Where the image lands in the model input; see {@link Placement}. */
     public Placement place(int imageWidth, int imageHeight) {
-        switch (resize) {
-            case STRETCH:
-                return new Placement((double) width / imageWidth, (double) height / imageHeight, 0, 0);
-            case FIT_PAD: {
-                double s = Math.min((double) width / imageWidth, (double) height / imageHeight);
-                return new Placement(s, s, 0, 0);
-            }
-            case CENTER_CROP: {
-                double s = Math.max((double) width / imageWidth, (double) height / imageHeight);
-                return new Placement(s, s, (width - imageWidth * s) / 2, (height - imageHeight * s) / 2);
-            }
-            default:
-                throw new IllegalStateException();
-        }
+        double[] p = arithmetic().placement(imageWidth, imageHeight);
+        return new Placement(p[0], p[1], p[2], p[3]);
+    }
+
+    /** This preprocessing's arithmetic, a self-contained class that generated inference code ships as it is. */
+    public ImageTensor arithmetic() {
+        return new ImageTensor(width, height, ImageTensor.Fit.valueOf(resize.name()), new double[] {mean.r(), mean.g(), mean.b()},
+                new double[] {std.r(), std.g(), std.b()}, color == ColorOrder.BGR, layout == Layout.NCHW, PAD_VALUE);
     }
 
     /** The image as one input tensor (one image, no batch dimension in the array's size). */
@@ -181,77 +171,7 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
 
     /** Writes the image's tensor into {@code out} starting at {@code offset} (for batches). */
     public void toTensor(BufferedImage image, float[] out, int offset) {
-        int iw = image.getWidth();
-        int ih = image.getHeight();
-        int[] argb = Images.rgb(image);
-        Placement p = place(iw, ih);
-        int plane = width * height;
-        float[] scale = new float[3];
-        float[] shift = new float[3];
-        for (int c = 0; c < 3; c++) {
-            scale[c] = (float) (1.0 / std.get(c));
-            shift[c] = (float) (-mean.get(c) / std.get(c));
-        }
-        boolean bgr = color == ColorOrder.BGR;
-        boolean nchw = layout == Layout.NCHW;
-        // half-pixel centres: source x = (dst x + 0.5 - offsetX) / scaleX - 0.5
-        int[] x0 = new int[width];
-        int[] x1 = new int[width];
-        float[] fx = new float[width];
-        boolean[] xin = new boolean[width];
-        for (int x = 0; x < width; x++) {
-            double sx = (x + 0.5 - p.offsetX()) / p.scaleX() - 0.5;
-            xin[x] = sx > -1 && sx < iw;
-            sx = Math.max(0, Math.min(iw - 1, sx));
-            x0[x] = (int) Math.floor(sx);
-            x1[x] = Math.min(iw - 1, x0[x] + 1);
-            fx[x] = (float) (sx - x0[x]);
-        }
-        // where red, green and blue go: channel planes (NCHW) or interleaved (NHWC), in RGB or BGR order
-        int channelStride = nchw ? plane : 1;
-        int pixelStride = nchw ? 1 : 3;
-        int oR = offset + (bgr ? 2 : 0) * channelStride;
-        int oG = offset + channelStride;
-        int oB = offset + (bgr ? 0 : 2) * channelStride;
-        float sR = scale[0];
-        float sG = scale[1];
-        float sB = scale[2];
-        float tR = shift[0];
-        float tG = shift[1];
-        float tB = shift[2];
-        for (int y = 0; y < height; y++) {
-            double sy = (y + 0.5 - p.offsetY()) / p.scaleY() - 0.5;
-            boolean yin = sy > -1 && sy < ih;
-            sy = Math.max(0, Math.min(ih - 1, sy));
-            int y0 = (int) Math.floor(sy);
-            int y1 = Math.min(ih - 1, y0 + 1);
-            float fy = (float) (sy - y0);
-            float uy = 1 - fy;
-            int r0 = y0 * iw;
-            int r1 = y1 * iw;
-            int o = y * width * pixelStride;
-            for (int x = 0; x < width; x++, o += pixelStride) {
-                float r;
-                float g;
-                float b;
-                if (yin && xin[x]) {
-                    int p00 = argb[r0 + x0[x]];
-                    int p01 = argb[r0 + x1[x]];
-                    int p10 = argb[r1 + x0[x]];
-                    int p11 = argb[r1 + x1[x]];
-                    float wx = fx[x];
-                    float ux = 1 - wx;
-                    r = (((p00 >> 16) & 255) * ux + ((p01 >> 16) & 255) * wx) * uy + (((p10 >> 16) & 255) * ux + ((p11 >> 16) & 255) * wx) * fy;
-                    g = (((p00 >> 8) & 255) * ux + ((p01 >> 8) & 255) * wx) * uy + (((p10 >> 8) & 255) * ux + ((p11 >> 8) & 255) * wx) * fy;
-                    b = ((p00 & 255) * ux + (p01 & 255) * wx) * uy + ((p10 & 255) * ux + (p11 & 255) * wx) * fy;
-                } else {
-                    r = g = b = PAD_VALUE;
-                }
-                out[oR + o] = r * sR + tR;
-                out[oG + o] = g * sG + tG;
-                out[oB + o] = b * sB + tB;
-            }
-        }
+        arithmetic().fill(Images.rgb(image), image.getWidth(), image.getHeight(), out, offset);
     }
 
     /** JSON form, as stored in model metadata. */

@@ -1,12 +1,8 @@
 package org.int8workbench.core.labels;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import org.int8workbench.core.dataset.LabelMask;
 
@@ -51,38 +47,9 @@ public final class LabelMapDecoder implements LabelDecoder {
         return read(LabelDecoders.tensor(result, outputName));
     }
 
-    /** The values of an integer tensor (int64, int32, uint8 or int8) as ints, in order. */
+    /** The values of an integer tensor (int64, int32, uint8 or int8) as ints, in order; see {@link LabelTensors}. */
     public static int[] read(OnnxTensor t) throws OrtException {
-        OnnxJavaType type = t.getInfo().type;
-        switch (type) {
-            case INT64: {
-                LongBuffer b = t.getLongBuffer();
-                int[] out = new int[b.remaining()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Math.toIntExact(b.get(i));
-                }
-                return out;
-            }
-            case INT32: {
-                IntBuffer b = t.getIntBuffer();
-                int[] out = new int[b.remaining()];
-                b.get(out);
-                return out;
-            }
-            case UINT8:
-            case INT8: {
-                ByteBuffer b = t.getByteBuffer();
-                int[] out = new int[b.remaining()];
-                boolean unsigned = type == OnnxJavaType.UINT8;
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = unsigned ? b.get(i) & 0xFF : b.get(i);
-                }
-                return out;
-            }
-            default:
-                throw new IllegalArgumentException("cannot read labels from a " + type + " output of shape "
-                        + Arrays.toString(t.getInfo().getShape()) + "; expected an integer label map");
-        }
+        return LabelTensors.read(t);
     }
 
     /**
