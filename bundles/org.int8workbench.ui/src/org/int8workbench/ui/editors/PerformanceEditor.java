@@ -27,6 +27,9 @@ import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
+import org.int8workbench.core.pipeline.OptimizePipeline;
+import org.int8workbench.core.pipeline.OutputFiles;
+import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.core.report.BenchmarkLatency;
 import org.int8workbench.core.report.BenchmarkModelResult;
 import org.int8workbench.core.report.BenchmarkOpTime;
@@ -37,9 +40,6 @@ import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
-import org.int8workbench.core.pipeline.OptimizePipeline;
-import org.int8workbench.core.pipeline.OutputFiles;
-import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.ui.wizards.OptimizeWizard;
 
 /**
