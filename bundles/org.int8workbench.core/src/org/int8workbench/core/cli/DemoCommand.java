@@ -12,13 +12,11 @@ import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.CpuInfo;
 import org.int8workbench.core.Json;
 import org.int8workbench.core.Ort;
-import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.demo.DeepLabV3Network;
-import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
 import org.int8workbench.core.onnx.ModelSummary;
 import org.int8workbench.core.pipeline.OptimizePipeline;
 import org.int8workbench.core.pipeline.OutputFiles;
@@ -160,7 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
                 subset != null ? subset : QuantizationSettings.DEFAULT_SUBSET, 0, seed, IgnoredScope.none(), false, true);
         PipelineRequest request = PipelineRequest.optimize(parent, calib).withPreprocessing(pre).withQuantization(qs)
                 .withCutHead(!noFastHead)
-                .withBenchmark(PipelineRequest.Benchmark.of(BenchmarkOperation.Mode.LATENCY, BenchmarkOperation.Mode.THROUGHPUT)
+                .withBenchmark(PipelineRequest.Benchmark.bothModes()
                         .withSeconds(seconds / 2).withRounds(rounds).withSeed(seed).withImages(compare))
                 .withCompare(PipelineRequest.Compare.on(compare).withLimit(images != null ? images : 0))
                 .withOutputs(files).withReplace(true);
@@ -171,12 +169,12 @@ public final class DemoCommand implements Callable<Integer> {
         if (result.headCut() == null) {
             headNote = "not cut (--no-fast-head)";
         } else {
-            CutHeadResult cut = result.headCut();
+            var cut = result.headCut();
             headNote = cut.cut() ? "cut: " + cut.head().describe() : "not cut: " + cut.reason();
             o.println("Exact fast label head: " + headNote);
         }
-        BenchmarkResult latency = result.benchmark(BenchmarkOperation.Mode.LATENCY);
-        BenchmarkResult throughput = result.benchmark(BenchmarkOperation.Mode.THROUGHPUT);
+        BenchmarkResult latency = result.latency();
+        BenchmarkResult throughput = result.throughput();
         AccuracyReport acc = result.accuracy();
         Path int8 = result.int8();
         Path head = result.head();
@@ -191,8 +189,8 @@ public final class DemoCommand implements Callable<Integer> {
                 acc.agreement().meanIoU(), acc.reference() == null ? null : acc.reference().meanIoU(),
                 acc.groundTruth() == null ? null : acc.groundTruth().meanIoU(), files.index().toString(),
                 files.accuracyDir().resolve(AccuracyReportWriter.HTML).toString(),
-                files.benchmark(BenchmarkOperation.Mode.LATENCY, false).resolve(BenchmarkReportWriter.HTML).toString(),
-                files.benchmark(BenchmarkOperation.Mode.THROUGHPUT, false).resolve(BenchmarkReportWriter.HTML).toString(),
+                result.latencyFile().resolveSibling(BenchmarkReportWriter.HTML).toString(),
+                result.throughputFile().resolveSibling(BenchmarkReportWriter.HTML).toString(),
                 CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9);
         Json.write(files.summary(), s, true);
         AtomicOutput.write(files.index(), true, indexHtml(s).getBytes(StandardCharsets.UTF_8));

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import com.google.gson.JsonObject;
 import org.int8workbench.core.Json;
-import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -125,7 +124,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             System.out.print(r.describe());
         }
         JsonObject out = Json.gson().toJsonTree(r).getAsJsonObject();
-        CutHeadResult cut = result.headCut();
+        var cut = result.headCut();
         if (cut != null) {
             JsonObject h = new JsonObject();
             h.addProperty("cut", cut.cut());

@@ -167,6 +167,11 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
             return new Benchmark(List.of(modes), BenchmarkOperation.DEFAULT_SECONDS, 5, null, true, false, null, DEFAULT_SEED);
         }
 
+        /** {@link #of} latency then throughput mode. */
+        public static Benchmark bothModes() {
+            return of(Mode.LATENCY, Mode.THROUGHPUT);
+        }
+
         public Benchmark withSeconds(double s) {
             return new Benchmark(modes, s, rounds, threads, endToEnd, profile, images, seed);
         }

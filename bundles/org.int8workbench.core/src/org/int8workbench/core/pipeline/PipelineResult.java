@@ -42,6 +42,26 @@ public record PipelineResult(QuantizationResult quantization, CutHeadResult head
         return benchmarks.get(mode);
     }
 
+    /** The latency-mode benchmark, or {@code null} when not measured. */
+    public BenchmarkResult latency() {
+        return benchmarks.get(Mode.LATENCY);
+    }
+
+    /** The throughput-mode benchmark, or {@code null} when not measured. */
+    public BenchmarkResult throughput() {
+        return benchmarks.get(Mode.THROUGHPUT);
+    }
+
+    /** The latency-mode benchmark's JSON file, or {@code null}. */
+    public Path latencyFile() {
+        return benchmarkFiles.get(Mode.LATENCY);
+    }
+
+    /** The throughput-mode benchmark's JSON file, or {@code null}. */
+    public Path throughputFile() {
+        return benchmarkFiles.get(Mode.THROUGHPUT);
+    }
+
     /** The JSON file of the first benchmark, or {@code null} without a benchmark. */
     public Path firstBenchmarkFile() {
         return benchmarkFiles.values().stream().findFirst().orElse(null);
