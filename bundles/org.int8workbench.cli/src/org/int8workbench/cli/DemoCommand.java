@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -14,18 +12,22 @@ import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.CpuInfo;
 import org.int8workbench.core.Json;
 import org.int8workbench.core.Ort;
-import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.demo.DeepLabV3Network;
-import org.int8workbench.core.head.CutHeadOperation;
-import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
-import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.pipeline.OptimizePipeline;
+import org.int8workbench.core.pipeline.OutputFiles;
+import org.int8workbench.core.pipeline.PipelineRequest;
+import org.int8workbench.core.pipeline.PipelineResult;
+import org.int8workbench.core.quantize.IgnoredScope;
+import org.int8workbench.core.quantize.Preset;
 import org.int8workbench.core.quantize.QuantizationResult;
-import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.core.quantize.QuantizationSettings;
+import org.int8workbench.core.quantize.RangeMethod;
+import org.int8workbench.core.report.AccuracyReportWriter;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
@@ -41,6 +43,8 @@ import picocli.CommandLine.Spec;
  * {@code int8wb demo}: the whole story in one command — inspect, calibrate and quantize (Default method, Performance
  * preset), cut the exact fast label head, benchmark parent against optimized in latency and throughput mode, compare
  * predictions (and ground truth when the dataset has masks), and write one folder with the INT8 model and the reports.
+ * Steps 2 to 5 are one {@link OptimizePipeline} run (outputs named by {@link OutputFiles#reportFolder}); the benchmark
+ * times the compared images, and the comparison judges the model with the exact head when it was cut.
  *
  * <p>Without arguments it needs nothing but the repository: the model is the reference tool's architecture (DeepLabV3,
  * full-width MobileNetV2, 513x513, 21 classes) built by {@link DeepLabV3Network} with seeded weights, and the images are
@@ -147,60 +151,49 @@ public final class DemoCommand implements Callable<Integer> {
             o.println("note: calibrating on the comparison images; give --calibration DIR to keep them apart");
         }
 
-        // 3. quantize
-        String name = stripOnnx(parent.getFileName().toString());
-        QuantizeOperation q = new QuantizeOperation(parent).calibration(calib).preprocessing(pre).seed(seed)
-                .output(dir.resolve(name + ".int8.onnx")).overwrite(true);
-        if (subset != null) {
-            q.subset(subset);
-        }
-        QuantizationResult qr = q.run(progress);
-        Path int8 = Path.of(qr.outputModel());
+        // 3. to 6.: quantize, cut the exact fast label head, benchmark both modes (parent, INT8 and INT8 with the head
+        // interleaved in one run each, on the compared images), compare the fastest model's predictions with the parent's
+        OutputFiles files = OutputFiles.reportFolder(dir, parent);
+        QuantizationSettings qs = new QuantizationSettings(Preset.PERFORMANCE, RangeMethod.MINMAX, QuantizationSettings.DEFAULT_PERCENTILE,
+                subset != null ? subset : QuantizationSettings.DEFAULT_SUBSET, 0, seed, IgnoredScope.none(), false, true);
+        PipelineRequest request = PipelineRequest.optimize(parent, calib).withPreprocessing(pre).withQuantization(qs)
+                .withCutHead(!noFastHead)
+                .withBenchmark(PipelineRequest.Benchmark.bothModes()
+                        .withSeconds(seconds / 2).withRounds(rounds).withSeed(seed).withImages(compare))
+                .withCompare(PipelineRequest.Compare.on(compare).withLimit(images != null ? images : 0))
+                .withOutputs(files).withReplace(true);
+        PipelineResult result = new OptimizePipeline(request).run(progress);
+        QuantizationResult qr = result.quantization();
         o.print(qr.describe());
-
-        // 4. the exact fast label head
-        Path head = null;
         String headNote;
-        if (noFastHead) {
+        if (result.headCut() == null) {
             headNote = "not cut (--no-fast-head)";
         } else {
-            CutHeadResult cut = new CutHeadOperation(int8).output(dir.resolve(name + ".int8.head.onnx")).overwrite(true).run(progress);
-            head = cut.cut() ? cut.output() : null;
+            var cut = result.headCut();
             headNote = cut.cut() ? "cut: " + cut.head().describe() : "not cut: " + cut.reason();
             o.println("Exact fast label head: " + headNote);
         }
-
-        // 5. benchmark, both modes, parent vs INT8 (vs INT8 with the head), interleaved in one run each
-        List<Path> others = new ArrayList<>(List.of(int8));
-        if (head != null) {
-            others.add(head);
-        }
-        BenchmarkResult latency = benchmark(parent, others, BenchmarkOperation.Mode.LATENCY, progress);
-        BenchmarkReportWriter.writeFiles(latency, dir.resolve("benchmark-latency"));
-        BenchmarkResult throughput = benchmark(parent, others, BenchmarkOperation.Mode.THROUGHPUT, progress);
-        BenchmarkReportWriter.writeFiles(throughput, dir.resolve("benchmark-throughput"));
-
-        // 6. compare predictions (and ground truth)
-        EvaluateOperation ev = new EvaluateOperation().model(head != null ? head : int8).parent(parent).dataset(compare)
-                .preprocessing(pre).reportDir(dir.resolve("accuracy")).overwrite(true);
-        if (images != null) {
-            ev.limit(images);
-        }
-        AccuracyReport acc = ev.run(progress);
+        BenchmarkResult latency = result.latency();
+        BenchmarkResult throughput = result.throughput();
+        AccuracyReport acc = result.accuracy();
+        Path int8 = result.int8();
+        Path head = result.head();
+        int last = latency.comparisons().size() - 1;
 
         DemoSummary s = new DemoSummary(synthetic, parent.toString(), int8.toString(), head == null ? null : head.toString(), headNote,
                 calib.description(), qr.calibrationImages(), compare.description(), acc.images().size(), qr.integerConvNodes(), qr.convNodes(),
                 latency.comparisons().get(0).speedup(), throughput.comparisons().get(0).speedup(),
-                latency.comparisons().get(others.size() - 1).endToEndSpeedup(),
-                throughput.comparisons().get(others.size() - 1).endToEndSpeedup(),
+                latency.comparisons().get(last).endToEndSpeedup(),
+                throughput.comparisons().get(last).endToEndSpeedup(),
                 throughput.models().get(0).fps(), throughput.models().get(1).fps(), acc.agreement().pixelAgreement(),
                 acc.agreement().meanIoU(), acc.reference() == null ? null : acc.reference().meanIoU(),
-                acc.groundTruth() == null ? null : acc.groundTruth().meanIoU(), dir.resolve("index.html").toString(),
-                dir.resolve("accuracy/report.html").toString(),
-                dir.resolve("benchmark-latency/benchmark.html").toString(), dir.resolve("benchmark-throughput/benchmark.html").toString(),
+                acc.groundTruth() == null ? null : acc.groundTruth().meanIoU(), files.index().toString(),
+                files.accuracyDir().resolve(AccuracyReportWriter.HTML).toString(),
+                result.latencyFile().resolveSibling(BenchmarkReportWriter.HTML).toString(),
+                result.throughputFile().resolveSibling(BenchmarkReportWriter.HTML).toString(),
                 CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9);
-        Json.write(dir.resolve("summary.json"), s, true);
-        AtomicOutput.write(dir.resolve("index.html"), true, DemoPage.html(new DemoPage.Figures(s.synthetic(), s.model(), s.int8Model(),
+        Json.write(files.summary(), s, true);
+        AtomicOutput.write(files.index(), true, DemoPage.html(new DemoPage.Figures(s.synthetic(), s.model(), s.int8Model(),
                 s.headModel(), s.headNote(), s.calibration(), s.calibrationImages(), s.dataset(), s.comparedImages(), s.integerConvNodes(),
                 s.convNodes(), s.latencySpeedup(), s.throughputSpeedup(), s.endToEndLatencySpeedup(), s.endToEndThroughputSpeedup(),
                 s.pixelAgreement(), s.agreementMeanIoU(), s.parentMeanIoU(), s.int8MeanIoU(), s.index(), s.report(), s.cpu(),
@@ -208,12 +201,6 @@ public final class DemoCommand implements Callable<Integer> {
         printSummary(o, s);
         CliSupport.writeJson(json, s, force);
         return 0;
-    }
-
-    private BenchmarkResult benchmark(Path parent, List<Path> others, BenchmarkOperation.Mode mode, ConsoleProgress progress)
-            throws Exception {
-        return new BenchmarkOperation(parent).others(others).mode(mode).seconds(seconds / 2).rounds(rounds).seed(seed)
-                .run(progress);
     }
 
     private void prepareOutputFolder(Path dir) throws IOException {
@@ -225,10 +212,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         Files.createDirectories(dir);
-    }
-
-    private static String stripOnnx(String file) {
-        return file.toLowerCase(Locale.ROOT).endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     }
 
     private static String x(BenchmarkSpread s) {

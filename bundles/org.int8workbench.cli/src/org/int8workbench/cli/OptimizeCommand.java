@@ -4,17 +4,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import com.google.gson.JsonObject;
 import org.int8workbench.core.Json;
-import org.int8workbench.core.head.CutHeadOperation;
-import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.pipeline.OptimizePipeline;
+import org.int8workbench.core.pipeline.OutputFiles;
+import org.int8workbench.core.pipeline.PipelineRequest;
+import org.int8workbench.core.pipeline.PipelineResult;
 import org.int8workbench.core.quantize.IgnoredScope;
 import org.int8workbench.core.quantize.Preset;
 import org.int8workbench.core.quantize.QuantizationResult;
 import org.int8workbench.core.quantize.QuantizationSettings;
-import org.int8workbench.core.quantize.QuantizeOperation;
 import org.int8workbench.core.quantize.RangeMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,33 +94,38 @@ public final class OptimizeCommand implements Callable<Integer> {
             throw new java.nio.file.NoSuchFileException(model.toString());
         }
         Preprocessing pre = preprocessing.resolve(model);
-        QuantizeOperation op = new QuantizeOperation(model).calibration(calibration).preprocessing(pre)
-                .preset(Preset.parse(preset)).method(RangeMethod.parse(method)).percentile(percentile).seed(seed)
-                .ignore(IgnoredScope.parse(ignore)).keepFirstLast(keepFirstLast).fastBiasCorrection(fastBiasCorrection)
-                .output(output).overwrite(force);
+        int subsetSize = QuantizationSettings.DEFAULT_SUBSET;
+        double subsetPercent = 0;
         if (subset != null) {
             String s = subset.trim();
             try {
                 if (s.endsWith("%")) {
-                    op.subsetPercent(Double.parseDouble(s.substring(0, s.length() - 1)));
+                    subsetSize = 0;
+                    subsetPercent = Double.parseDouble(s.substring(0, s.length() - 1));
                 } else {
-                    op.subset(Integer.parseInt(s));
+                    subsetSize = Integer.parseInt(s);
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--subset takes a count (e.g. 300) or a percentage (e.g. 25%); got '" + subset + "'");
             }
-        } else {
-            op.subset(QuantizationSettings.DEFAULT_SUBSET);
+            if (subsetSize < 0 || subsetSize == 0 && !(subsetPercent > 0 && subsetPercent <= 100)) {
+                throw new IllegalArgumentException("--subset takes at least 1 image or a percentage in (0, 100]; got '" + subset + "'");
+            }
         }
-        ConsoleProgress progress = new ConsoleProgress();
-        QuantizationResult r = op.run(progress);
+        QuantizationSettings settings = new QuantizationSettings(Preset.parse(preset), RangeMethod.parse(method), percentile, subsetSize,
+                subsetPercent, seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
+        PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(calibration, null)).withPreprocessing(pre)
+                .withQuantization(settings).withCutHead(fastHead)
+                .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force);
+        PipelineResult result = new OptimizePipeline(request).run(new ConsoleProgress());
+        QuantizationResult r = result.quantization();
         boolean quiet = json != null && json.toString().equals("-");
         if (!quiet) {
             System.out.print(r.describe());
         }
         JsonObject out = Json.gson().toJsonTree(r).getAsJsonObject();
-        if (fastHead) {
-            CutHeadResult cut = new CutHeadOperation(Path.of(r.outputModel())).overwrite(force).run(progress);
+        var cut = result.headCut();
+        if (cut != null) {
             JsonObject h = new JsonObject();
             h.addProperty("cut", cut.cut());
             h.addProperty("model", cut.cut() ? cut.output().toString() : null);

@@ -2,7 +2,6 @@ package org.int8workbench.ui;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.eclipse.core.resources.IContainer;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IResource;
@@ -12,21 +11,21 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IPath;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.Status;
-import org.int8workbench.core.report.AccuracyReportWriter;
+import org.int8workbench.core.pipeline.OutputFiles;
 
 /**
- * Where the workspace keeps a model's outputs, all beside the model: for {@code NAME.onnx} the INT8 model
- * {@code NAME.int8.onnx}, its benchmark {@code NAME.int8.benchmark.json}, its accuracy report folder
- * {@code NAME.int8.accuracy/} (with {@code report.json}) and the settings of the last optimization
+ * Where the workspace keeps a model's outputs, all beside the model, as the core's {@link OutputFiles} names them: for
+ * {@code NAME.onnx} the INT8 model {@code NAME.int8.onnx}, its benchmark {@code NAME.int8.benchmark.json}, its accuracy
+ * report folder {@code NAME.int8.accuracy/} (with {@code report.json}) and the settings of the last optimization
  * {@code NAME.optimize.json}. Also adapts workspace files to the paths the core takes.
  */
 public final class ModelFiles {
     /** Suffix of benchmark result files. */
-    public static final String BENCHMARK_SUFFIX = ".benchmark.json";
+    public static final String BENCHMARK_SUFFIX = OutputFiles.BENCHMARK_SUFFIX;
     /** Suffix of accuracy report folders. */
-    public static final String ACCURACY_SUFFIX = ".accuracy";
+    public static final String ACCURACY_SUFFIX = OutputFiles.ACCURACY_SUFFIX;
     /** Suffix of remembered optimization settings. */
-    public static final String SETTINGS_SUFFIX = ".optimize.json";
+    public static final String SETTINGS_SUFFIX = OutputFiles.SETTINGS_SUFFIX;
 
     private ModelFiles() {
     }
@@ -58,33 +57,32 @@ public final class ModelFiles {
 
     /** {@code NAME} of {@code NAME.onnx}. */
     public static String base(Path model) {
-        String name = model.getFileName().toString();
-        return name.toLowerCase(Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return OutputFiles.baseName(model);
     }
 
     /** The INT8 model made from {@code model}. */
     public static Path int8(Path model) {
-        return model.resolveSibling(base(model) + ".int8.onnx");
+        return OutputFiles.int8Of(model);
     }
 
     /** The benchmark result of a model (for an INT8 model: against its parent). */
     public static Path benchmark(Path model) {
-        return model.resolveSibling(base(model) + BENCHMARK_SUFFIX);
+        return OutputFiles.benchmarkOf(model);
     }
 
     /** The accuracy report folder of a model (for an INT8 model: against its parent). */
     public static Path accuracyDir(Path model) {
-        return model.resolveSibling(base(model) + ACCURACY_SUFFIX);
+        return OutputFiles.accuracyDirOf(model);
     }
 
     /** The accuracy report JSON of a model. */
     public static Path accuracyReport(Path model) {
-        return accuracyDir(model).resolve(AccuracyReportWriter.JSON);
+        return OutputFiles.accuracyReportOf(model);
     }
 
     /** The remembered settings of the last optimization of {@code model}. */
     public static Path settings(Path model) {
-        return model.resolveSibling(base(model) + SETTINGS_SUFFIX);
+        return OutputFiles.settingsOf(model);
     }
 
     /**

@@ -4,8 +4,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.Status;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.bench.BenchmarkOperation;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.onnx.OnnxModel;
+import org.int8workbench.core.pipeline.PipelineRequest;
+import org.int8workbench.core.quantize.IgnoredScope;
+import org.int8workbench.core.quantize.Preset;
+import org.int8workbench.core.quantize.QuantizationSettings;
+import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.core.quantize.RangeMethod;
 
 /**
  * Everything the Optimize INT8 wizard asks, remembered beside the model ({@link ModelFiles#settings}) so that
@@ -79,5 +92,52 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
     /** Remembers these settings for {@code model}. */
     public void remember(Path model) throws IOException {
         Json.write(ModelFiles.settings(model), this, true);
+    }
+
+    /** The dataset of these settings: the folder, or {@code count} generated images of the input size. */
+    public SegmentationDataset data(int count) throws CoreException {
+        if (dataKind == DataKind.GENERATED) {
+            return Datasets.generated(Math.max(1, count), preprocessing.width(), preprocessing.height(), 0, GeneratedDataset.Kind.PATTERN);
+        }
+        return open(dataFolder);
+    }
+
+    /** The calibration images of these settings: the separate folder, else the dataset. */
+    public SegmentationDataset calibrationData() throws CoreException {
+        return calibrationFolder.isBlank() ? data(subset) : open(calibrationFolder);
+    }
+
+    /** The quantization these settings ask for (percentile, seed and first/last layers at their defaults). */
+    public QuantizationSettings quantization() {
+        return new QuantizationSettings(Preset.parse(preset), RangeMethod.parse(method), QuantizationSettings.DEFAULT_PERCENTILE, subset, 0,
+                0, IgnoredScope.parse(ignoredScope), false, fastBiasCorrection);
+    }
+
+    /**
+     * The benchmark these settings ask for, with a profiled pass (time per operator type for the Performance editor), on
+     * {@code images} ({@code null}: random inputs of the input shape).
+     */
+    public PipelineRequest.Benchmark benchmarkRequest(SegmentationDataset images) {
+        return PipelineRequest.Benchmark.of(BenchmarkOperation.Mode.parse(benchmarkMode))
+                .withSeconds(benchmarkSeconds > 0 ? benchmarkSeconds : BenchmarkOperation.DEFAULT_SECONDS).withThreads(threads)
+                .withProfile(true).withImages(images);
+    }
+
+    /** Opens a dataset folder, with the core's message when it cannot. */
+    public static SegmentationDataset open(String folder) throws CoreException {
+        try {
+            return Datasets.open(Path.of(folder));
+        } catch (IOException | RuntimeException e) {
+            throw new CoreException(Status.error("Cannot open the dataset " + folder + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** The preprocessing a model records, else the defaults for its input; {@code null} when neither is known. */
+    public static Preprocessing preprocessingOf(Path model) {
+        try {
+            return QuantizeOperation.defaultPreprocessing(OnnxModel.load(model));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.jface.viewers.ArrayContentProvider;
@@ -26,6 +27,9 @@ import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
+import org.int8workbench.core.pipeline.OptimizePipeline;
+import org.int8workbench.core.pipeline.OutputFiles;
+import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.core.report.BenchmarkLatency;
 import org.int8workbench.core.report.BenchmarkModelResult;
 import org.int8workbench.core.report.BenchmarkOpTime;
@@ -36,7 +40,6 @@ import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
-import org.int8workbench.ui.jobs.Measurements;
 import org.int8workbench.ui.wizards.OptimizeWizard;
 
 /**
@@ -506,7 +509,16 @@ public final class PerformanceEditor extends ReportEditor {
         Path out = file();
         Display display = body.getDisplay();
         return UiJobs.schedule("Re-run benchmark " + out.getFileName(), monitor -> {
-            Measurements.benchmark(models, settings, null, out, monitor);
+            if (models.size() > 3) {
+                throw new CoreException(Status.error("Re-run measures up to three models (parent, INT8, INT8 with the head); this result has "
+                        + models.size() + ": benchmark them with 'int8wb benchmark' instead"));
+            }
+            Path parent = models.size() > 1 ? models.get(0) : null;
+            Path measured = models.get(models.size() > 1 ? 1 : 0);
+            PipelineRequest request = PipelineRequest.measure(parent, measured).withExistingHead(models.size() > 2 ? models.get(2) : null)
+                    .withBenchmark(settings.benchmarkRequest(null)).withOutputs(OutputFiles.besideInt8(measured).withBenchmarkFile(out))
+                    .withReplace(true);
+            new OptimizePipeline(request).run(monitor);
             var f = ModelFiles.file(out);
             if (f != null) {
                 f.refreshLocal(0, null);

@@ -27,11 +27,11 @@ import org.int8workbench.core.codegen.CodegenOperation;
 import org.int8workbench.core.codegen.CodegenResult;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.pipeline.ModelPair;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
-import org.int8workbench.ui.jobs.Measurements;
 import org.int8workbench.ui.jobs.OptimizeJob;
 
 /**
@@ -171,10 +171,10 @@ public final class CodegenHandler extends ModelHandler {
                 continue;
             }
             if (s.dataKind() == OptimizeSettings.DataKind.GENERATED) {
-                return Measurements.data(s, SAMPLES);
+                return s.data(SAMPLES);
             }
             if (!s.dataFolder().isBlank() && Files.isDirectory(Path.of(s.dataFolder()))) {
-                return Measurements.open(s.dataFolder());
+                return OptimizeSettings.open(s.dataFolder());
             }
         }
         return null;
@@ -183,7 +183,7 @@ public final class CodegenHandler extends ModelHandler {
     private static List<Path> relatives(Path model) {
         Set<Path> out = new LinkedHashSet<>();
         out.add(model);
-        Path parent = Measurements.pairFor(model).parent();
+        Path parent = ModelPair.of(model).parent();
         if (parent != null) {
             out.add(parent);
         }

@@ -16,20 +16,19 @@ import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.ide.IDE;
 import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.head.CutHeadOperation;
-import org.int8workbench.core.quantize.IgnoredScope;
-import org.int8workbench.core.quantize.Preset;
-import org.int8workbench.core.quantize.QuantizeOperation;
-import org.int8workbench.core.quantize.RangeMethod;
+import org.int8workbench.core.pipeline.OptimizePipeline;
+import org.int8workbench.core.pipeline.PipelineRequest;
+import org.int8workbench.core.pipeline.PipelineResult;
 import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
 
 /**
- * The work behind Finish of the Optimize INT8 wizard, as one user job: calibrate and quantize, optionally cut the
- * label head, benchmark parent, INT8 and INT8 with the head in one run, compare their predictions; the outputs land beside the model, the
- * folder is refreshed, the settings are remembered and both report editors open.
+ * The work behind Finish of the Optimize INT8 wizard, as one user job running the core's {@link OptimizePipeline}:
+ * calibrate and quantize, optionally cut the label head, benchmark parent, INT8 and INT8 with the head in one run,
+ * compare the fastest model's predictions with the parent's; the outputs land beside the model, the folder is
+ * refreshed, the settings are remembered and both report editors open.
  */
 public final class OptimizeJob {
     private OptimizeJob() {
@@ -58,7 +57,11 @@ public final class OptimizeJob {
         });
     }
 
-    /** Runs the optimization in the calling thread. */
+    /**
+     * Runs the optimization in the calling thread: one {@link OptimizePipeline} run of the request the settings make
+     * (outputs beside the model, replacing earlier ones; with the head cut, the benchmark measures parent, INT8 and INT8
+     * with the exact head, and the comparison judges the model with the exact head).
+     */
     public static Outputs run(IFile modelFile, OptimizeSettings s, IProgressMonitor monitor) throws CoreException {
         Path model = ModelFiles.path(modelFile);
         SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + modelFile.getName(), 100);
@@ -67,37 +70,20 @@ public final class OptimizeJob {
         } catch (IOException e) {
             throw new CoreException(Status.error("Cannot remember the settings in " + ModelFiles.settings(model) + ": " + e.getMessage(), e));
         }
-        sub.subTask("Reading calibration images");
-        SegmentationDataset calibration = Measurements.calibration(s);
-        Path int8 = ModelFiles.int8(model);
-        QuantizeOperation q = new QuantizeOperation(model).calibration(calibration).preprocessing(s.preprocessing())
-                .preset(Preset.parse(s.preset())).method(RangeMethod.parse(s.method())).subset(s.subset())
-                .fastBiasCorrection(s.fastBiasCorrection()).ignore(IgnoredScope.parse(s.ignoredScope())).output(int8)
-                .overwrite(true);
-        q.run(sub.split(s.benchmark() || s.compare() ? 45 : 95));
-
-        // parent, INT8 and (when the fast label head was cut) INT8 with the exact head, benchmarked in one run
-        List<Path> measured = new ArrayList<>(List.of(model, int8));
-        if (s.fastLabelHead()) {
-            CutHeadOperation.CutHeadResult cut = new CutHeadOperation(int8).overwrite(true).run(sub.split(3));
-            if (cut.cut()) {
-                measured.add(cut.output());
-            }
-        }
-        sub.setWorkRemaining(52);
-        SegmentationDataset data = s.benchmark() || s.compare() ? Measurements.data(s, Math.max(16, s.compareImages())) : null;
-        Path benchmark = null;
+        sub.subTask("Reading the images");
+        SegmentationDataset calibration = s.calibrationData();
+        SegmentationDataset data = s.benchmark() || s.compare() ? s.data(Math.max(16, s.compareImages())) : null;
+        sub.split(1);
+        PipelineRequest request = PipelineRequest.optimize(model, calibration).withPreprocessing(s.preprocessing())
+                .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(true);
         if (s.benchmark()) {
-            benchmark = Measurements.benchmark(measured, s, data, ModelFiles.benchmark(int8),
-                    sub.split(27));
+            request = request.withBenchmark(s.benchmarkRequest(data));
         }
-        sub.setWorkRemaining(25);
-        Path accuracy = null;
         if (s.compare()) {
-            accuracy = Measurements.evaluate(new Measurements.Pair(model, int8), data, s.preprocessing(), s.compareImages(),
-                    sub.split(24));
+            request = request.withCompare(PipelineRequest.Compare.on(data).withLimit(Math.max(0, s.compareImages())));
         }
-        return new Outputs(int8, benchmark, accuracy);
+        PipelineResult r = new OptimizePipeline(request).run(sub.split(99));
+        return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport());
     }
 
     /** Opens the reports of an optimization in editors (from any thread). */

@@ -10,7 +10,6 @@ import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
-import org.int8workbench.ui.jobs.Measurements;
 import org.int8workbench.ui.jobs.OptimizeJob;
 import org.int8workbench.ui.preferences.Prefs;
 
@@ -47,7 +46,7 @@ public final class OptimizeWizard extends Wizard {
     /** Settings of a model optimized for the first time: the preferences and the model's preprocessing. */
     public static OptimizeSettings defaults(Path model) {
         IPreferenceStore p = Prefs.store();
-        Preprocessing pre = model == null ? null : Measurements.preprocessingOf(model);
+        Preprocessing pre = model == null ? null : OptimizeSettings.preprocessingOf(model);
         if (pre == null) {
             pre = Preprocessing.defaults(512, 512, Preprocessing.Layout.NCHW);
         }

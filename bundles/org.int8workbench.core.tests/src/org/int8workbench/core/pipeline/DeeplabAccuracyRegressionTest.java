@@ -1,4 +1,4 @@
-package org.int8workbench.core.quantize;
+package org.int8workbench.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,36 +9,40 @@ import org.int8workbench.testing.TestData;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.head.HeadExactness;
-import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.report.AccuracyReport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The accuracy claims on the real data, so a regression fails the build: the VOC-trained DeepLabV3 (257x257) quantized
- * with the Default method and the Performance preset (MinMax ranges, fast bias correction), calibrated on all 147
- * calibration photos, judged on all 102 VOC 2012 val images (never calibrated on).
+ * The accuracy claims on the real data, through the one pipeline the commands and the workbench run, so a regression
+ * fails the build: the VOC-trained DeepLabV3 (257x257) quantized with the Default method and the Performance preset
+ * (MinMax ranges, fast bias correction), calibrated on all 147 calibration photos, cut before its head, and the model
+ * with the exact head judged on all 102 VOC 2012 val images (never calibrated on).
  *
  * <p>Measured (ONNX Runtime 1.29.0, Xeon with AVX-512 VNNI): FP32 mIoU 0.5987; INT8 0.5900 (−0.87 points), pixel
  * agreement with FP32 99.10%. Bounds: INT8 within 1.0 point of FP32 (the issue's bound), agreement at least 97%, and
  * FP32 itself at 0.5987 ± 0.002 (the pipeline: decoding that ignores embedded colour profiles as PIL does,
  * preprocessing, nearest mapping back to the mask size; with ImageIO's colour management of the 26 images that embed
- * a profile FP32 was 0.6000 and INT8 0.5953). The
- * INT8 model cut before its head gives the same labels as the full INT8 graph, pixel for pixel, on all 102 images.
+ * a profile FP32 was 0.6000 and INT8 0.5953). The INT8 model cut before its head gives the same labels as the full
+ * INT8 graph, pixel for pixel, on all 102 images, so the figures of the cut model are those of the INT8 model.
  */
 class DeeplabAccuracyRegressionTest {
+    static final Preprocessing PRE = new Preprocessing(257, 257, Preprocessing.ResizeMode.STRETCH, Preprocessing.Rgb.all(127.5),
+            Preprocessing.Rgb.all(127.5), Preprocessing.ColorOrder.RGB, Preprocessing.Layout.NCHW);
 
     @Test
     void int8StaysWithinOnePointOfFp32OnVocVal() throws Exception {
         Path model = TestData.deeplabModel();
-        Path dir = TestData.scratch("accuracy-regression");
-        Preprocessing pre = QuantizeDeeplabTest.PRE;
-        QuantizationResult q = new QuantizeOperation(model).calibration(TestData.calibrationPhotos()).preprocessing(pre)
-                .output(dir.resolve("deeplab.int8.onnx")).overwrite(true).run(new NullProgressMonitor());
-        assertEquals(147, q.calibrationImages(), "default subset is 300, or all if fewer");
-        Path int8 = Path.of(q.outputModel());
+        Path dir = PipelineTinyModel.fresh("accuracy-regression");
+        PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(TestData.calibrationPhotos())).withPreprocessing(PRE)
+                .withCompare(PipelineRequest.Compare.on(Datasets.open(TestData.vocVal(), "val")).withPictures(false))
+                .withOutputs(OutputFiles.besideInt8(dir.resolve("deeplab.int8.onnx")));
+        PipelineResult p = new OptimizePipeline(request).run(new NullProgressMonitor());
+        assertEquals(147, p.quantization().calibrationImages(), "default subset is 300, or all if fewer");
+        assertTrue(p.hasHead(), p.headCut().reason());
+        assertEquals(dir.resolve("deeplab.int8.head.onnx"), p.head());
 
-        AccuracyReport r = new EvaluateOperation().model(int8).parent(model).dataset(Datasets.open(TestData.vocVal(), "val"))
-                .preprocessing(pre).renderImages(false).run(new NullProgressMonitor());
+        AccuracyReport r = p.accuracy();
+        assertEquals(p.head().toString(), r.model().path(), "the model with the exact head is the one judged");
         assertEquals(102, r.images().size());
         double fp32 = r.reference().meanIoU();
         double int8MeanIoU = r.groundTruth().meanIoU();
@@ -49,7 +53,7 @@ class DeeplabAccuracyRegressionTest {
         assertTrue(fp32 - int8MeanIoU <= 0.010, "INT8 mIoU " + int8MeanIoU + " must stay within 1.0 point of FP32 " + fp32);
         assertTrue(agreement >= 0.97, "pixel agreement with FP32 " + agreement);
 
-        HeadExactness.Report exact = HeadExactness.check(int8, TestData.vocVal(), pre, 0);
+        HeadExactness.Report exact = HeadExactness.check(p.int8(), TestData.vocVal(), PRE, 0);
         assertEquals(102, exact.images());
         assertEquals(0, exact.differing(), "cut INT8 model + exact head vs full INT8 graph + argmax");
     }

@@ -1,0 +1,310 @@
+package org.int8workbench.core.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.Json;
+import org.int8workbench.core.bench.BenchmarkOperation;
+import org.int8workbench.core.bench.BenchmarkOperation.Mode;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.head.CutHeadOperation;
+import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
+import org.int8workbench.core.metrics.EvaluateOperation;
+import org.int8workbench.core.quantize.QuantizationResult;
+import org.int8workbench.core.quantize.QuantizationSettings;
+import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.core.report.AccuracyReport;
+import org.int8workbench.core.report.BenchmarkReportWriter;
+import org.int8workbench.core.report.BenchmarkResult;
+
+/**
+ * The one optimize pipeline: quantize → cut the exact label head → benchmark → compare predictions, each step as the
+ * {@link PipelineRequest} says, the outputs named by its {@link OutputFiles}. {@code int8wb optimize}, {@code int8wb
+ * demo} and the workbench's Optimize, Benchmark and Evaluate actions all run it, so one request gives the same kind
+ * of measurement wherever it is started.
+ *
+ * <p>Which models are measured (one rule for every entry point):
+ * <ul>
+ * <li>The <em>measured model</em> is the fastest model the run has: the INT8 model cut before its head when the head
+ * was cut (or given), else the INT8 model (quantized by this run, or the existing one).</li>
+ * <li>The benchmark times, in one interleaved run per mode, the parent (when known), the INT8 model and, when there is
+ * one, the INT8 model with the exact head; every speedup is against the parent. End-to-end figures decode each model's
+ * labels with the decoder its model asks for (the exact label head for the cut model, argmax otherwise).</li>
+ * <li>The comparison evaluates the measured model against the parent: with a head, the cut model with the head-aware
+ * decoder, so the report measures exactly the labels the user's fastest model produces (bit for bit those of the full
+ * INT8 graph).</li>
+ * <li>Without an explicit preprocessing, the quantization's (from the model's metadata or its input shape) is used by
+ * every later step.</li>
+ * </ul>
+ *
+ * <p>Outputs are refused before any work when they exist and the request does not allow replacing them. Each file is
+ * written atomically. Cancelling (through the monitor) stops at the next check and removes every file this run had
+ * written, so a cancelled run leaves no INT8 model without its reports and nothing half-written; the parent model is
+ * never written. A failure leaves the outputs of the steps that completed.
+ */
+public final class OptimizePipeline {
+    private static final String PLUGIN = "org.int8workbench.core";
+
+    /** The steps, announced as a sub-task with their label when they start. */
+    public enum Step {
+        /** Calibrate and quantize. */
+        QUANTIZE("Quantizing"),
+        /** Cut the INT8 model before its segmentation head. */
+        CUT_HEAD("Cutting the label head"),
+        /** Benchmark parent, INT8 and INT8 with the exact head. */
+        BENCHMARK("Benchmarking"),
+        /** Compare predictions with the parent (and the ground truth). */
+        COMPARE("Comparing predictions");
+
+        private final String label;
+
+        Step(String label) {
+            this.label = label;
+        }
+
+        /** The sub-task name announced when the step starts. */
+        public String label() {
+            return label;
+        }
+    }
+
+    private final PipelineRequest request;
+
+    /** A pipeline that runs {@code request}. */
+    public OptimizePipeline(PipelineRequest request) {
+        this.request = Objects.requireNonNull(request, "request");
+    }
+
+    /** The request this pipeline runs. */
+    public PipelineRequest request() {
+        return request;
+    }
+
+    /**
+     * Runs the steps of the request.
+     *
+     * @throws CoreException saying what is wrong (a missing model, no calibration images, an existing output, a model
+     *         ONNX Runtime cannot run, ...)
+     * @throws OperationCanceledException when cancelled; then nothing this run wrote remains
+     */
+    public PipelineResult run(IProgressMonitor monitor) throws CoreException {
+        List<Path> written = new ArrayList<>();
+        boolean done = false;
+        try {
+            PipelineResult r = doRun(monitor, written);
+            done = true;
+            return r;
+        } catch (IOException e) {
+            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "cannot write the results: " + message(e), e));
+        } finally {
+            if (!done && monitor != null && monitor.isCanceled()) {
+                remove(written);
+            }
+        }
+    }
+
+    private PipelineResult doRun(IProgressMonitor monitor, List<Path> written) throws CoreException, IOException {
+        PipelineRequest r = request;
+        OutputFiles out = r.outputs();
+        PipelineRequest.Benchmark bench = r.benchmark();
+        PipelineRequest.Compare compare = r.compare();
+        int total = (r.quantizes() ? 45 : 0) + (r.cutHead() ? 3 : 0) + (bench != null ? 27 : 0) + (compare != null ? 25 : 0);
+        Path named = r.quantizes() ? r.model() : r.existing();
+        SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + named.getFileName(), Math.max(1, total));
+        checkInputs(r);
+        refuseExisting(r);
+
+        // 1. quantize, or start from the existing model
+        QuantizationResult quantization = null;
+        Path int8;
+        Preprocessing pre = r.preprocessing();
+        if (r.quantizes()) {
+            sub.subTask(Step.QUANTIZE.label());
+            quantization = quantize(r).run(sub.split(45));
+            int8 = Path.of(quantization.outputModel());
+            written.add(int8);
+            if (pre == null) {
+                pre = quantization.preprocessing();
+            }
+        } else {
+            int8 = r.existing().toAbsolutePath().normalize();
+        }
+
+        // 2. the exact label head
+        CutHeadResult headCut = null;
+        Path head = r.existingHead() == null ? null : r.existingHead().toAbsolutePath().normalize();
+        if (r.cutHead()) {
+            sub.subTask(Step.CUT_HEAD.label());
+            headCut = new CutHeadOperation(int8).output(out.head()).overwrite(r.replace()).run(sub.split(3));
+            if (headCut.cut()) {
+                head = headCut.output();
+                written.add(head);
+            }
+        }
+        Path parent = r.model() == null ? null : r.model().toAbsolutePath().normalize();
+        Path measured = head != null ? head : int8;
+
+        // 3. benchmark: parent, INT8 and INT8 with the exact head in one interleaved run per mode
+        Map<Mode, BenchmarkResult> benchmarks = new LinkedHashMap<>();
+        Map<Mode, Path> benchmarkFiles = new LinkedHashMap<>();
+        if (bench != null) {
+            sub.subTask(Step.BENCHMARK.label());
+            SubMonitor modes = sub.split(27).setWorkRemaining(bench.modes().size());
+            List<Path> models = new ArrayList<>();
+            if (parent != null) {
+                models.add(parent);
+            }
+            models.add(int8);
+            if (head != null) {
+                models.add(head);
+            }
+            boolean only = bench.modes().size() == 1;
+            for (Mode mode : bench.modes()) {
+                BenchmarkResult result = benchmark(models, mode, bench, pre).run(modes.split(1));
+                Path target = out.benchmark(mode, only);
+                if (out.isReportFolder()) {
+                    written.add(target);
+                    BenchmarkReportWriter.writeFiles(result, target, r.replace());
+                } else {
+                    Json.write(target, result, r.replace());
+                    written.add(target);
+                }
+                benchmarks.put(mode, result);
+                benchmarkFiles.put(mode, out.benchmarkJson(mode, only));
+            }
+        }
+
+        // 4. compare the measured model with the parent (and the ground truth)
+        AccuracyReport accuracy = null;
+        Path accuracyReport = null;
+        if (compare != null) {
+            sub.subTask(Step.COMPARE.label());
+            EvaluateOperation ev = new EvaluateOperation().model(measured).dataset(compare.dataset()).reportDir(out.accuracyDir())
+                    .overwrite(r.replace()).limit(compare.limit()).renderImages(compare.pictures());
+            if (parent != null) {
+                ev.parent(parent);
+            }
+            if (pre != null) {
+                ev.preprocessing(pre);
+            }
+            accuracy = ev.run(sub.split(25));
+            written.add(out.accuracyDir());
+            accuracyReport = out.accuracyReport();
+        }
+        return new PipelineResult(quantization, headCut, parent, int8, head, measured, benchmarks, benchmarkFiles, accuracy, accuracyReport,
+                written);
+    }
+
+    private QuantizeOperation quantize(PipelineRequest r) {
+        QuantizationSettings s = r.quantization();
+        QuantizeOperation q = new QuantizeOperation(r.model()).calibration(r.calibration()).preset(s.preset()).method(s.method())
+                .percentile(s.percentile()).seed(s.seed()).ignore(s.ignoredScope()).keepFirstLast(s.keepFirstLast())
+                .fastBiasCorrection(s.fastBiasCorrection()).output(r.outputs().int8()).overwrite(r.replace());
+        if (s.subsetSize() > 0) {
+            q.subset(s.subsetSize());
+        } else {
+            q.subsetPercent(s.subsetPercent());
+        }
+        if (r.preprocessing() != null) {
+            q.preprocessing(r.preprocessing());
+        }
+        return q;
+    }
+
+    private static BenchmarkOperation benchmark(List<Path> models, Mode mode, PipelineRequest.Benchmark b, Preprocessing pre) {
+        BenchmarkOperation op = new BenchmarkOperation(models.get(0)).others(models.subList(1, models.size())).mode(mode)
+                .seconds(b.seconds()).rounds(b.rounds()).seed(b.seed()).endToEnd(b.endToEnd()).profile(b.profile()).threads(b.threads());
+        if (b.images() != null) {
+            op.dataset(b.images());
+            if (pre != null) {
+                op.preprocessing(pre);
+            }
+        }
+        return op;
+    }
+
+    private static void checkInputs(PipelineRequest r) throws CoreException {
+        for (Path p : new Path[] {r.model(), r.existing(), r.existingHead()}) {
+            if (p != null && !Files.isRegularFile(p)) {
+                throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "no model at " + p.toAbsolutePath().normalize()
+                        + "; give the path of an .onnx file"));
+            }
+        }
+        if (r.quantizes() && r.calibration() == null) {
+            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "no calibration images for quantizing " + r.model().getFileName()
+                    + "; give a folder of images or a dataset"));
+        }
+    }
+
+    /** Refuses before any work when an output exists and may not be replaced. */
+    private static void refuseExisting(PipelineRequest r) throws CoreException {
+        if (r.replace()) {
+            return;
+        }
+        OutputFiles out = r.outputs();
+        List<Path> targets = new ArrayList<>();
+        if (r.quantizes()) {
+            targets.add(out.int8());
+        }
+        if (r.cutHead()) {
+            targets.add(out.head());
+        }
+        if (r.benchmark() != null) {
+            boolean only = r.benchmark().modes().size() == 1;
+            for (Mode m : r.benchmark().modes()) {
+                if (out.isReportFolder()) {
+                    Path dir = out.benchmark(m, only);
+                    for (String f : new String[] {BenchmarkReportWriter.JSON, BenchmarkReportWriter.HTML, BenchmarkReportWriter.CSV}) {
+                        targets.add(dir.resolve(f));
+                    }
+                } else {
+                    targets.add(out.benchmark(m, only));
+                }
+            }
+        }
+        if (r.compare() != null) {
+            targets.add(out.accuracyDir());
+        }
+        for (Path t : targets) {
+            if (Files.exists(t)) {
+                throw new CoreException(new Status(IStatus.ERROR, PLUGIN, t + " exists; choose another output or allow replacing it"));
+            }
+        }
+    }
+
+    /** Deletes what a cancelled run wrote (files, and report folders with their content). */
+    private static void remove(List<Path> written) {
+        for (Path p : written.reversed()) {
+            try {
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> s = Files.walk(p)) {
+                        for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                } else {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                // best effort: the cancellation is reported either way, and a leftover is a complete file
+            }
+        }
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}
