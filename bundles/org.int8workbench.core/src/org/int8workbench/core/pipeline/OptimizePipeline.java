@@ -12,10 +12,9 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
-import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Json;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
@@ -56,7 +55,6 @@ import org.int8workbench.core.report.BenchmarkResult;
  * never written. A failure leaves the outputs of the steps that completed.
  */
 public final class OptimizePipeline {
-    private static final String PLUGIN = "org.int8workbench.core";
 
     /** The steps, announced as a sub-task with their label when they start. */
     public enum Step {
@@ -108,7 +106,7 @@ public final class OptimizePipeline {
             done = true;
             return r;
         } catch (IOException e) {
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "cannot write the results: " + message(e), e));
+            throw CoreStatus.exception("cannot write the results: " + message(e), e);
         } finally {
             if (!done && monitor != null && monitor.isCanceled()) {
                 remove(written);
@@ -239,13 +237,13 @@ public final class OptimizePipeline {
     private static void checkInputs(PipelineRequest r) throws CoreException {
         for (Path p : new Path[] {r.model(), r.existing(), r.existingHead()}) {
             if (p != null && !Files.isRegularFile(p)) {
-                throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "no model at " + p.toAbsolutePath().normalize()
-                        + "; give the path of an .onnx file"));
+                throw CoreStatus.exception("no model at " + p.toAbsolutePath().normalize()
+                        + "; give the path of an .onnx file", null);
             }
         }
         if (r.quantizes() && r.calibration() == null) {
-            throw new CoreException(new Status(IStatus.ERROR, PLUGIN, "no calibration images for quantizing " + r.model().getFileName()
-                    + "; give a folder of images or a dataset"));
+            throw CoreStatus.exception("no calibration images for quantizing " + r.model().getFileName()
+                    + "; give a folder of images or a dataset", null);
         }
     }
 
@@ -280,7 +278,8 @@ public final class OptimizePipeline {
         }
         for (Path t : targets) {
             if (Files.exists(t)) {
-                throw new CoreException(new Status(IStatus.ERROR, PLUGIN, t + " exists; choose another output or allow replacing it"));
+                throw CoreStatus.exception(t + " exists; choose another output or allow overwriting",
+                        new java.nio.file.FileAlreadyExistsException(t.toString()));
             }
         }
     }
