@@ -350,6 +350,8 @@ public final class BenchmarkOperation {
         String batchNote = "";
         Preprocessing preprocessing;
         final List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
+        /** Tensors of the inputs other than the image, shared by every map in {@link #inputs}. */
+        final Map<String, OnnxTensor> otherInputs = new LinkedHashMap<>();
         LabelDecoder decoder;
         SessionWorkload workload;
 
@@ -360,6 +362,7 @@ public final class BenchmarkOperation {
             }
             // non-image inputs are shared by all input maps: close every tensor once
             java.util.Set<OnnxTensor> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            all.addAll(otherInputs.values());
             for (Map<String, OnnxTensor> m : inputs) {
                 all.addAll(m.values());
             }
@@ -560,7 +563,8 @@ public final class BenchmarkOperation {
             l.shape = expected;
         }
         OrtEnvironment env = Ort.env();
-        Map<String, OnnxTensor> others = new LinkedHashMap<>();
+        // owned by l from their creation on, so a failure below cannot leak them
+        Map<String, OnnxTensor> others = l.otherInputs;
         Random rnd = new Random(seed);
         for (NodeInfo ni : l.session.getInputInfo().values()) {
             if (!ni.getName().equals(l.inputName)) {

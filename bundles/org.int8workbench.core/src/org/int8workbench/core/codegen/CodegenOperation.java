@@ -45,9 +45,9 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.head.HeadCut;
-import org.int8workbench.core.labels.ArgmaxDecoder;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.labels.ExactLabelHead;
-import org.int8workbench.core.labels.LabelMapDecoder;
 import org.int8workbench.core.labels.ScoreLayout;
 import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.metrics.EvaluateOperation;
@@ -397,31 +397,19 @@ public final class CodegenOperation {
         Preprocessing pre = spec.preprocessing();
         List<Expected> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        // the labels the core computes for this model: the label path's decoder, as the evaluator and benchmark use it
+        LabelDecoder decoder = LabelDecoders.forSession(session, pre);
         for (Sample s : items) {
             sub.split(1).subTask(s.id());
             BufferedImage img = rgb(ds.readImage(s));
             LabelMask labels;
             try (OnnxTensor input = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(pre.toTensor(img)), pre.shape(1));
                     OrtSession.Result r = session.run(Map.of(spec.inputName(), input))) {
-                labels = labels(spec, r);
+                labels = decoder.decode(r).labels();
             }
             out.add(new Expected(uniqueName(s.id(), out.size(), names), img, labels));
         }
         return out;
-    }
-
-    /** The labels the core computes: the exact head, else what the evaluator's predictor takes. */
-    private static LabelMask labels(InferenceSpec spec, OrtSession.Result r) throws OrtException {
-        if (spec.decoding() == Decoding.HEAD) {
-            OnnxTensor t = (OnnxTensor) r.get(spec.outputName()).orElseThrow();
-            FloatBuffer fb = t.getFloatBuffer();
-            float[] logits = new float[fb.remaining()];
-            fb.get(logits);
-            ExactLabelHead head = ExactLabelHead.of(spec.head(), t.getInfo().getShape());
-            return new LabelMask(head.outputWidth(), head.outputHeight(), head.labels(logits));
-        }
-        return (spec.decoding() == Decoding.LABELS ? new LabelMapDecoder(spec.outputName())
-                : new ArgmaxDecoder(spec.outputName(), spec.preprocessing(), spec.outputShape())).decode(r).labels();
     }
 
     private List<Expected> fromReport(InferenceSpec spec, String sha, SubMonitor monitor) throws IOException {

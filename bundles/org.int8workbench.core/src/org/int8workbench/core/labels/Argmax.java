@@ -6,7 +6,10 @@ import java.nio.FloatBuffer;
  * The argmax kernels over class scores and the one rule they follow: the first maximum wins (a later class replaces
  * the best only when strictly larger, as ONNX {@code ArgMax} without {@code select_last_index}), and NaN never wins
  * over a number (a NaN best is replaced by the next number; a pixel whose scores are all NaN gets class 0). Every
- * Java argmax of the core uses {@link #wins} or these kernels, so they all give the same labels.
+ * Java argmax of the core over a model's scores uses {@link #wins} or these kernels, so they all give the same labels.
+ * The one exception is deliberate: the exact fast label head reproduces the cut-off ONNX Runtime Resize and ArgMax
+ * bit for bit, NaN included (there a NaN best is kept, as ONNX Runtime keeps it); models whose logits hold NaN are
+ * broken either way.
  *
  * <p>The kernels write labels for {@code batch} images of {@code pixels} pixels each, image after image; scores are
  * read from index 0 of the array or buffer (a buffer's position is neither used nor changed).

@@ -25,6 +25,9 @@ import java.util.Objects;
  * {@link Resize#nchwcKernel} uses that arithmetic. The kernel depends on the CPU's block size and the session's
  * optimisation level: the labels are exact for the setup the resize was verified on.
  *
+ * <p>NaN follows ONNX Runtime, not the label path's argmax rule (where NaN never wins): a class replaces the best
+ * only when strictly larger, so a NaN best (class 0 included) is kept, as the removed {@code ArgMax} kept it.
+ *
  * <p>Instances are immutable and thread-safe; each call allocates only grid-sized scratch arrays.
  */
 public final class ResizeArgmax {

@@ -32,7 +32,7 @@ import org.int8workbench.core.Json;
  * @param logitsShape the low-resolution logits shape the graph declares (-1 for a dynamic dimension), or null
  * @param outputHeight label map height for {@code logitsShape} (-1 when it depends on a dynamic dimension)
  * @param outputWidth label map width for {@code logitsShape} (-1 when dynamic)
- * @param followedBy what came after the resize: {@code none}, {@code argmax} or {@code softmax}
+ * @param followedBy what came after the resize: {@code none}, {@code argmax}, {@code softmax} or {@code softmax+argmax}
  * @param selectLastIndex whether the removed ArgMax let the last maximum win ({@code select_last_index=1});
  *        false means the first maximum wins, as ONNX ArgMax does by default
  * @param logitsOutput name of the cut model's output that carries the low-resolution logits
@@ -129,7 +129,12 @@ public record SegmentationHead(int version, String op, int opset, String mode, S
         }
         sb.append(", ").append(layout);
         if (!"none".equals(followedBy)) {
-            sb.append(", then ").append(followedBy.equals("argmax") ? "ArgMax" : "Softmax");
+            sb.append(", then ").append(switch (followedBy) {
+                case "argmax" -> "ArgMax";
+                case "softmax" -> "Softmax";
+                case "softmax+argmax" -> "Softmax and ArgMax";
+                default -> followedBy;
+            });
         }
         return sb.toString();
     }
