@@ -6,16 +6,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.jar.JarFile;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.head.CutHeadOperation;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.testing.BundleClasses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,17 +24,9 @@ class ArchitectureTest {
 
     /** The command line's classes, read from where the running bundle was loaded (its class folder or its jar). */
     @BeforeAll
-    static void importCli() throws URISyntaxException, IOException {
-        Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ClassFileImporter importer = new ClassFileImporter();
-        if (Files.isDirectory(location)) {
-            cli = importer.importPath(location);
-        } else {
-            try (JarFile jar = new JarFile(location.toFile())) {
-                cli = importer.importJar(jar);
-            }
-        }
-        assertTrue(cli.size() > 10, "expected the command line's classes at " + location + ", found " + cli.size());
+    static void importClasses() {
+        cli = BundleClasses.of(Main.class);
+        assertTrue(cli.size() > 10, "expected the command line's classes, found " + cli.size());
     }
 
     /** They may read the steps' result records (e.g. the head-cut result), but start no step themselves. */

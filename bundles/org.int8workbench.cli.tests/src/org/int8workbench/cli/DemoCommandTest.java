@@ -1,11 +1,15 @@
 package org.int8workbench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.int8workbench.core.Json;
@@ -13,6 +17,8 @@ import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
+import org.int8workbench.core.report.DemoPage;
+import org.int8workbench.testing.BenchTinyModels;
 import org.int8workbench.testing.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +52,14 @@ class DemoCommandTest {
             "benchmark-latency/benchmark.html", "benchmark-throughput/benchmark.html"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        DemoCommand.DemoSummary s = Json.read(out.resolve("summary.json"), DemoCommand.DemoSummary.class);
+        DemoPage.Figures s = Json.read(out.resolve("summary.json"), DemoPage.Figures.class);
         assertTrue(s.synthetic());
         assertEquals(55, s.convNodes());
         assertEquals(55, s.integerConvNodes(), "every Conv of the demo network runs as an integer kernel");
         assertTrue(s.throughputSpeedup().median() > 0 && s.latencySpeedup().median() > 0);
         assertNotNull(s.endToEndThroughputSpeedup(), "the head was cut, so end-to-end figures exist");
         assertEquals(3, s.comparedImages());
+        assertTrue(s.parentFps() > 0 && s.int8Fps() > 0 && s.seconds() > 0);
 
         AccuracyReport acc = AccuracyReportWriter.read(out.resolve("accuracy/report.json"));
         assertTrue(acc.synthetic());
@@ -61,6 +68,8 @@ class DemoCommandTest {
         assertEquals(3, bench.models().size(), "parent, INT8, INT8 with the head");
         String index = Files.readString(out.resolve("index.html"));
         assertTrue(index.contains("Synthetic model and images"), index);
+        assertTrue(index.contains("<a href=\"benchmark-latency/benchmark.html\">"), index);
+        assertTrue(index.contains("<a href=\"benchmark-throughput/benchmark.html\">"), index);
 
         Path png = HeadlessChromium.screenshotDir().resolve("demo-index.png");
         HeadlessChromium.find().screenshot(out.resolve("index.html").toUri().toString(), png, 1100, 700);
@@ -69,5 +78,45 @@ class DemoCommandTest {
         long before = Files.getLastModifiedTime(out.resolve("summary.json")).toMillis();
         assertEquals(1, Main.commandLine().execute("demo", "--out", out.toString()));
         assertEquals(before, Files.getLastModifiedTime(out.resolve("summary.json")).toMillis());
+    }
+
+    @Test
+    void anExistingJsonFileIsRefusedBeforeAnyWork() throws Exception {
+        Path json = Files.writeString(tmp.resolve("earlier.json"), "{}");
+        Path out = tmp.resolve("demo");
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(1, cl.execute("demo", "--out", out.toString(), "--json", json.toString()));
+        assertTrue(err.toString().contains("--force"), err.toString());
+        assertFalse(Files.exists(out), "nothing was built or written");
+        assertEquals("{}", Files.readString(json));
+    }
+
+    @Test
+    void withJsonOnStandardOutputItPrintsTheJsonAlone() throws Exception {
+        Path model = BenchTinyModels.write(BenchTinyModels.floatConvResize(), tmp, "tiny.onnx");
+        Path out = tmp.resolve("demo");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        PrintStream saved = System.out;
+        int rc;
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            cl.setOut(new PrintWriter(System.out, true));
+            rc = cl.execute("demo", "--model", model.toString(), "--out", out.toString(), "--subset", "4", "--images", "2",
+                    "--seconds", "0.4", "--rounds", "1", "--json", "-");
+        } finally {
+            System.setOut(saved);
+        }
+        String printed = stdout.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, err + printed);
+        DemoPage.Figures s = Json.gson().fromJson(printed, DemoPage.Figures.class);
+        assertFalse(s.synthetic());
+        assertEquals(2, s.comparedImages());
+        assertEquals(out.resolve("index.html").toAbsolutePath().normalize().toString(), s.index());
+        assertTrue(Files.isRegularFile(out.resolve("summary.json")));
     }
 }

@@ -1,7 +1,11 @@
 package org.int8workbench.cli;
 
+import static org.int8workbench.core.report.DemoPage.percent;
+import static org.int8workbench.core.report.DemoPage.speedup;
+
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +35,6 @@ import org.int8workbench.core.report.AccuracyReportWriter;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
-import org.int8workbench.core.report.BenchmarkSpread;
 import org.int8workbench.core.report.DemoPage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,19 +106,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON ('-' for standard output).")
     Path json;
 
-    /** What the demo did, for scripts ({@code --json}) and the summary page. */
-    public record DemoSummary(boolean synthetic, String model, String int8Model, String headModel, String headNote,
-            String calibration, int calibrationImages, String dataset, int comparedImages, int integerConvNodes, int convNodes,
-            BenchmarkSpread latencySpeedup, BenchmarkSpread throughputSpeedup, BenchmarkSpread endToEndLatencySpeedup,
-            BenchmarkSpread endToEndThroughputSpeedup, Double parentFps, Double int8Fps, double pixelAgreement,
-            Double agreementMeanIoU, Double parentMeanIoU, Double int8MeanIoU, String index, String report, String latencyReport,
-            String throughputReport, String cpu, String onnxRuntime, double seconds) {
-    }
-
     @Override
     public Integer call() throws Exception {
+        CliSupport.refuseExistingJson(json, force);
         long start = System.nanoTime();
-        PrintWriter o = spec.commandLine().getOut();
+        // with --json - standard output carries the JSON alone
+        boolean quiet = json != null && json.toString().equals("-");
+        PrintWriter o = quiet ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
         Path dir = out.toAbsolutePath().normalize();
         prepareOutputFolder(dir);
         boolean synthetic = model == null;
@@ -180,11 +177,10 @@ public final class DemoCommand implements Callable<Integer> {
         Path head = result.head();
         int last = latency.comparisons().size() - 1;
 
-        DemoSummary s = new DemoSummary(synthetic, parent.toString(), int8.toString(), head == null ? null : head.toString(), headNote,
-                calib.description(), qr.calibrationImages(), compare.description(), acc.images().size(), qr.integerConvNodes(), qr.convNodes(),
-                latency.comparisons().get(0).speedup(), throughput.comparisons().get(0).speedup(),
-                latency.comparisons().get(last).endToEndSpeedup(),
-                throughput.comparisons().get(last).endToEndSpeedup(),
+        DemoPage.Figures s = new DemoPage.Figures(synthetic, parent.toString(), int8.toString(), head == null ? null : head.toString(),
+                headNote, calib.description(), qr.calibrationImages(), compare.description(), acc.images().size(), qr.integerConvNodes(),
+                qr.convNodes(), latency.comparisons().get(0).speedup(), throughput.comparisons().get(0).speedup(),
+                latency.comparisons().get(last).endToEndSpeedup(), throughput.comparisons().get(last).endToEndSpeedup(),
                 throughput.models().get(0).fps(), throughput.models().get(1).fps(), acc.agreement().pixelAgreement(),
                 acc.agreement().meanIoU(), acc.reference() == null ? null : acc.reference().meanIoU(),
                 acc.groundTruth() == null ? null : acc.groundTruth().meanIoU(), files.index().toString(),
@@ -193,11 +189,7 @@ public final class DemoCommand implements Callable<Integer> {
                 result.throughputFile().resolveSibling(BenchmarkReportWriter.HTML).toString(),
                 CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9);
         Json.write(files.summary(), s, true);
-        AtomicOutput.write(files.index(), true, DemoPage.html(new DemoPage.Figures(s.synthetic(), s.model(), s.int8Model(),
-                s.headModel(), s.headNote(), s.calibration(), s.calibrationImages(), s.dataset(), s.comparedImages(), s.integerConvNodes(),
-                s.convNodes(), s.latencySpeedup(), s.throughputSpeedup(), s.endToEndLatencySpeedup(), s.endToEndThroughputSpeedup(),
-                s.pixelAgreement(), s.agreementMeanIoU(), s.parentMeanIoU(), s.int8MeanIoU(), s.index(), s.report(), s.cpu(),
-                s.onnxRuntime())).getBytes(StandardCharsets.UTF_8));
+        AtomicOutput.write(files.index(), true, DemoPage.html(s).getBytes(StandardCharsets.UTF_8));
         printSummary(o, s);
         CliSupport.writeJson(json, s, force);
         return 0;
@@ -214,15 +206,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
     }
 
-    private static String x(BenchmarkSpread s) {
-        return s == null ? "n/a" : String.format(Locale.ROOT, "%.2fx (%.2f–%.2f over %d rounds)", s.median(), s.min(), s.max(), s.perRound().size());
-    }
-
-    private static String pct(Double v) {
-        return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", v * 100);
-    }
-
-    private static void printSummary(PrintWriter o, DemoSummary s) {
+    private static void printSummary(PrintWriter o, DemoPage.Figures s) {
         o.println();
         o.println("INT8 Workbench demo — " + (s.synthetic()
                 ? "SYNTHETIC model and images: the speed is real, the accuracy figures only show the mechanics"
@@ -230,16 +214,17 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("  CPU: " + s.cpu() + ", ONNX Runtime " + s.onnxRuntime());
         o.println("  INT8 model:            " + s.int8Model());
         o.printf(Locale.ROOT, "  Conv as integer:       %d of %d%n", s.integerConvNodes(), s.convNodes());
-        o.println("  Throughput speedup:    " + x(s.throughputSpeedup()) + " INT8 vs FP32, model only");
-        o.println("  Latency speedup:       " + x(s.latencySpeedup()) + " INT8 vs FP32, model only");
+        o.println("  Throughput speedup:    " + speedup(s.throughputSpeedup()) + " INT8 vs FP32, model only");
+        o.println("  Latency speedup:       " + speedup(s.latencySpeedup()) + " INT8 vs FP32, model only");
         if (s.headModel() != null) {
-            o.println("  End to end (labels/s): " + x(s.endToEndThroughputSpeedup()) + " throughput, " + x(s.endToEndLatencySpeedup())
-                    + " latency — INT8 with the exact fast label head vs FP32 + argmax");
+            o.println("  End to end (labels/s): " + speedup(s.endToEndThroughputSpeedup()) + " throughput, "
+                    + speedup(s.endToEndLatencySpeedup()) + " latency — INT8 with the exact fast label head vs FP32 + argmax");
         }
-        o.println("  Pixel agreement:       " + pct(s.pixelAgreement()) + " of pixels keep the parent's class (" + s.comparedImages() + " images)");
-        o.println("  Mean IoU vs parent:    " + pct(s.agreementMeanIoU()));
+        o.println("  Pixel agreement:       " + percent(s.pixelAgreement()) + " of pixels keep the parent's class ("
+                + s.comparedImages() + " images)");
+        o.println("  Mean IoU vs parent:    " + percent(s.agreementMeanIoU()));
         if (s.parentMeanIoU() != null) {
-            o.println("  Ground truth mIoU:     FP32 " + pct(s.parentMeanIoU()) + ", INT8 " + pct(s.int8MeanIoU())
+            o.println("  Ground truth mIoU:     FP32 " + percent(s.parentMeanIoU()) + ", INT8 " + percent(s.int8MeanIoU())
                     + " (mean over classes of total intersection / total union)");
         }
         o.println("  Report:                " + s.index());

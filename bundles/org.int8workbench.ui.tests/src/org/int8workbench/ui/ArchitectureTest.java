@@ -6,16 +6,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.jar.JarFile;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.head.CutHeadOperation;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.quantize.QuantizeOperation;
+import org.int8workbench.testing.BundleClasses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,17 +23,9 @@ class ArchitectureTest {
 
     /** The UI's classes, read from where the running UI bundle was loaded (its class folder or its jar). */
     @BeforeAll
-    static void importUi() throws URISyntaxException, IOException {
-        Path location = Path.of(Activator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ClassFileImporter importer = new ClassFileImporter();
-        if (Files.isDirectory(location)) {
-            ui = importer.importPath(location);
-        } else {
-            try (JarFile jar = new JarFile(location.toFile())) {
-                ui = importer.importJar(jar);
-            }
-        }
-        assertTrue(ui.size() > 30, "expected the UI's classes at " + location + ", found " + ui.size());
+    static void importClasses() {
+        ui = BundleClasses.of(Activator.class);
+        assertTrue(ui.size() > 30, "expected the UI's classes, found " + ui.size());
     }
 
     /** Quantize, cut the head, benchmark and evaluate are steps of the core's pipeline: the UI starts none of them. */

@@ -20,51 +20,31 @@ import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
-import org.junit.jupiter.api.Assumptions;
+import org.int8workbench.testing.TestData;
 
 /**
- * Fixtures of the workbench tests: the real data in {@code ../shared/data} (found like the core's TestData: walking up
- * from the working directory to a folder holding {@code shared/data/PROVENANCE.md}; missing data fails under
- * {@code CI=true} and skips otherwise), test projects, running code in the UI thread, waiting for jobs, and PNG
+ * Fixtures of the workbench tests: the real data in {@code ../shared/data} (through the shared
+ * {@link TestData}: {@code INT8WB_SHARED_DATA} overrides the location, missing data fails under {@code CI=true} and
+ * skips otherwise), test projects, running code in the UI thread, waiting for jobs, and PNG
  * screenshots into the folder named by the system property {@code int8wb.screenshots}.
  */
 public final class UiTestSupport {
-    /** The DeepLabV3 model, relative to the shared data folder. */
-    public static final String MODEL = "models/deeplabv3_mnv2_dm05_voc_257/deeplabv3_mnv2_dm05_voc_257.onnx";
-
     private UiTestSupport() {
     }
 
-    /** The shared data folder; fails under CI=true and skips otherwise when it is missing. */
-    public static Path sharedData() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path data = d.resolve("shared/data");
-            if (Files.isRegularFile(data.resolve("PROVENANCE.md"))) {
-                return data;
-            }
-        }
-        String message = "no shared/data/PROVENANCE.md above " + dir + "; the real model and images are needed";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message);
-        }
-        Assumptions.abort(message);
-        return null;
-    }
-
-    /** The real DeepLabV3 model file. */
+    /** The real DeepLabV3 model file ({@link TestData#deeplabModel}). */
     public static Path deeplabModel() {
-        return sharedData().resolve(MODEL);
+        return TestData.deeplabModel();
     }
 
-    /** The Pascal VOC 2012 val sample folder. */
+    /** The Pascal VOC 2012 val sample folder ({@link TestData#vocVal}). */
     public static Path vocVal() {
-        return sharedData().resolve("voc2012-val");
+        return TestData.vocVal();
     }
 
-    /** The calibration photos (never in val). */
+    /** The calibration photos, never in val ({@link TestData#calibrationPhotos}). */
     public static Path calibrationPhotos() {
-        return sharedData().resolve("calibration-photos");
+        return TestData.calibrationPhotos();
     }
 
     /** A new open project (deleted first when it exists). */

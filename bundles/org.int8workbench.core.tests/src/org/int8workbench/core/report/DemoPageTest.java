@@ -18,8 +18,9 @@ class DemoPageTest {
         BenchmarkSpread e2e = new BenchmarkSpread(2.5, 2.25, 2.75, List.of(2.25, 2.5, 2.75, 2.6));
         return new DemoPage.Figures(false, "/runs/m <fp32>.onnx", "/runs/m.int8.onnx", head ? "/runs/m.int8.head.onnx" : null,
                 head ? "cut: Resize & ArgMax" : "not cut", "calib 'dir'", 16, "VOC \"val\"", 5, 50, 55, model, model,
-                head ? e2e : null, head ? e2e : null, 0.991, 0.9512, groundTruth ? 0.5987 : null, groundTruth ? 0.59 : null,
-                "/runs/demo/index.html", "/runs/demo/accuracy/report.html", "Test CPU <x86>", "1.29.0");
+                head ? e2e : null, head ? e2e : null, 20.5, 36.9, 0.991, 0.9512, groundTruth ? 0.5987 : null, groundTruth ? 0.59 : null,
+                "/runs/demo/index.html", "/runs/demo/accuracy/report.html", "/runs/demo/benchmark-latency/benchmark.html",
+                "/runs/demo/benchmark-throughput/benchmark.html", "Test CPU <x86>", "1.29.0", 42);
     }
 
     @Test

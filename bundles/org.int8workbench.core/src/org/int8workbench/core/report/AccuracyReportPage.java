@@ -85,7 +85,8 @@ final class AccuracyReportPage {
         for (var s : r.skipped()) {
             skipped.add(new Skipped(s.id(), s.file(), s.reason()));
         }
-        return new View(fileName(r.model().path()), parent ? fileName(r.parentModel().path()) : null, parent, r.synthetic(), notes,
+        return new View(PageTemplates.fileName(r.model().path()),
+                parent ? PageTemplates.fileName(r.parentModel().path()) : null, parent, r.synthetic(), notes,
                 metrics, agreement, r.aggregation(), settings(r), r.groundTruth() != null, r.reference() != null, a != null,
                 classRows(r, present), a == null ? null : confusion(r), options, worst, basicRows(r, parent), advancedRows(r, parent),
                 !skipped.isEmpty(), skipped.size(), skipped);
@@ -261,10 +262,5 @@ final class AccuracyReportPage {
 
     private static String g(Double d) {
         return d == null ? "–" : String.format(Locale.ROOT, "%.4g", d);
-    }
-
-    static String fileName(String path) {
-        int i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-        return i < 0 ? path : path.substring(i + 1);
     }
 }

@@ -89,10 +89,10 @@ final class BenchmarkReportPage {
         List<ModelRow> models = new ArrayList<>();
         for (int i = 0; i < ms.size(); i++) {
             BenchmarkModelResult m = ms.get(i);
-            names.add(fileName(m.path()));
+            names.add(PageTemplates.fileName(m.path()));
             BenchmarkLatency l = m.latencyMs();
             BenchmarkEndToEnd e = m.endToEnd();
-            models.add(new ModelRow(i, letter(i), m.path(), fileName(m.path()),
+            models.add(new ModelRow(i, letter(i), m.path(), PageTemplates.fileName(m.path()),
                     m.optimizedGraph() == null ? null : m.optimizedGraph().describe(), precisionDetail(m), m.batch(), fmt(m.loadMs()),
                     fmt(m.fps()), fmt(l.mean()), fmt(l.median()), fmt(l.p90()), fmt(l.p99()), fmt(l.min()), m.requests(),
                     e == null ? "–" : fmt(e.fps()), e == null ? "–" : fmt(e.latencyMs().median()), e == null ? "–" : e.decoder(),
@@ -192,7 +192,7 @@ final class BenchmarkReportPage {
                     order.merge(t.opType(), t.share(), Math::max);
                 }
                 labels.add(label(r, i));
-                totals.add(new Total(fmt(p.kernelMsPerRun()), fmt(p.floatComputeMsPerRun()), percent(p.floatComputeShare())));
+                totals.add(new Total(fmt(p.kernelMsPerRun()), fmt(p.floatComputeMsPerRun()), PageTemplates.percent(p.floatComputeShare())));
             }
         }
         List<String> types = new ArrayList<>(order.keySet());
@@ -203,7 +203,7 @@ final class BenchmarkReportPage {
             for (BenchmarkModelResult m : ms) {
                 if (m.profile() != null) {
                     BenchmarkOpTime t = m.profile().opTypes().stream().filter(o -> o.opType().equals(type)).findFirst().orElse(null);
-                    times.add(t == null ? new OpTime(false, null, null) : new OpTime(true, fmt(t.msPerRun()), percent(t.share())));
+                    times.add(t == null ? new OpTime(false, null, null) : new OpTime(true, fmt(t.msPerRun()), PageTemplates.percent(t.share())));
                 }
             }
             rows.add(new OpTypeRow(type, times));
@@ -283,18 +283,6 @@ final class BenchmarkReportPage {
 
     private static String shorten(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
-    static String fileName(String path) {
-        if (path == null) {
-            return "";
-        }
-        int k = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-        return path.substring(k + 1);
-    }
-
-    private static String percent(double share) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
     /** Two decimals, one from 100 up; {@code –} for NaN. */

@@ -113,7 +113,7 @@ public final class BenchmarkReportWriter {
             OrtOptimizedGraph g = m.optimizedGraph();
             BenchmarkEndToEnd e = m.endToEnd();
             BenchmarkComparison c = r.comparison(i);
-            List<Object> cells = new ArrayList<>(List.of(letter(i), fileName(m.path()), m.path(), nz(m.sha256()), precision(m)));
+            List<Object> cells = new ArrayList<>(List.of(letter(i), PageTemplates.fileName(m.path()), m.path(), nz(m.sha256()), precision(m)));
             cells.add(g == null ? null : g.integerNodes());
             cells.add(g == null ? null : g.floatComputeNodes().size());
             cells.addAll(List.of(m.batch(), m.loadMs(), m.fps()));
@@ -170,11 +170,7 @@ public final class BenchmarkReportWriter {
 
     /** Model {@code i} as the table and the page name it, e.g. {@code A fp32.onnx}. */
     public static String label(BenchmarkResult r, int i) {
-        return letter(i) + " " + fileName(r.models().get(i).path());
-    }
-
-    private static String fileName(String path) {
-        return BenchmarkReportPage.fileName(path);
+        return letter(i) + " " + PageTemplates.fileName(r.models().get(i).path());
     }
 
     private static String nz(String s) {

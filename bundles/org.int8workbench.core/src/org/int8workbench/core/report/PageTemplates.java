@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,6 +52,20 @@ final class PageTemplates {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the page template " + resource, e);
         }
+    }
+
+    /** The file name at the end of {@code path} (either separator); empty for {@code null}. */
+    static String fileName(String path) {
+        if (path == null) {
+            return "";
+        }
+        int k = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+        return path.substring(k + 1);
+    }
+
+    /** A share as a percentage with one decimal, e.g. {@code 99.1%} for 0.991. */
+    static String percent(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
     /** A row of a two-column key/value table. */

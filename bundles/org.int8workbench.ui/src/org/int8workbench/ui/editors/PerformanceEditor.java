@@ -26,6 +26,8 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.labels.SegmentationHead;
+import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
 import org.int8workbench.core.pipeline.OptimizePipeline;
 import org.int8workbench.core.pipeline.OutputFiles;
@@ -493,12 +495,22 @@ public final class PerformanceEditor extends ReportEditor {
         return chart.series();
     }
 
-    /** Re-run: measures the same models again (all of them, in one run) with the same mode, duration and threads, then reloads. */
+    /**
+     * Re-run: measures the same models again in one run with the same mode, duration and threads, then reloads. It
+     * re-runs results of one model, of two (a parent and its INT8 model) and of three when the third records an exact
+     * label head in its metadata (parent, INT8, INT8 with the head, as Optimize writes them); other results are refused
+     * with a message and {@code null} is returned when that is known before starting (more than three models).
+     */
     public UiJobs.UiJob rerun() {
         if (result == null) {
             return null;
         }
         List<Path> models = result.models().stream().map(m -> Path.of(m.path())).toList();
+        if (models.size() > 3) {
+            Activator.showError(Status.error("Re-run measures up to three models (a parent, its INT8 model and that model with its"
+                    + " exact label head); this result has " + models.size() + ": benchmark them with 'int8wb benchmark' instead"));
+            return null;
+        }
         Path first = models.get(0);
         OptimizeSettings remembered = OptimizeSettings.remembered(first);
         OptimizeSettings base = remembered != null ? remembered : OptimizeWizard.defaults(first);
@@ -509,13 +521,10 @@ public final class PerformanceEditor extends ReportEditor {
         Path out = file();
         Display display = body.getDisplay();
         return UiJobs.schedule("Re-run benchmark " + out.getFileName(), monitor -> {
-            if (models.size() > 3) {
-                throw new CoreException(Status.error("Re-run measures up to three models (parent, INT8, INT8 with the head); this result has "
-                        + models.size() + ": benchmark them with 'int8wb benchmark' instead"));
-            }
+            Path head = models.size() > 2 ? requireHead(models.get(2)) : null;
             Path parent = models.size() > 1 ? models.get(0) : null;
             Path measured = models.get(models.size() > 1 ? 1 : 0);
-            PipelineRequest request = PipelineRequest.measure(parent, measured).withExistingHead(models.size() > 2 ? models.get(2) : null)
+            PipelineRequest request = PipelineRequest.measure(parent, measured).withExistingHead(head)
                     .withBenchmark(settings.benchmarkRequest(null)).withOutputs(OutputFiles.besideInt8(measured).withBenchmarkFile(out))
                     .withReplace(true);
             new OptimizePipeline(request).run(monitor);
@@ -529,6 +538,20 @@ public final class PerformanceEditor extends ReportEditor {
                 }
             });
         });
+    }
+
+    /** {@code model} when its metadata records an exact label head; otherwise fails saying which results re-run measures. */
+    private static Path requireHead(Path model) throws CoreException {
+        try {
+            if (SegmentationHead.fromMetadata(OnnxModel.load(model).metadata()).isPresent()) {
+                return model;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new CoreException(Status.error("Cannot read " + model + " to re-run its benchmark: " + e.getMessage(), e));
+        }
+        throw new CoreException(Status.error("Cannot re-run: the third model, " + model.getFileName() + ", records no exact label head."
+                + " Re-run measures one model, a parent and its INT8 model, or those two and the INT8 model with its head (as"
+                + " Optimize writes them); benchmark these three with 'int8wb benchmark' instead"));
     }
 
     /** Export HTML through the core's renderer (the page the command line writes). */
