@@ -65,6 +65,22 @@ public final class ModelFiles {
         return OutputFiles.int8Of(model);
     }
 
+    /**
+     * The FP32 model an INT8 model was made from, by the names alone ({@code NAME.onnx} for {@code NAME.int8.onnx} and
+     * {@code NAME.int8.head.onnx}), without reading any model; {@code null} for other names. The parent the INT8 model's
+     * metadata names ({@link org.int8workbench.core.pipeline.ModelPair}) is the exact answer, but needs the model read.
+     */
+    public static Path parentByName(Path model) {
+        String name = model.getFileName().toString();
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        for (String suffix : new String[] {".int8" + OutputFiles.HEAD_SUFFIX, OutputFiles.INT8_SUFFIX}) {
+            if (lower.endsWith(suffix) && name.length() > suffix.length()) {
+                return model.resolveSibling(name.substring(0, name.length() - suffix.length()) + ".onnx");
+            }
+        }
+        return null;
+    }
+
     /** The benchmark result of a model (for an INT8 model: against its parent). */
     public static Path benchmark(Path model) {
         return OutputFiles.benchmarkOf(model);

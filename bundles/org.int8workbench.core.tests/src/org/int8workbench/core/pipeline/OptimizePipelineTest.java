@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole pipeline on a tiny network with a cuttable head and generated images: quantize, cut the head, benchmark
  * both modes, compare; which models are measured; the names of the outputs; refusing existing outputs before any
- * work; measuring an existing INT8 model as the workbench's Benchmark and Evaluate actions do.
+ * work and never writing over an input; measuring an existing INT8 model (with the head model cut from it) as the
+ * workbench's Benchmark and Evaluate actions do.
  */
 class OptimizePipelineTest {
     private static final int S = PipelineTinyModel.SIZE;
@@ -92,6 +93,7 @@ class OptimizePipelineTest {
         PipelineResult again = new OptimizePipeline(request.withReplace(true).withCutHead(false).withBenchmark(null))
                 .run(new NullProgressMonitor());
         assertNull(again.head());
+        assertFalse(Files.exists(out.resolve("tiny.int8.head.onnx")), "the head of the replaced INT8 model went with it");
         assertEquals(again.int8(), again.measured());
         assertEquals(again.int8().toString(), again.accuracy().model().path());
         assertTrue(again.benchmarks().isEmpty());
@@ -131,6 +133,77 @@ class OptimizePipelineTest {
     }
 
     @Test
+    void measuresAnExistingInt8ModelWithItsHead() throws Exception {
+        Path dir = PipelineTinyModel.fresh("pipeline-existing-head");
+        Path model = PipelineTinyModel.write(dir, "tiny.onnx");
+        PipelineResult made = new OptimizePipeline(PipelineRequest.optimize(model, images(6, 1))).run(new NullProgressMonitor());
+        assertTrue(made.hasHead(), made.headCut().reason());
+        Path head = dir.resolve("tiny.int8.head.onnx");
+        assertEquals(head, made.head());
+
+        // as the workbench's Benchmark and Evaluate actions: from the INT8 model or its parent, the head model comes along
+        ModelPair pair = ModelPair.of(made.int8());
+        assertEquals(head, pair.head());
+        assertEquals(pair, ModelPair.of(model));
+        assertNull(ModelPair.of(head).head(), "a head model has no head of its own");
+        PipelineResult r = new OptimizePipeline(pair.request()
+                .withBenchmark(PipelineRequest.Benchmark.of(Mode.LATENCY).withSeconds(0.2).withRounds(1))
+                .withCompare(PipelineRequest.Compare.on(images(2, 5)).withPictures(false))).run(new NullProgressMonitor());
+        assertEquals(head, r.measured());
+        assertEquals(List.of(model.toAbsolutePath().normalize().toString(), made.int8().toString(), head.toString()),
+                BenchmarkReportWriter.read(dir.resolve("tiny.int8.benchmark.json")).models().stream().map(m -> m.path()).toList());
+        assertEquals(head.toString(), AccuracyReportWriter.read(dir.resolve("tiny.int8.accuracy/report.json")).model().path());
+
+        // a head left from an earlier INT8 model is not taken for the head of a new one
+        Path old = dir.resolve("old-head.onnx");
+        Files.copy(head, old);
+        new OptimizePipeline(PipelineRequest.optimize(model, images(4, 2)).withCutHead(false).withReplace(true)).run(new NullProgressMonitor());
+        assertFalse(Files.exists(head), "re-optimizing without a head removes the head of the replaced model");
+        Files.copy(old, head);
+        assertNull(ModelPair.of(made.int8()).head(), "the head was cut from another INT8 model");
+        assertNull(ModelPair.of(made.int8()).request().existingHead());
+    }
+
+    @Test
+    void neverWritesOverAnInput() throws Exception {
+        Path dir = PipelineTinyModel.fresh("pipeline-inputs");
+        Path model = PipelineTinyModel.write(dir, "tiny.onnx");
+        String sha = Sha256.of(model);
+        // the INT8 model named like the parent, replacing allowed
+        CoreException same = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.optimize(model, images(2, 1))
+                .withOutputs(OutputFiles.besideInt8(model)).withReplace(true)).run(new NullProgressMonitor()));
+        assertTrue(same.getMessage().contains("input model"), same.getMessage());
+        // a benchmark file that is the model measured
+        CoreException measured = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.measure(null, model)
+                .withBenchmark(PipelineRequest.Benchmark.of(Mode.LATENCY).withSeconds(0.2).withRounds(1))
+                .withOutputs(OutputFiles.besideInt8(model).withBenchmarkFile(model)).withReplace(true)).run(new NullProgressMonitor()));
+        assertTrue(measured.getMessage().contains("input model"), measured.getMessage());
+        assertEquals(sha, Sha256.of(model));
+
+        // outputs inside the folder of the images read, or a folder holding them (an earlier report's pictures as data)
+        Path photos = writeImages(dir.resolve("photos"));
+        CoreException inside = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.optimize(model, Datasets.open(photos))
+                .withOutputs(OutputFiles.reportFolder(photos.resolve("out"), model)).withReplace(true)).run(new NullProgressMonitor()));
+        assertTrue(inside.getMessage().contains("lies inside the dataset folder"), inside.getMessage());
+        Path pictures = writeImages(dir.resolve("tiny.int8.accuracy/pictures"));
+        CoreException contains = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.optimize(model, images(2, 1))
+                .withCompare(PipelineRequest.Compare.on(Datasets.open(pictures))).withReplace(true)).run(new NullProgressMonitor()));
+        assertTrue(contains.getMessage().contains("contains the dataset folder"), contains.getMessage());
+        assertEquals(List.of("photos", "photos/img0.png", "photos/img1.png", "tiny.int8.accuracy", "tiny.int8.accuracy/pictures",
+                "tiny.int8.accuracy/pictures/img0.png", "tiny.int8.accuracy/pictures/img1.png", "tiny.onnx"), PipelineTinyModel.tree(dir));
+        assertEquals(sha, Sha256.of(model));
+    }
+
+    private static Path writeImages(Path folder) throws java.io.IOException {
+        Files.createDirectories(folder);
+        SegmentationDataset generated = images(2, 4);
+        for (var sample : generated.samples()) {
+            javax.imageio.ImageIO.write(generated.readImage(sample), "png", folder.resolve("img" + sample.index() + ".png").toFile());
+        }
+        return folder;
+    }
+
+    @Test
     void requestsSayWhatIsMissing() throws Exception {
         Path dir = PipelineTinyModel.fresh("pipeline-requests");
         Path model = PipelineTinyModel.write(dir, "tiny.onnx");
@@ -144,6 +217,11 @@ class OptimizePipelineTest {
         assertThrows(IllegalArgumentException.class, () -> PipelineRequest.Benchmark.of(Mode.LATENCY).withSeconds(0));
         assertThrows(IllegalArgumentException.class,
                 () -> PipelineRequest.measure(null, model).withExistingHead(model).withCutHead(true));
+        // one benchmark file cannot hold two modes: refused when the request is made, before anything runs
+        IllegalArgumentException twoModes = assertThrows(IllegalArgumentException.class, () -> PipelineRequest.measure(null, model)
+                .withOutputs(OutputFiles.besideInt8(model).withBenchmarkFile(dir.resolve("b.json")))
+                .withBenchmark(PipelineRequest.Benchmark.bothModes()));
+        assertTrue(twoModes.getMessage().contains("two modes"), twoModes.getMessage());
         assertEquals(List.of("tiny.onnx"), PipelineTinyModel.tree(dir));
     }
 }

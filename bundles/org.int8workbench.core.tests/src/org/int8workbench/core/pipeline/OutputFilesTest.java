@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.int8workbench.core.ModelNames;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.head.CutHeadOperation;
 import org.int8workbench.core.quantize.QuantizeOperation;
@@ -33,6 +34,8 @@ class OutputFilesTest {
         // the same names the operations use by default
         assertEquals(QuantizeOperation.defaultOutput(model), f.int8());
         assertEquals(CutHeadOperation.defaultOutput(f.int8()), f.head());
+        assertEquals(ModelNames.int8Of(model), f.int8());
+        assertEquals(ModelNames.headOf(f.int8()), f.head());
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.CoreStatus;
+import org.int8workbench.core.ModelNames;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
 import org.int8workbench.core.labels.SegmentationHead;
@@ -47,11 +48,9 @@ public final class CutHeadOperation {
         return this;
     }
 
-    /** {@code dir/NAME.onnx} becomes {@code dir/NAME.head.onnx}. */
+    /** {@code dir/NAME.onnx} becomes {@code dir/NAME.head.onnx} ({@link ModelNames#headOf}). */
     public static Path defaultOutput(Path model) {
-        String name = model.getFileName().toString();
-        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
-        return model.resolveSibling(base + ".head.onnx");
+        return ModelNames.headOf(model);
     }
 
     /**
@@ -85,7 +84,7 @@ public final class CutHeadOperation {
             throw CoreStatus.exception(
                     "cannot write the cut model " + out + ": " + e.getMessage(), e);
         }
-        sub.split(1);
+        sub.worked(1); // no cancellation point after the file exists: the caller gets the result and knows what was written
         return new CutHeadResult(model, modelSha, out, Sha256.of(cutBytes), cut.head().get(), cut.reason(), Provenance.now());
     }
 

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -49,10 +47,17 @@ import org.int8workbench.core.report.BenchmarkResult;
  * every later step.</li>
  * </ul>
  *
- * <p>Outputs are refused before any work when they exist and the request does not allow replacing them. Each file is
- * written atomically. Cancelling (through the monitor) stops at the next check and removes every file this run had
- * written, so a cancelled run leaves no INT8 model without its reports and nothing half-written; the parent model is
- * never written. A failure leaves the outputs of the steps that completed.
+ * <p>Outputs are all or nothing. Before any work the run refuses an output that is one of its input models or lies
+ * inside (or contains) a dataset folder it reads, even when replacing; and, unless the request allows replacing, an
+ * output that exists. When replacing, every output that exists is first moved to a hidden backup beside it
+ * ({@code .NAME.replaced-...}). Each file is written atomically. When the run completes the backups are deleted; when
+ * it is cancelled (through the monitor, stopping at the next check) or fails, everything this run wrote is deleted and
+ * the backups are moved back, so the folder holds what it held before the run: the earlier outputs, consistent with
+ * each other, or none. The parent model is never written.
+ *
+ * <p>A run that quantizes owns the name of the head model ({@link OutputFiles#head}) even when it cuts no head: a head
+ * model there was cut from an earlier INT8 model, so it is refused without replacing, and when replacing it goes with
+ * the INT8 model it belonged to (unless this run cuts a new one).
  */
 public final class OptimizePipeline {
 
@@ -94,27 +99,35 @@ public final class OptimizePipeline {
     /**
      * Runs the steps of the request.
      *
-     * @throws CoreException saying what is wrong (a missing model, no calibration images, an existing output, a model
-     *         ONNX Runtime cannot run, ...)
-     * @throws OperationCanceledException when cancelled; then nothing this run wrote remains
+     * @throws CoreException saying what is wrong (a missing model, no calibration images, an existing output, an output
+     *         that would overwrite an input, a model ONNX Runtime cannot run, ...); the outputs are then as before the run
+     * @throws OperationCanceledException when cancelled; the outputs are then as before the run
      */
     public PipelineResult run(IProgressMonitor monitor) throws CoreException {
-        List<Path> written = new ArrayList<>();
+        OutputTransaction tx = new OutputTransaction();
         boolean done = false;
         try {
-            PipelineResult r = doRun(monitor, written);
+            checkInputs(request);
+            List<Path> targets = PipelineTargets.of(request);
+            PipelineTargets.refuseInputs(request, targets);
+            PipelineTargets.refuseExisting(request);
+            if (request.replace()) {
+                tx.setAside(targets);
+            }
+            PipelineResult result = doRun(monitor, tx);
+            tx.commit();
             done = true;
-            return r;
+            return result;
         } catch (IOException e) {
             throw CoreStatus.exception("cannot write the results: " + message(e), e);
         } finally {
-            if (!done && monitor != null && monitor.isCanceled()) {
-                remove(written);
+            if (!done) {
+                tx.rollback();
             }
         }
     }
 
-    private PipelineResult doRun(IProgressMonitor monitor, List<Path> written) throws CoreException, IOException {
+    private PipelineResult doRun(IProgressMonitor monitor, OutputTransaction tx) throws CoreException, IOException {
         PipelineRequest r = request;
         OutputFiles out = r.outputs();
         PipelineRequest.Benchmark bench = r.benchmark();
@@ -122,8 +135,6 @@ public final class OptimizePipeline {
         int total = (r.quantizes() ? 45 : 0) + (r.cutHead() ? 3 : 0) + (bench != null ? 27 : 0) + (compare != null ? 25 : 0);
         Path named = r.quantizes() ? r.model() : r.existing();
         SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + named.getFileName(), Math.max(1, total));
-        checkInputs(r);
-        refuseExisting(r);
 
         // 1. quantize, or start from the existing model
         QuantizationResult quantization = null;
@@ -133,7 +144,7 @@ public final class OptimizePipeline {
             sub.subTask(Step.QUANTIZE.label());
             quantization = quantize(r).run(sub.split(45));
             int8 = Path.of(quantization.outputModel());
-            written.add(int8);
+            tx.wrote(int8);
             if (pre == null) {
                 pre = quantization.preprocessing();
             }
@@ -149,7 +160,7 @@ public final class OptimizePipeline {
             headCut = new CutHeadOperation(int8).output(out.head()).overwrite(r.replace()).run(sub.split(3));
             if (headCut.cut()) {
                 head = headCut.output();
-                written.add(head);
+                tx.wrote(head);
             }
         }
         Path parent = r.model() == null ? null : r.model().toAbsolutePath().normalize();
@@ -174,11 +185,16 @@ public final class OptimizePipeline {
                 BenchmarkResult result = benchmark(models, mode, bench, pre).run(modes.split(1));
                 Path target = out.benchmark(mode, only);
                 if (out.isReportFolder()) {
-                    written.add(target);
-                    BenchmarkReportWriter.writeFiles(result, target, r.replace());
+                    // the folder is this run's only when this run creates it; else only the report files in it are
+                    List<Path> mine = Files.exists(target) ? PipelineTargets.reportFiles(target) : List.of(target);
+                    try {
+                        BenchmarkReportWriter.writeFiles(result, target, r.replace());
+                    } finally {
+                        mine.forEach(tx::wrote);
+                    }
                 } else {
                     Json.write(target, result, r.replace());
-                    written.add(target);
+                    tx.wrote(target);
                 }
                 benchmarks.put(mode, result);
                 benchmarkFiles.put(mode, out.benchmarkJson(mode, only));
@@ -199,11 +215,11 @@ public final class OptimizePipeline {
                 ev.preprocessing(pre);
             }
             accuracy = ev.run(sub.split(25));
-            written.add(out.accuracyDir());
+            tx.wrote(out.accuracyDir());
             accuracyReport = out.accuracyReport();
         }
         return new PipelineResult(quantization, headCut, parent, int8, head, measured, benchmarks, benchmarkFiles, accuracy, accuracyReport,
-                written);
+                tx.written());
     }
 
     private QuantizeOperation quantize(PipelineRequest r) {
@@ -244,62 +260,6 @@ public final class OptimizePipeline {
         if (r.quantizes() && r.calibration() == null) {
             throw CoreStatus.exception("no calibration images for quantizing " + r.model().getFileName()
                     + "; give a folder of images or a dataset", null);
-        }
-    }
-
-    /** Refuses before any work when an output exists and may not be replaced. */
-    private static void refuseExisting(PipelineRequest r) throws CoreException {
-        if (r.replace()) {
-            return;
-        }
-        OutputFiles out = r.outputs();
-        List<Path> targets = new ArrayList<>();
-        if (r.quantizes()) {
-            targets.add(out.int8());
-        }
-        if (r.cutHead()) {
-            targets.add(out.head());
-        }
-        if (r.benchmark() != null) {
-            boolean only = r.benchmark().modes().size() == 1;
-            for (Mode m : r.benchmark().modes()) {
-                if (out.isReportFolder()) {
-                    Path dir = out.benchmark(m, only);
-                    for (String f : new String[] {BenchmarkReportWriter.JSON, BenchmarkReportWriter.HTML, BenchmarkReportWriter.CSV}) {
-                        targets.add(dir.resolve(f));
-                    }
-                } else {
-                    targets.add(out.benchmark(m, only));
-                }
-            }
-        }
-        if (r.compare() != null) {
-            targets.add(out.accuracyDir());
-        }
-        for (Path t : targets) {
-            if (Files.exists(t)) {
-                throw CoreStatus.exception(t + " exists; choose another output or allow overwriting",
-                        new java.nio.file.FileAlreadyExistsException(t.toString()));
-            }
-        }
-    }
-
-    /** Deletes what a cancelled run wrote (files, and report folders with their content). */
-    private static void remove(List<Path> written) {
-        for (Path p : written.reversed()) {
-            try {
-                if (Files.isDirectory(p)) {
-                    try (Stream<Path> s = Files.walk(p)) {
-                        for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(f);
-                        }
-                    }
-                } else {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                // best effort: the cancellation is reported either way, and a leftover is a complete file
-            }
         }
     }
 

@@ -3,12 +3,14 @@ package org.int8workbench.core.pipeline;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import org.int8workbench.core.ModelNames;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 
 /**
- * The names of everything an optimization writes; the one place that decides them. Two layouts:
+ * The names of everything an optimization writes; the one place that decides them (the model names from
+ * {@link ModelNames}, which the quantization and the head cut use for their defaults too). Two layouts:
  *
  * <ul>
  * <li>{@link #besideModel}: beside the model, named after the INT8 model {@code NAME.int8.onnx} made from
@@ -24,10 +26,10 @@ import org.int8workbench.core.report.BenchmarkReportWriter;
  * </ul>
  */
 public final class OutputFiles {
-    /** Suffix of an INT8 model made from {@code NAME.onnx}. */
-    public static final String INT8_SUFFIX = ".int8.onnx";
+    /** Suffix of an INT8 model made from {@code NAME.onnx} ({@link ModelNames#INT8_SUFFIX}). */
+    public static final String INT8_SUFFIX = ModelNames.INT8_SUFFIX;
     /** Suffix of a model cut before its segmentation head, after the name of the model it was cut from. */
-    public static final String HEAD_SUFFIX = ".head.onnx";
+    public static final String HEAD_SUFFIX = ModelNames.HEAD_SUFFIX;
     /** Suffix of benchmark result files beside a model. */
     public static final String BENCHMARK_SUFFIX = ".benchmark.json";
     /** Suffix of accuracy report folders beside a model. */
@@ -86,28 +88,27 @@ public final class OutputFiles {
 
     /** {@code NAME} of {@code NAME.onnx} (the file name without a final {@code .onnx}, in any case). */
     public static String baseName(Path model) {
-        String name = model.getFileName().toString();
-        return name.toLowerCase(Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return ModelNames.baseName(model);
     }
 
     /** The INT8 model made from {@code model}: {@code NAME.int8.onnx} beside it. */
     public static Path int8Of(Path model) {
-        return model.toAbsolutePath().normalize().resolveSibling(baseName(model) + INT8_SUFFIX);
+        return ModelNames.int8Of(model);
     }
 
     /** The model cut before its head from {@code model}: {@code NAME.int8.head.onnx} for {@code NAME.int8.onnx}. */
     public static Path headOf(Path model) {
-        return model.toAbsolutePath().normalize().resolveSibling(baseName(model) + HEAD_SUFFIX);
+        return ModelNames.headOf(model);
     }
 
     /** The benchmark result of {@code model} beside it (for an INT8 model: against its parent). */
     public static Path benchmarkOf(Path model) {
-        return model.toAbsolutePath().normalize().resolveSibling(baseName(model) + BENCHMARK_SUFFIX);
+        return ModelNames.sibling(model, BENCHMARK_SUFFIX);
     }
 
     /** The accuracy report folder of {@code model} beside it (for an INT8 model: against its parent). */
     public static Path accuracyDirOf(Path model) {
-        return model.toAbsolutePath().normalize().resolveSibling(baseName(model) + ACCURACY_SUFFIX);
+        return ModelNames.sibling(model, ACCURACY_SUFFIX);
     }
 
     /** The accuracy report JSON of {@code model} beside it. */
@@ -117,7 +118,12 @@ public final class OutputFiles {
 
     /** The remembered settings of the last optimization of {@code model}: {@code NAME.optimize.json} beside it. */
     public static Path settingsOf(Path model) {
-        return model.toAbsolutePath().normalize().resolveSibling(baseName(model) + SETTINGS_SUFFIX);
+        return ModelNames.sibling(model, SETTINGS_SUFFIX);
+    }
+
+    /** Whether the benchmark result goes to one given file ({@link #withBenchmarkFile}), which holds one mode only. */
+    public boolean hasBenchmarkFile() {
+        return benchmarkFile != null;
     }
 
     /** Whether everything goes into one report folder (with HTML pages) rather than beside the model. */

@@ -53,6 +53,9 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
         if (existingHead != null && cutHead) {
             throw new IllegalArgumentException("either cut the head or give the model cut before it, not both");
         }
+        if (benchmark != null && benchmark.modes().size() > 1 && outputs.hasBenchmarkFile()) {
+            throw new IllegalArgumentException("one benchmark file cannot hold two modes (" + benchmark.modes() + "); measure one mode");
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.AtomicOutput;
 import org.int8workbench.core.CoreStatus;
+import org.int8workbench.core.ModelNames;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
 import org.int8workbench.core.Version;
@@ -190,11 +191,9 @@ public final class QuantizeOperation {
                 fastBiasCorrection);
     }
 
-    /** The default output of {@code model}: {@code NAME.int8.onnx} in the same folder. */
+    /** The default output of {@code model}: {@code NAME.int8.onnx} in the same folder ({@link ModelNames#int8Of}). */
     public static Path defaultOutput(Path model) {
-        String name = model.getFileName().toString();
-        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
-        return model.toAbsolutePath().resolveSibling(base + ".int8.onnx");
+        return ModelNames.int8Of(model);
     }
 
     /**

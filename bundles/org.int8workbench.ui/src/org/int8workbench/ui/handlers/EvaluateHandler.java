@@ -1,7 +1,6 @@
 package org.int8workbench.ui.handlers;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
 import org.eclipse.core.resources.IFile;
@@ -16,15 +15,21 @@ import org.int8workbench.ui.UiJobs;
 import org.int8workbench.ui.jobs.OptimizeJob;
 
 /**
- * Evaluate: compares the selected model with its parent (and the ground truth) on the dataset remembered for it, or
- * on a dataset folder the user picks, through the core's {@link OptimizePipeline}, and opens the Accuracy Report.
+ * Evaluate: compares the selected model (the model cut before its head when there is one, {@link ModelPair}) with its
+ * parent (and the ground truth) on the dataset remembered for it, or on a dataset folder the user picks, through the
+ * core's {@link OptimizePipeline}, and opens the Accuracy Report. The models are read in the job, not on the UI
+ * thread.
  */
 public final class EvaluateHandler extends ModelHandler {
     @Override
     void execute(ExecutionEvent event, IFile model) throws ExecutionException {
         Path path = pathOf(model);
-        ModelPair pair = ModelPair.of(path);
-        OptimizeSettings s = OptimizeSettings.remembered(pair.parent() != null ? pair.parent() : pair.model());
+        // the remembered settings live beside the FP32 model; found by the file names here (the models are read in the job)
+        OptimizeSettings s = OptimizeSettings.remembered(path);
+        Path parent = ModelFiles.parentByName(path);
+        if (s == null && parent != null) {
+            s = OptimizeSettings.remembered(parent);
+        }
         String folder = s != null && s.dataKind() != OptimizeSettings.DataKind.GENERATED ? s.dataFolder() : null;
         int limit = s != null ? s.compareImages() : 0;
         if (folder == null || folder.isBlank()) {
@@ -38,13 +43,13 @@ public final class EvaluateHandler extends ModelHandler {
         }
         String data = folder;
         UiJobs.schedule("Evaluate " + model.getName(), monitor -> {
-            PipelineRequest request = pair.request().withCompare(PipelineRequest.Compare.on(OptimizeSettings.open(data)).withLimit(limit))
-                    .withReplace(true);
-            Path out = new OptimizePipeline(request).run(monitor).accuracyReport();
-            ModelFiles.refreshFolder(model, null);
-            IFile f = ModelFiles.file(out);
-            if (f != null) {
-                OptimizeJob.openFiles(List.of(f));
+            Path out = null;
+            try {
+                PipelineRequest request = ModelPair.of(path).request()
+                        .withCompare(PipelineRequest.Compare.on(OptimizeSettings.open(data)).withLimit(limit)).withReplace(true);
+                out = new OptimizePipeline(request).run(monitor).accuracyReport();
+            } finally {
+                OptimizeJob.refreshAndOpen(model, out);
             }
         });
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.Platform;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
 import org.eclipse.swt.widgets.Display;
@@ -47,13 +48,12 @@ public final class OptimizeJob {
     /** Schedules the optimization of {@code model} as a user job; when it is done the folder is refreshed and the editors open. */
     public static UiJobs.UiJob schedule(IFile model, OptimizeSettings settings) {
         return UiJobs.schedule("Optimize INT8: " + model.getName(), monitor -> {
-            Outputs out;
+            Outputs out = null;
             try {
                 out = run(model, settings, monitor);
             } finally {
-                ModelFiles.refreshFolder(model, null);
+                refreshAndOpen(model, out == null ? new Path[0] : new Path[] {out.benchmark(), out.accuracy()});
             }
-            openEditors(out);
         });
     }
 
@@ -72,7 +72,7 @@ public final class OptimizeJob {
         }
         sub.subTask("Reading the images");
         SegmentationDataset calibration = s.calibrationData();
-        SegmentationDataset data = s.benchmark() || s.compare() ? s.data(Math.max(16, s.compareImages())) : null;
+        SegmentationDataset data = s.benchmark() || s.compare() ? measurementData(s) : null;
         sub.split(1);
         PipelineRequest request = PipelineRequest.optimize(model, calibration).withPreprocessing(s.preprocessing())
                 .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(true);
@@ -86,16 +86,36 @@ public final class OptimizeJob {
         return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport());
     }
 
-    /** Opens the reports of an optimization in editors (from any thread). */
-    public static void openEditors(Outputs out) {
+    /**
+     * The images the benchmark times and the comparison judges for these settings (the dataset, or generated images of
+     * the input size), the same for the Optimize job and the Benchmark action.
+     */
+    public static SegmentationDataset measurementData(OptimizeSettings s) throws CoreException {
+        return s.data(Math.max(16, s.compareImages()));
+    }
+
+    /**
+     * Ends a job that wrote beside {@code model}; call it from a {@code finally}: refreshes the model's folder (a failed
+     * or cancelled run may have changed files there too) and opens those of {@code outputs} that are workspace files
+     * ({@code null}s are skipped, so a failed run passes none). A failing refresh is logged, not thrown, so it hides no
+     * error of the run.
+     */
+    public static void refreshAndOpen(IFile model, Path... outputs) {
+        try {
+            ModelFiles.refreshFolder(model, null);
+        } catch (CoreException e) {
+            Platform.getLog(OptimizeJob.class).log(e.getStatus());
+        }
         List<IFile> files = new ArrayList<>();
-        for (Path p : new Path[] {out.benchmark(), out.accuracy()}) {
+        for (Path p : outputs) {
             IFile f = p == null ? null : ModelFiles.file(p);
             if (f != null) {
                 files.add(f);
             }
         }
-        openFiles(files);
+        if (!files.isEmpty()) {
+            openFiles(files);
+        }
     }
 
     /** Opens workspace files in their editors, in the active page (from any thread). */

@@ -1,0 +1,92 @@
+package org.int8workbench.core.pipeline;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.int8workbench.core.AtomicFolder;
+
+/**
+ * The outputs of one pipeline run as one change, all or nothing. Before the run every output that exists is moved to a
+ * hidden backup beside it ({@code .NAME.replaced-XXXX}, same folder, so the move is a rename); the run records what it
+ * writes. {@link #commit} deletes the backups; {@link #rollback} (a cancellation or a failure) deletes what the run
+ * wrote and moves the backups back, so the folder is as it was before the run.
+ */
+final class OutputTransaction {
+    private final List<Path> written = new ArrayList<>();
+    private final Map<Path, Path> backups = new LinkedHashMap<>();
+
+    /** Moves each of {@code targets} that exists to a hidden backup beside it. */
+    void setAside(List<Path> targets) throws IOException {
+        for (Path t : targets) {
+            if (Files.exists(t, LinkOption.NOFOLLOW_LINKS) && !backups.containsKey(t)) {
+                Path backup = backupOf(t);
+                rename(t, backup);
+                backups.put(t, backup);
+            }
+        }
+    }
+
+    /** Records a file or folder the run wrote (a folder only when the run created it). */
+    void wrote(Path p) {
+        written.add(p);
+    }
+
+    /** What the run wrote, in order. */
+    List<Path> written() {
+        return List.copyOf(written);
+    }
+
+    /** The run is complete: the replaced outputs are deleted. */
+    void commit() {
+        for (Path backup : backups.values()) {
+            AtomicFolder.deleteTree(backup);
+        }
+        backups.clear();
+    }
+
+    /**
+     * The run is cancelled or failed: deletes what it wrote and puts the replaced outputs back (best effort; a backup
+     * that cannot be moved back stays beside its target under its hidden name).
+     */
+    void rollback() {
+        for (Path p : written.reversed()) {
+            AtomicFolder.deleteTree(p);
+        }
+        List<Map.Entry<Path, Path>> entries = new ArrayList<>(backups.entrySet());
+        for (Map.Entry<Path, Path> e : entries.reversed()) {
+            try {
+                AtomicFolder.deleteTree(e.getKey());
+                rename(e.getValue(), e.getKey());
+            } catch (IOException ex) {
+                // best effort: the backup keeps the earlier output
+            }
+        }
+        backups.clear();
+    }
+
+    private static Path backupOf(Path target) {
+        Path dir = target.getParent();
+        String name = "." + target.getFileName() + ".replaced-";
+        Path b;
+        do {
+            b = dir.resolve(name + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL));
+        } while (Files.exists(b, LinkOption.NOFOLLOW_LINKS));
+        return b;
+    }
+
+    private static void rename(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+}
