@@ -63,5 +63,12 @@ class CliHintsTest {
         // and the options it names resolve it
         assertEquals(0, cl.execute("benchmark", model.toString(), "--iterations", "1", "--rounds", "1", "--warmup", "0",
                 "--size", "8x8"), err.toString());
+
+        // evaluate refuses such a model the same way
+        err.getBuffer().setLength(0);
+        assertEquals(1, cl.execute("evaluate", model.toString(), "--generated", "1"));
+        String evaluate = err.toString().strip();
+        assertTrue(evaluate.endsWith("does not tell the image size and layout; give the preprocessing (--size WxH, --layout nchw|nhwc)"),
+                evaluate);
     }
 }

@@ -3,6 +3,8 @@ package org.int8workbench.cli;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
+import org.eclipse.core.runtime.CoreException;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.metrics.EvaluateOperation;
@@ -37,12 +39,12 @@ public final class PreprocessingOptions {
     String layout;
 
     /** The preprocessing for {@code model}: options over metadata over input shape over defaults. */
-    public Preprocessing resolve(Path model) throws OrtException {
+    public Preprocessing resolve(Path model) throws OrtException, CoreException {
         Preprocessing base;
         try {
             base = fromModel(model);
-        } catch (IllegalArgumentException e) {
-            if (size == null) {
+        } catch (CoreException e) {
+            if (size == null || e.getStatus().getCode() != CoreStatus.NEEDS_PREPROCESSING) {
                 throw e;
             }
             // the model's input shape does not tell its size: --size (and --layout) give it
@@ -81,7 +83,7 @@ public final class PreprocessingOptions {
     }
 
     /** Preprocessing recorded in the model's metadata, else inferred from its first input's shape. */
-    public static Preprocessing fromModel(Path model) throws OrtException {
+    public static Preprocessing fromModel(Path model) throws OrtException, CoreException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession s = Ort.env().createSession(model.toString(), o)) {

@@ -33,6 +33,16 @@ public final class CoreStatus {
         return new Status(IStatus.ERROR, PLUGIN_ID, code, message, cause);
     }
 
+    /**
+     * The refusal for a model whose input shape does not tell the image size and layout: a {@link CoreException}
+     * with {@link #NEEDS_PREPROCESSING}, naming the model (when {@code model} is not {@code null}) and its input shape.
+     */
+    public static CoreException needsPreprocessing(Object model, long[] inputShape) {
+        String subject = model == null ? "the model's input shape " : model + ": the input shape ";
+        return new CoreException(error(NEEDS_PREPROCESSING, subject + java.util.Arrays.toString(inputShape)
+                + " does not tell the image size and layout; give the preprocessing", null));
+    }
+
     /** A {@link CoreException} carrying {@link #error(String, Throwable)}. */
     public static CoreException exception(String message, Throwable cause) {
         return new CoreException(error(message, cause));

@@ -136,7 +136,7 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
     public static Preprocessing preprocessingOf(Path model) {
         try {
             return QuantizeOperation.defaultPreprocessing(OnnxModel.load(model));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | CoreException | RuntimeException e) {
             return null;
         }
     }

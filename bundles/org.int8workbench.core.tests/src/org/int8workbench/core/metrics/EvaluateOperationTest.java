@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -25,6 +26,7 @@ import javax.imageio.ImageIO;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
+import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Sha256;
 import org.int8workbench.testing.TestData;
@@ -38,6 +40,7 @@ import org.int8workbench.core.labels.ArgmaxDecoder;
 import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.OutputKind;
 import org.int8workbench.core.labels.Prediction;
+import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.junit.jupiter.api.Test;
@@ -206,40 +209,18 @@ class EvaluateOperationTest {
         CountDownLatch laterDone = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         AtomicBoolean overtaken = new AtomicBoolean();
-        ArgmaxDecoder argmax = new ArgmaxDecoder(null, DEEPLAB, null);
-        LabelDecoder outOfOrder = new LabelDecoder() {
-            @Override
-            public OutputKind kind() {
-                return argmax.kind();
-            }
-
-            @Override
-            public String description() {
-                return argmax.description();
-            }
-
-            @Override
-            public Prediction decode(OrtSession.Result result) throws OrtException {
-                int call = calls.incrementAndGet();
-                if (call == 1 && layout[0] > 1) {
-                    try {
-                        overtaken.set(laterDone.await(60, TimeUnit.SECONDS));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        LabelDecoder outOfOrder = argmaxAfter(result -> {
+            int call = calls.incrementAndGet();
+            if (call == 1 && layout[0] > 1) {
+                try {
+                    overtaken.set(laterDone.await(60, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                Prediction p = argmax.decode(result);
-                if (call > 1) {
-                    laterDone.countDown();
-                }
-                return p;
+            } else if (call > 1) {
+                laterDone.countDown();
             }
-
-            @Override
-            public int[] decodeBatch(OrtSession.Result result) throws OrtException {
-                return argmax.decodeBatch(result);
-            }
-        };
+        });
         AccuracyReport r = new EvaluateOperation().model(model).parent(model).predictor(outOfOrder).dataset(ds).preprocessing(DEEPLAB)
                 .limit(8).run(new NullProgressMonitor());
         if (layout[0] > 1) {
@@ -315,6 +296,22 @@ class EvaluateOperationTest {
         assertTrue(r.notes().get(0).contains("not meaningful"));
         assertTrue(Files.readString(report.resolve("report.html")).contains("id=\"synthetic\""));
         assertFalse(r.images().get(0).classes().isEmpty());
+    }
+
+    @Test
+    void aModelWithoutItsImageSizeAsksForThePreprocessing() throws Exception {
+        GraphBuilder b = new GraphBuilder("dynamic_size").opset(13);
+        b.input("X", DataType.FLOAT, 1, 3, "H", "W");
+        b.node("Relu", "X").outputs("Y");
+        b.output("Y", DataType.FLOAT, 1, 3, "H", "W");
+        Path model = tmp.resolve("dynamic.onnx");
+        Files.write(model, b.build().toByteArray());
+        CoreException e = assertThrows(CoreException.class, () -> new EvaluateOperation().model(model)
+                .dataset(Datasets.generated(1, 8, 8, 1, GeneratedDataset.Kind.PATTERN)).run(new NullProgressMonitor()));
+        assertEquals(CoreStatus.NEEDS_PREPROCESSING, e.getStatus().getCode(), e.getStatus().getMessage());
+        assertEquals(CoreStatus.PLUGIN_ID, e.getStatus().getPlugin());
+        assertTrue(e.getStatus().getMessage().startsWith("dynamic.onnx: the input shape [1, 3, -1, -1] does not tell the image size"),
+                e.getStatus().getMessage());
     }
 
     /** The argmax decoder of the default path, with {@code before} run on every result first (on the inference thread). */

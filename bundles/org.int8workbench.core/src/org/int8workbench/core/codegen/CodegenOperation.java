@@ -168,7 +168,7 @@ public final class CodegenOperation {
         return CoreStatus.exception(message, cause);
     }
 
-    private CodegenResult doRun(IProgressMonitor monitor) throws IOException, OrtException {
+    private CodegenResult doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
         checkSettings();
         Path out = outputDir.toAbsolutePath().normalize();
         if (Files.exists(out) && !overwrite && !isEmptyDirectory(out)) {
@@ -283,7 +283,7 @@ public final class CodegenOperation {
     // ---------------------------------------------------------------- what the model needs
 
     /** Reads names, shapes, preprocessing and head from the session; runs it once on zeros for concrete output shapes. */
-    private InferenceSpec inspect(OrtSession session, Path modelPath, String sha) throws OrtException {
+    private InferenceSpec inspect(OrtSession session, Path modelPath, String sha) throws OrtException, CoreException {
         Map<String, String> meta = session.getMetadata().getCustomMetadata();
         boolean recorded = meta.containsKey(Preprocessing.METADATA_KEY);
         Preprocessing pre = EvaluateOperation.fromModel(session);

@@ -14,7 +14,6 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.AtomicFolder;
-import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
@@ -123,11 +122,6 @@ public final class EvaluateOperation {
         return this;
     }
 
-    /** The decoder the core uses for the session's model ({@link LabelDecoders#forSession}). */
-    static LabelDecoder defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
-        return EvaluationSessions.defaultPredictor(session, pre);
-    }
-
     /** How the parent's outputs become labels (default {@link LabelDecoders#forSession}). */
     public EvaluateOperation parentPredictor(LabelDecoder p) {
         this.parentPredictor = p;
@@ -162,7 +156,7 @@ public final class EvaluateOperation {
         Objects.requireNonNull(dataset, "dataset");
         try {
             return doRun(monitor);
-        } catch (OperationCanceledException e) {
+        } catch (OperationCanceledException | CoreException e) {
             throw e;
         } catch (OrtException e) {
             throw CoreStatus.exception("ONNX Runtime failed while evaluating " + model.getFileName()
@@ -174,61 +168,43 @@ public final class EvaluateOperation {
         }
     }
 
-    private AccuracyReport doRun(IProgressMonitor monitor) throws IOException, OrtException {
+    private AccuracyReport doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
         List<Sample> items = dataset.samples();
         if (limit > 0 && limit < items.size()) {
             items = items.subList(0, limit);
         }
         SubMonitor sub = SubMonitor.convert(monitor, "Evaluating " + model.getFileName(), items.size() + 4);
-        Path target = reportDir == null ? null : reportDir.toAbsolutePath().normalize();
-        if (target != null && Files.exists(target) && !overwrite) {
-            throw new FileAlreadyExistsException(target.toString(), null, "report folder exists");
-        }
-        AccuracyReport.Model modelRef = EvaluationSessions.describe(model);
-        AccuracyReport.Model parentRef = parent == null ? null : EvaluationSessions.describe(parent);
-        sub.split(1);
-        int[] layout = inferenceLayout(Runtime.getRuntime().availableProcessors());
-        try (OrtSession.SessionOptions options = EvaluationSessions.sessionOptions(layout[1]);
-                OrtSession session = Ort.env().createSession(model.toString(), options);
-                OrtSession parentSession = parent == null ? null : Ort.env().createSession(parent.toString(), options)) {
-            sub.split(1);
-            Preprocessing pre = preprocessing != null ? preprocessing : fromModel(session);
-            EvaluationSessions.checkInput(session, pre, model);
-            if (parentSession != null) {
-                EvaluationSessions.checkInput(parentSession, pre, parent);
+        // an existing report folder is refused here, before any work
+        try (AtomicFolder folder = reportDir == null ? null : AtomicFolder.replace(reportDir, overwrite);
+                EvaluationSessions.Opened s = EvaluationSessions.open(model, parent, preprocessing,
+                        classes != null ? classes : dataset.classes(), predictor, parentPredictor, sub.split(2))) {
+            Path out = folder == null ? null : folder.path();
+            if (out != null) {
+                Files.createDirectories(out.resolve("images"));
+                if (saveLabelMaps) {
+                    Files.createDirectories(out.resolve(AccuracyReportWriter.LABELS_DIR));
+                }
             }
-            ClassInfo cls = EvaluationSessions.extendClasses(classes != null ? classes : dataset.classes(), session, pre);
-            try (AtomicFolder folder = target == null ? null : AtomicFolder.replace(target, overwrite)) {
-                Path out = folder == null ? null : folder.path();
-                if (out != null) {
-                    Files.createDirectories(out.resolve("images"));
-                    if (saveLabelMaps) {
-                        Files.createDirectories(out.resolve(AccuracyReportWriter.LABELS_DIR));
-                    }
-                }
-                InferencePipeline.Run run = new InferencePipeline.Run(session,
-                        predictor != null ? predictor : defaultPredictor(session, pre));
-                InferencePipeline.Run parentRun = parentSession == null ? null : new InferencePipeline.Run(parentSession,
-                        parentPredictor != null ? parentPredictor : defaultPredictor(parentSession, pre));
-                InferencePipeline pipeline = new InferencePipeline(dataset, strict, pre, run, parentRun, layout[0]);
-                EvaluationMetrics metrics = new EvaluationMetrics(cls, pre, dataset.skipped());
-                ComparisonPicture picture = out != null && renderImages ? new ComparisonPicture(cls, panelWidth) : null;
-                pipeline.run(items, sub, (item, cm, cp) -> measure(item, cm, cp, metrics, out, picture));
-                if (metrics.rows.isEmpty()) {
-                    throw new IOException("none of the " + items.size() + " items could be read" + (metrics.skipped.isEmpty() ? ""
-                            : "; the first problem: " + metrics.skipped.get(metrics.skipped.size() - 1).reason()));
-                }
-                AccuracyReport report = EvaluationReport.of(metrics, new EvaluationReport.Pass(dataset, pre, parentSession != null,
-                        out != null && saveLabelMaps, run.nanos().get() / 1e9, parentRun == null ? 0 : parentRun.nanos().get() / 1e9,
-                        pipeline.wallNanos() / 1e9, layout[0], layout[1]), modelRef, parentRef);
-                sub.split(1).subTask("Writing the report");
-                if (folder != null) {
-                    AccuracyReportWriter.writeFiles(report, out);
-                    folder.commit();
-                }
-                sub.split(1);
-                return report;
+            InferencePipeline pipeline = new InferencePipeline(dataset, strict, s.pre(), s.run(), s.parentRun(), s.workers());
+            EvaluationMetrics metrics = new EvaluationMetrics(s.classes(), s.pre(), dataset.skipped());
+            ComparisonPicture picture = out != null && renderImages ? new ComparisonPicture(s.classes(), panelWidth) : null;
+            pipeline.run(items, sub, (item, cm, cp) -> measure(item, cm, cp, metrics, out, picture));
+            if (metrics.rows.isEmpty()) {
+                throw new IOException("none of the " + items.size() + " items could be read" + (metrics.skipped.isEmpty() ? ""
+                        : "; the first problem: " + metrics.skipped.get(0).reason()));
             }
+            InferencePipeline.Run parentRun = s.parentRun();
+            AccuracyReport report = EvaluationReport.of(metrics, new EvaluationReport.Pass(dataset, s.pre(), parentRun != null,
+                    out != null && saveLabelMaps, s.run().nanos().get() / 1e9, parentRun == null ? 0 : parentRun.nanos().get() / 1e9,
+                    pipeline.wallNanos() / 1e9, s.workers(), s.threads()), s.modelRef(), s.parentRef());
+            sub.split(1).subTask("Writing the report");
+            if (folder != null) {
+                AccuracyReportWriter.writeFiles(report, out);
+                folder.commit();
+            }
+            // no cancellation point after the report folder is in place
+            sub.worked(1);
+            return report;
         }
     }
 
@@ -254,9 +230,13 @@ public final class EvaluateOperation {
         metrics.add(m, composite);
     }
 
-    /** Preprocessing recorded in the session's model metadata, else defaults for its input shape. */
-    public static Preprocessing fromModel(OrtSession s) throws OrtException {
-        return EvaluationSessions.fromModel(s);
+    /**
+     * Preprocessing recorded in the session's model metadata, else defaults for its input shape.
+     *
+     * @throws CoreException with {@link CoreStatus#NEEDS_PREPROCESSING} when neither tells the image size and layout
+     */
+    public static Preprocessing fromModel(OrtSession s) throws OrtException, CoreException {
+        return EvaluationSessions.fromModel(s, null);
     }
 
     /**

@@ -12,6 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.CoreStatus;
+import org.int8workbench.core.Ort;
 import org.int8workbench.core.Sha256;
 import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.Preprocessing;
@@ -23,8 +28,9 @@ import org.int8workbench.core.report.AccuracyReport;
 /**
  * The checks and settings around the evaluator's sessions: the model files as the report names them, the options and
  * thread layout of the sessions, the preprocessing taken from a model, whether a model's input fits the preprocessing,
- * and the label set grown to the model's class count. Shared by {@link EvaluateOperation}, {@link PredictOperation} and
- * {@link EvaluationSpeed}, so that all three run the models the same way.
+ * and the label set grown to the model's class count. {@link #open} puts them together for {@link EvaluateOperation} and
+ * {@link PredictOperation}; {@link EvaluationSpeed} uses the options and layout, so that all three run the models the
+ * same way.
  */
 final class EvaluationSessions {
 
@@ -64,12 +70,15 @@ final class EvaluationSessions {
         }
     }
 
-    /** See {@link EvaluateOperation#fromModel}. */
-    static Preprocessing fromModel(OrtSession s) throws OrtException {
+    /**
+     * See {@link EvaluateOperation#fromModel}; {@code name} names the model in the refusal ({@code null}: "the model").
+     *
+     * @throws CoreException with {@link CoreStatus#NEEDS_PREPROCESSING} when the input shape does not tell the size
+     */
+    static Preprocessing fromModel(OrtSession s, Object name) throws OrtException, CoreException {
         long[] shape = ((TensorInfo) s.getInputInfo().values().iterator().next().getInfo()).getShape();
-        return Preprocessing.forModel(s.getMetadata().getCustomMetadata(), shape).orElseThrow(() -> new IllegalArgumentException(
-                "cannot infer the preprocessing from the model's input shape "
-                + Arrays.toString(shape) + "; give the input size and layout"));
+        return Preprocessing.forModel(s.getMetadata().getCustomMetadata(), shape)
+                .orElseThrow(() -> CoreStatus.needsPreprocessing(name, shape));
     }
 
     /** Fails with a message naming the model when its first input is not a float image of the preprocessing's shape. */
@@ -117,8 +126,81 @@ final class EvaluationSessions {
         return new ClassInfo(names, colors, base.ignoreLabel());
     }
 
-    /** The decoder the core uses for the session's model ({@link LabelDecoders#forSession}). */
-    static LabelDecoder defaultPredictor(OrtSession session, Preprocessing pre) throws OrtException {
-        return LabelDecoders.forSession(session, pre);
+    /**
+     * Opens the sessions of a model and its optional parent the same way for every pass: the files described (they
+     * must exist), the sessions in the {@link #inferenceLayout}, the preprocessing ({@code given}, else
+     * {@link #fromModel}) checked against both inputs, {@code classes} grown to the model's class count, and a run per
+     * session with its decoder ({@code null}: {@link LabelDecoders#forSession}). Two monitor steps.
+     */
+    static Opened open(Path model, Path parent, Preprocessing given, ClassInfo classes, LabelDecoder predictor,
+            LabelDecoder parentPredictor, IProgressMonitor monitor) throws IOException, OrtException, CoreException {
+        SubMonitor sub = SubMonitor.convert(monitor, 2);
+        AccuracyReport.Model modelRef = describe(model);
+        AccuracyReport.Model parentRef = parent == null ? null : describe(parent);
+        sub.split(1);
+        int[] layout = inferenceLayout(Runtime.getRuntime().availableProcessors());
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            OrtSession.SessionOptions options = EvaluationSessions.sessionOptions(layout[1]);
+            open.add(options);
+            OrtSession session = Ort.env().createSession(model.toString(), options);
+            open.add(session);
+            OrtSession parentSession = null;
+            if (parent != null) {
+                parentSession = Ort.env().createSession(parent.toString(), options);
+                open.add(parentSession);
+            }
+            sub.split(1);
+            Preprocessing pre = given != null ? given : fromModel(session, model.getFileName());
+            checkInput(session, pre, model);
+            if (parentSession != null) {
+                checkInput(parentSession, pre, parent);
+            }
+            ClassInfo cls = extendClasses(classes, session, pre);
+            InferencePipeline.Run run = new InferencePipeline.Run(session,
+                    predictor != null ? predictor : LabelDecoders.forSession(session, pre));
+            InferencePipeline.Run parentRun = parentSession == null ? null : new InferencePipeline.Run(parentSession,
+                    parentPredictor != null ? parentPredictor : LabelDecoders.forSession(parentSession, pre));
+            return new Opened(modelRef, parentRef, pre, cls, run, parentRun, layout[0], layout[1], List.copyOf(open));
+        } catch (OrtException | CoreException | RuntimeException | Error e) {
+            close(open, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The opened sessions with what was settled on the way; closing closes the sessions and their options.
+     *
+     * @param parentRef the parent's description, or {@code null} without a parent
+     * @param parentRun the parent's run, or {@code null} without a parent
+     * @param workers inference threads, runs at once
+     * @param threads intra-op threads per run
+     */
+    record Opened(AccuracyReport.Model modelRef, AccuracyReport.Model parentRef, Preprocessing pre, ClassInfo classes,
+            InferencePipeline.Run run, InferencePipeline.Run parentRun, int workers, int threads, List<AutoCloseable> resources)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            EvaluationSessions.close(resources, null);
+        }
+    }
+
+    /** Closes {@code open} last first; a failure on the way is added to {@code primary}, else rethrown at the end. */
+    private static void close(List<AutoCloseable> open, Throwable primary) {
+        RuntimeException first = null;
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else if (first == null) {
+                    first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

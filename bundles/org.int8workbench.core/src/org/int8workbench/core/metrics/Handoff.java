@@ -7,11 +7,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 
 /**
- * Waiting on the evaluator's queues and latches without missing a failure or a stop: every wait is cut into short
- * polls, between which the waiting thread looks at the first failure of another thread (rethrown) or the stop flag.
+ * Waiting on the evaluator's queues and latches without missing a failure, a cancellation or a stop: every wait is cut
+ * into short polls, between which the waiting thread looks at the first failure of another thread (rethrown), the
+ * monitor (the calling thread) or the stop flag (the decoder and inference threads).
  */
 final class Handoff {
     private static final long POLL_MILLIS = 100;
@@ -19,15 +21,20 @@ final class Handoff {
     private Handoff() {
     }
 
-    /** Takes the next item; rethrows another thread's failure while waiting. */
-    static <T> T take(BlockingQueue<T> q, AtomicReference<Throwable> failure) throws IOException, OrtException {
+    /**
+     * Takes the next item; rethrows another thread's failure while waiting.
+     *
+     * @throws OperationCanceledException when the monitor is cancelled while waiting
+     */
+    static <T> T take(BlockingQueue<T> q, AtomicReference<Throwable> failure, IProgressMonitor monitor)
+            throws IOException, OrtException {
         try {
             while (true) {
                 T t = q.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (t != null) {
                     return t;
                 }
-                rethrow(failure.get());
+                check(failure, monitor);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -55,15 +62,27 @@ final class Handoff {
         return true;
     }
 
-    /** Waits for the latch; rethrows another thread's failure while waiting. */
-    static void await(CountDownLatch latch, AtomicReference<Throwable> failure) throws IOException, OrtException {
+    /**
+     * Waits for the latch; rethrows another thread's failure while waiting.
+     *
+     * @throws OperationCanceledException when the monitor is cancelled while waiting
+     */
+    static void await(CountDownLatch latch, AtomicReference<Throwable> failure, IProgressMonitor monitor)
+            throws IOException, OrtException {
         try {
             while (!latch.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                rethrow(failure.get());
+                check(failure, monitor);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationCanceledException("interrupted");
+        }
+    }
+
+    private static void check(AtomicReference<Throwable> failure, IProgressMonitor monitor) throws IOException, OrtException {
+        rethrow(failure.get());
+        if (monitor.isCanceled()) {
+            throw new OperationCanceledException();
         }
     }
 

@@ -34,6 +34,12 @@ import org.int8workbench.core.labels.LabelDecoder;
  * the calling thread hands each image with both predictions to a {@link Measurement}, in the order of the data. Small
  * bounded queues and pools of input and output buffers keep the memory flat. Every thread is joined before
  * {@link #run} returns or throws, so the caller may close the sessions then, also after a failure or a cancellation.
+ * <p>
+ * It cannot deadlock: the decoder thread takes all buffers of an image (its input and its pinned outputs) when it
+ * creates the image's work, in data order, and only the calling thread gives them back, in data order, once the
+ * image is measured. The inference workers never wait for a buffer, so the oldest image in flight always has its
+ * buffers and its runs finish; the pools only bound how many images are in flight. The waits of the calling thread
+ * also look at the monitor, so a cancellation ends the pass within a model run.
  */
 final class InferencePipeline {
 
@@ -68,6 +74,12 @@ final class InferencePipeline {
         final OnnxTensor input;
         final FloatBuffer inputBuffer;
         final CountDownLatch pending;
+        /**
+         * The pinned outputs taken for the model's and the parent's run, or {@code null} (none pinned, or handed on by
+         * the worker to the capture or back to the pool).
+         */
+        OnnxTensor modelOut;
+        OnnxTensor parentOut;
         volatile Captured model;
         volatile Captured parent;
         /** Its buffers were given back (calling thread only). */
@@ -114,10 +126,15 @@ final class InferencePipeline {
         return wallNanos;
     }
 
-    /** Runs the pass; one monitor step per item. */
+    /**
+     * Runs the pass; one monitor step per item.
+     *
+     * @throws org.eclipse.core.runtime.OperationCanceledException when the monitor is cancelled, also while waiting for an
+     *         image
+     */
     void run(List<Sample> items, SubMonitor sub, Measurement measurement) throws OrtException, IOException {
-        // each worker holds at most one pinned output per model while it runs, the calling thread one while it
-        // measures, and one more lets a worker start the next image before the measurement has copied it out
+        // the pinned outputs bound the images in flight: one measured by the calling thread, one run by each worker,
+        // and one decoded ahead for the next free worker
         int count = workers + 2;
         try (PinnedOutputs pinned = PinnedOutputs.forSession(model.session(), model.predictor(), count);
                 PinnedOutputs parentPinned = parent == null ? null
@@ -138,7 +155,7 @@ final class InferencePipeline {
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         threads.add(Thread.ofPlatform().daemon().name("int8wb-evaluate-decoder")
-                .start(() -> decodeAll(items, flights, jobs, inputs, stop, failure)));
+                .start(() -> decodeAll(items, flights, jobs, inputs, pinned, parentPinned, stop, failure)));
         for (int w = 0; w < workers; w++) {
             threads.add(Thread.ofPlatform().daemon().name("int8wb-evaluate-inference-" + w)
                     .start(() -> infer(jobs, pinned, parentPinned, stop, failure)));
@@ -146,16 +163,16 @@ final class InferencePipeline {
         Flight current = null;
         try {
             while (true) {
-                Flight f = Handoff.take(flights, failure);
+                Flight f = Handoff.take(flights, failure, sub);
                 if (f == END_OF_FLIGHTS) {
                     break;
                 }
                 current = f;
                 SubMonitor step = sub.split(1);
                 step.subTask(f.item.sample().id());
-                Handoff.await(f.pending, failure);
+                Handoff.await(f.pending, failure, sub);
                 measurement.measure(f.item, f.model, f.parent);
-                release(f, inputs);
+                release(f, inputs, pinned, parentPinned);
                 current = null;
             }
         } finally {
@@ -175,10 +192,10 @@ final class InferencePipeline {
                 }
             }
             if (current != null) {
-                release(current, inputs);
+                release(current, inputs, pinned, parentPinned);
             }
             for (Flight f; (f = flights.poll()) != null;) {
-                release(f, inputs);
+                release(f, inputs, pinned, parentPinned);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -189,7 +206,7 @@ final class InferencePipeline {
     }
 
     /** Closes a flight's input tensor and gives back its buffers, once; only when no run of it is going on. */
-    private static void release(Flight f, BlockingQueue<FloatBuffer> inputs) {
+    private static void release(Flight f, BlockingQueue<FloatBuffer> inputs, PinnedOutputs pinned, PinnedOutputs parentPinned) {
         if (f == END_OF_FLIGHTS || f.released) {
             return;
         }
@@ -204,11 +221,23 @@ final class InferencePipeline {
         if (f.parent != null) {
             f.parent.discard();
         }
+        // outputs of runs that never happened (a failure or a cancellation came first)
+        if (f.modelOut != null) {
+            pinned.free.offer(f.modelOut);
+            f.modelOut = null;
+        }
+        if (f.parentOut != null) {
+            parentPinned.free.offer(f.parentOut);
+            f.parentOut = null;
+        }
     }
 
-    /** Decoder thread: reads and preprocesses items in order, hands each to the measurement and its jobs to the workers. */
-    private void decodeAll(List<Sample> items, BlockingQueue<Flight> flights, BlockingQueue<Job> jobs,
-            BlockingQueue<FloatBuffer> inputs, AtomicBoolean stop, AtomicReference<Throwable> failure) {
+    /**
+     * Decoder thread: reads and preprocesses items in order, takes each one's input and output buffers (waiting for the
+     * measurement to give back those of earlier items), and hands it to the measurement and its jobs to the workers.
+     */
+    private void decodeAll(List<Sample> items, BlockingQueue<Flight> flights, BlockingQueue<Job> jobs, BlockingQueue<FloatBuffer> inputs,
+            PinnedOutputs pinned, PinnedOutputs parentPinned, AtomicBoolean stop, AtomicReference<Throwable> failure) {
         int created = 0;
         int capacity = inputs.remainingCapacity();
         float[] tensor = new float[pre.tensorSize()];
@@ -234,9 +263,16 @@ final class InferencePipeline {
                 if (buffer == null || stop.get()) {
                     return;
                 }
+                OnnxTensor modelOut = pinned == null ? null : Handoff.poll(pinned.free, stop);
+                OnnxTensor parentOut = parentPinned == null ? null : Handoff.poll(parentPinned.free, stop);
+                if ((pinned != null && modelOut == null) || (parentPinned != null && parentOut == null) || stop.get()) {
+                    return; // stopped; the pools are closed after this thread was joined
+                }
                 buffer.clear();
                 buffer.put(tensor).flip();
                 Flight f = new Flight(d, OnnxTensor.createTensor(Ort.env(), buffer, shape), buffer, parent == null ? 1 : 2);
+                f.modelOut = modelOut;
+                f.parentOut = parentOut;
                 if (!Handoff.offer(flights, f, stop)) {
                     f.input.close();
                     return;
@@ -276,7 +312,10 @@ final class InferencePipeline {
         }
     }
 
-    /** Inference worker: runs jobs until the end of the data or a stop. */
+    /**
+     * Inference worker: runs jobs until the end of the data or a stop. It waits only for the next job: each job comes
+     * with its output buffer.
+     */
     private void infer(BlockingQueue<Job> jobs, PinnedOutputs pinned, PinnedOutputs parentPinned,
             AtomicBoolean stop, AtomicReference<Throwable> failure) {
         try {
@@ -286,10 +325,15 @@ final class InferencePipeline {
                     return;
                 }
                 Flight f = job.flight();
-                Captured c = job.parent() ? runOnce(parent, f.input, parentPinned, stop)
-                        : runOnce(model, f.input, pinned, stop);
-                if (c == null) {
-                    return;
+                Captured c;
+                if (job.parent()) {
+                    OnnxTensor out = f.parentOut;
+                    f.parentOut = null;
+                    c = runOnce(parent, f.input, parentPinned, out);
+                } else {
+                    OnnxTensor out = f.modelOut;
+                    f.modelOut = null;
+                    c = runOnce(model, f.input, pinned, out);
                 }
                 if (job.parent()) {
                     f.parent = c;
@@ -305,16 +349,11 @@ final class InferencePipeline {
         }
     }
 
-    /** One run; the prediction, or {@code null} when stopped while waiting for an output buffer. */
-    private static Captured runOnce(Run run, OnnxTensor tensor, PinnedOutputs pinned, AtomicBoolean stop)
-            throws OrtException, InterruptedException {
-        OnnxTensor out = null;
-        if (pinned != null) {
-            out = Handoff.poll(pinned.free, stop);
-            if (out == null) {
-                return null;
-            }
-        }
+    /**
+     * One run into {@code out}, a pinned output of {@code pinned} ({@code null} without one), which the capture then
+     * owns or which goes back to the pool.
+     */
+    private static Captured runOnce(Run run, OnnxTensor tensor, PinnedOutputs pinned, OnnxTensor out) throws OrtException {
         OnnxTensor lent = out;
         boolean kept = false;
         try {

@@ -1,7 +1,6 @@
 package org.int8workbench.core.metrics;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.CoreStatus;
-import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.LabelMask;
@@ -135,7 +133,7 @@ public final class PredictOperation {
         Objects.requireNonNull(image, "image");
         try {
             return doRun(monitor);
-        } catch (OperationCanceledException e) {
+        } catch (OperationCanceledException | CoreException e) {
             throw e;
         } catch (OrtException e) {
             throw CoreStatus.exception("ONNX Runtime failed while predicting " + id + " with "
@@ -147,37 +145,22 @@ public final class PredictOperation {
         }
     }
 
-    private ImagePrediction doRun(IProgressMonitor monitor) throws IOException, OrtException {
-        SubMonitor sub = SubMonitor.convert(monitor, "Predicting " + id, 2);
-        EvaluationSessions.describe(model);
-        if (parent != null) {
-            EvaluationSessions.describe(parent);
-        }
-        int[] layout = EvaluationSessions.inferenceLayout(Runtime.getRuntime().availableProcessors());
-        try (OrtSession.SessionOptions options = EvaluationSessions.sessionOptions(layout[1]);
-                OrtSession session = Ort.env().createSession(model.toString(), options);
-                OrtSession parentSession = parent == null ? null : Ort.env().createSession(parent.toString(), options)) {
-            sub.split(1);
-            Preprocessing pre = preprocessing != null ? preprocessing : EvaluationSessions.fromModel(session);
-            EvaluationSessions.checkInput(session, pre, model);
-            if (parentSession != null) {
-                EvaluationSessions.checkInput(parentSession, pre, parent);
-            }
-            ClassInfo cls = EvaluationSessions.extendClasses(classes != null ? classes : ClassInfo.generic(0), session, pre);
-            InferencePipeline.Run run = new InferencePipeline.Run(session,
-                    predictor != null ? predictor : EvaluationSessions.defaultPredictor(session, pre));
-            InferencePipeline.Run parentRun = parentSession == null ? null : new InferencePipeline.Run(parentSession,
-                    parentPredictor != null ? parentPredictor : EvaluationSessions.defaultPredictor(parentSession, pre));
+    private ImagePrediction doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
+        SubMonitor sub = SubMonitor.convert(monitor, "Predicting " + id, 3);
+        try (EvaluationSessions.Opened s = EvaluationSessions.open(model, parent, preprocessing,
+                classes != null ? classes : ClassInfo.generic(0), predictor, parentPredictor, sub.split(2))) {
+            Preprocessing pre = s.pre();
             Sample sample = new Sample(id, null, null, 0);
-            InferencePipeline pipeline = new InferencePipeline(new OneImage(sample, image, cls), true, pre, run, parentRun, layout[0]);
-            EvaluationMetrics metrics = new EvaluationMetrics(cls, pre, List.of());
+            InferencePipeline pipeline = new InferencePipeline(new OneImage(sample, image, s.classes()), true, pre, s.run(), s.parentRun(),
+                    s.workers());
+            EvaluationMetrics metrics = new EvaluationMetrics(s.classes(), pre, List.of());
             AtomicReference<EvaluationMetrics.Labels> labels = new AtomicReference<>();
             pipeline.run(List.of(sample), sub.split(1).setWorkRemaining(1), (item, cm, cp) -> labels.set(metrics.labels(cm, cp)));
             int w = image.getWidth();
             int h = image.getHeight();
             LabelMask m = Postprocessing.toImage(labels.get().model().labels(), pre, w, h);
             LabelMask p = labels.get().parent() == null ? null : Postprocessing.toImage(labels.get().parent().labels(), pre, w, h);
-            return new ImagePrediction(id, image, groundTruth, p, m, cls);
+            return new ImagePrediction(id, image, groundTruth, p, m, s.classes());
         }
     }
 

@@ -218,7 +218,7 @@ public final class QuantizeOperation {
         }
     }
 
-    private QuantizationResult doRun(IProgressMonitor monitor) throws IOException, OrtException {
+    private QuantizationResult doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
         long t0 = System.nanoTime();
         QuantizationSettings settings = settings();
         SubMonitor sub = SubMonitor.convert(monitor, "Quantizing " + model.getFileName(), 100);
@@ -468,8 +468,12 @@ public final class QuantizeOperation {
         }
     }
 
-    /** Preprocessing recorded in the model's metadata, else the defaults for its input shape. */
-    public static Preprocessing defaultPreprocessing(OnnxModel m) {
+    /**
+     * Preprocessing recorded in the model's metadata, else the defaults for its input shape.
+     *
+     * @throws CoreException with {@link CoreStatus#NEEDS_PREPROCESSING} when neither tells the image size and layout
+     */
+    public static Preprocessing defaultPreprocessing(OnnxModel m) throws CoreException {
         List<ValueInfoProto> inputs = m.graph().inputs();
         if (inputs.size() != 1) {
             throw new IllegalArgumentException(m.file() + ": the model has " + inputs.size()
@@ -480,8 +484,6 @@ public final class QuantizeOperation {
         for (int i = 0; i < d.length; i++) {
             d[i] = shape.getDim(i).hasDimValue() ? shape.getDim(i).getDimValue() : -1;
         }
-        return Preprocessing.forModel(m.metadata(), d).orElseThrow(() -> new IllegalArgumentException(
-                m.file() + ": cannot infer the input size from the input shape "
-                + java.util.Arrays.toString(d) + "; give the preprocessing (size and layout)"));
+        return Preprocessing.forModel(m.metadata(), d).orElseThrow(() -> CoreStatus.needsPreprocessing(m.file(), d));
     }
 }
