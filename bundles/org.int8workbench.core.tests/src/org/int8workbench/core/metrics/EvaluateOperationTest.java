@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -36,10 +35,7 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.labels.ArgmaxDecoder;
 import org.int8workbench.core.labels.LabelDecoder;
-import org.int8workbench.core.labels.OutputKind;
-import org.int8workbench.core.labels.Prediction;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
@@ -184,7 +180,7 @@ class EvaluateOperationTest {
         Path model = TestData.deeplabModel();
         Path report = tmp.resolve("failed");
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        LabelDecoder failing = argmaxAfter(result -> {
+        LabelDecoder failing = TestDecoders.argmaxAfter(DEEPLAB, result -> {
             if (calls.incrementAndGet() == 3) {
                 throw new IllegalStateException("predictor broke on purpose");
             }
@@ -209,7 +205,7 @@ class EvaluateOperationTest {
         CountDownLatch laterDone = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         AtomicBoolean overtaken = new AtomicBoolean();
-        LabelDecoder outOfOrder = argmaxAfter(result -> {
+        LabelDecoder outOfOrder = TestDecoders.argmaxAfter(DEEPLAB, result -> {
             int call = calls.incrementAndGet();
             if (call == 1 && layout[0] > 1) {
                 try {
@@ -312,33 +308,5 @@ class EvaluateOperationTest {
         assertEquals(CoreStatus.PLUGIN_ID, e.getStatus().getPlugin());
         assertTrue(e.getStatus().getMessage().startsWith("dynamic.onnx: the input shape [1, 3, -1, -1] does not tell the image size"),
                 e.getStatus().getMessage());
-    }
-
-    /** The argmax decoder of the default path, with {@code before} run on every result first (on the inference thread). */
-    private static LabelDecoder argmaxAfter(java.util.function.Consumer<OrtSession.Result> before) {
-        ArgmaxDecoder argmax = new ArgmaxDecoder(null, DEEPLAB, null);
-        return new LabelDecoder() {
-            @Override
-            public OutputKind kind() {
-                return argmax.kind();
-            }
-
-            @Override
-            public String description() {
-                return argmax.description();
-            }
-
-            @Override
-            public Prediction decode(OrtSession.Result result) throws OrtException {
-                before.accept(result);
-                return argmax.decode(result);
-            }
-
-            @Override
-            public int[] decodeBatch(OrtSession.Result result) throws OrtException {
-                before.accept(result);
-                return argmax.decodeBatch(result);
-            }
-        };
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -33,8 +32,6 @@ import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.ArgmaxDecoder;
 import org.int8workbench.core.labels.LabelDecoder;
-import org.int8workbench.core.labels.OutputKind;
-import org.int8workbench.core.labels.Prediction;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.report.AccuracyReport;
 import org.junit.jupiter.api.Test;
@@ -117,38 +114,18 @@ class InferencePipelineTest {
         NullProgressMonitor monitor = new NullProgressMonitor();
         CountDownLatch never = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
-        ArgmaxDecoder argmax = new ArgmaxDecoder(null, PRE, null);
         // the parent's first prediction cancels and then hangs, as a long run would, until the pipeline interrupts it
-        LabelDecoder hanging = new LabelDecoder() {
-            @Override
-            public OutputKind kind() {
-                return argmax.kind();
-            }
-
-            @Override
-            public String description() {
-                return argmax.description();
-            }
-
-            @Override
-            public Prediction decode(OrtSession.Result result) throws OrtException {
-                if (calls.incrementAndGet() == 1) {
-                    monitor.setCanceled(true);
-                    try {
-                        never.await(10, TimeUnit.MINUTES);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted by the cancellation");
-                    }
+        LabelDecoder hanging = TestDecoders.argmaxAfter(PRE, result -> {
+            if (calls.incrementAndGet() == 1) {
+                monitor.setCanceled(true);
+                try {
+                    never.await(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted by the cancellation");
                 }
-                return argmax.decode(result);
             }
-
-            @Override
-            public int[] decodeBatch(OrtSession.Result result) throws OrtException {
-                return argmax.decodeBatch(result);
-            }
-        };
+        });
         Path model = model("model", 2);
         Path report = tmp.resolve("cancelled");
         long t0 = System.nanoTime();

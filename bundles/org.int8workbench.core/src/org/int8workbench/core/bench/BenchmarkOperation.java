@@ -546,8 +546,7 @@ public final class BenchmarkOperation {
         if (dataset != null || dynamic) {
             pre = given != null ? given : fromModel(l);
             if (pre == null) {
-                throw new CoreException(CoreStatus.error(CoreStatus.NEEDS_PREPROCESSING, l.path + ": the input shape "
-                        + Arrays.toString(l.shape) + " does not tell the image size and layout; give the preprocessing", null));
+                throw CoreStatus.needsPreprocessing(l.path, l.shape);
             }
             long[] expected = pre.shape(l.batch);
             if (l.shape.length != 4) {
