@@ -19,6 +19,14 @@ public interface LabelDecoder {
     String description();
 
     /**
+     * The output this decoder reads, its kind and why that kind. The default names no output (the first one) and
+     * gives {@link #description} as the reason.
+     */
+    default ModelOutput output() {
+        return new ModelOutput(null, kind(), -1, java.util.List.of(), false, null, description());
+    }
+
+    /**
      * The prediction for a run with a batch of one image: the label map at the resolution of the model's output
      * (normally the model-input size), with the raw scores when the kind has comparable ones.
      *

@@ -51,6 +51,25 @@ public final class LabelDecoders {
     }
 
     /**
+     * The decoders for a model's outputs as the user selected them: one per reported output, in the model's output
+     * order. With {@link OutputSelection#AUTO} the kind of every output is found from the graph (final {@code Softmax},
+     * {@code Sigmoid}, {@code ArgMax}, channel count, element type) and every output of the first output's kind is
+     * reported; a model recording a cut-off head gets its {@link HeadLabelDecoder} only.
+     *
+     * @param modelFile the model file of the session (its graph is read to find the output kinds)
+     * @param preprocessing the model's input size and layout, or {@code null} to read them from the model
+     * @throws IllegalArgumentException when the selection does not fit the model (no such output, a kind that the output
+     *         cannot have), with a message saying what to choose instead
+     */
+    public static java.util.List<LabelDecoder> forModel(java.nio.file.Path modelFile, OrtSession session, Preprocessing preprocessing,
+            OutputSelection selection) throws OrtException, java.io.IOException {
+        if (selection == null || selection.isAuto()) {
+            return java.util.List.of(forSession(session, preprocessing));
+        }
+        throw new UnsupportedOperationException("#13: output selection not implemented yet");
+    }
+
+    /**
      * The decoder for one output given its type and declared shape, when the model records no head: argmax for float
      * scores, labels as they are for integer outputs.
      *

@@ -26,5 +26,55 @@ public enum OutputKind {
      * Low-resolution class scores of a model cut before its {@code Resize (+ ArgMax)} head; the recorded head computes
      * the labels exactly ({@link HeadLabelDecoder}).
      */
-    CUT_HEAD;
+    CUT_HEAD,
+
+    /**
+     * One channel per pixel holding the probability (after a final {@code Sigmoid}) or the logit of a foreground
+     * class, {@code [N,1,H,W]}, {@code [N,H,W,1]} or {@code [N,H,W]}: thresholded into background (0) and foreground
+     * (1) ({@link OutputSelection#threshold}; a logit is compared with the threshold's logit).
+     */
+    BINARY,
+
+    /**
+     * Several independent sigmoid maps (probabilities or logits), one per label, {@code [N,C,H,W]} or {@code [N,H,W,C]}:
+     * each channel is thresholded on its own, a pixel may carry several labels or none. {@link Prediction#channels}
+     * holds one 0/1 map per label.
+     */
+    MULTILABEL,
+
+    /**
+     * Per-pixel values that are not labels (depth, edge strength, ...): no IoU; the two models are compared by their
+     * value errors. {@link Prediction#values} holds the map; {@link Prediction#labels} is {@code null}.
+     */
+    REGRESSION;
+
+    /** The name used on the command line and in reports: classes, labels, head, binary, multilabel, regression. */
+    public String cliName() {
+        return switch (this) {
+            case CLASS_SCORES -> "classes";
+            case LABEL_MAP -> "labels";
+            case CUT_HEAD -> "head";
+            case BINARY -> "binary";
+            case MULTILABEL -> "multilabel";
+            case REGRESSION -> "regression";
+        };
+    }
+
+    /**
+     * The kind of a command-line name ({@link #cliName}), or {@code null} for {@code auto}.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static OutputKind parse(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("auto")) {
+            return null;
+        }
+        for (OutputKind k : values()) {
+            if (k != CUT_HEAD && k.cliName().equals(n)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown output kind '" + name + "'; use auto, classes, binary, multilabel, labels or regression");
+    }
 }

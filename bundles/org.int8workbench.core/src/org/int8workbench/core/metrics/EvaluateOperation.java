@@ -20,6 +20,7 @@ import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
 
@@ -59,6 +60,7 @@ public final class EvaluateOperation {
     private LabelDecoder predictor;
     private LabelDecoder parentPredictor;
     private boolean strict;
+    private OutputSelection outputSelection = OutputSelection.AUTO;
     private boolean renderImages = true;
     private boolean saveLabelMaps;
     private int panelWidth = 360;
@@ -125,6 +127,15 @@ public final class EvaluateOperation {
     /** How the parent's outputs become labels (default {@link LabelDecoders#forSession}). */
     public EvaluateOperation parentPredictor(LabelDecoder p) {
         this.parentPredictor = p;
+        return this;
+    }
+
+    /**
+     * Which of the models' outputs are evaluated, and as what (default {@link OutputSelection#AUTO}: found from the
+     * graph, every output of the first output's kind, each in a report of its own).
+     */
+    public EvaluateOperation outputs(OutputSelection selection) {
+        this.outputSelection = selection == null ? OutputSelection.AUTO : selection;
         return this;
     }
 

@@ -198,7 +198,7 @@ final class EvaluationMetrics {
                 cm == null ? null : num(cm.pixelAccuracy()), cmParent == null ? null : num(cmParent.meanIoU()),
                 cmParent == null ? null : num(cmParent.pixelAccuracy()), cmAgree == null ? null : num(cmAgree.meanIoU()),
                 cmAgree == null || compared == 0 ? null : (double) same / compared, compared - same, m.mse(), m.cosine(),
-                m.unpredicted(), m.present(), composite));
+                m.unpredicted(), m.present(), composite, null));
     }
 
     /** Pixels on which both sides of an agreement matrix have the same class. */
@@ -225,7 +225,7 @@ final class EvaluationMetrics {
         long same = same(agree);
         return new AccuracyReport.Agreement((double) same / total, num(agree.meanIoU()),
                 countAgreeIoU == 0 ? null : sumAgreeIoU / countAgreeIoU, countDistance == 0 ? null : sumMse / countDistance,
-                countDistance == 0 ? null : sumCos / countDistance, total - same, total, scores(agree), agree.rows());
+                countDistance == 0 ? null : sumCos / countDistance, total - same, total, scores(agree), agree.rows(), null);
     }
 
     private List<AccuracyReport.ClassScore> scores(ConfusionMatrix m) {

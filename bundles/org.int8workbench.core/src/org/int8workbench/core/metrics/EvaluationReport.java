@@ -40,7 +40,7 @@ final class EvaluationReport {
                 masks, m.classes(), pass.pre(), Postprocessing.DESCRIPTION, AccuracyReport.AGGREGATION
                         + (pass.withParent() ? " " + AccuracyReport.BASIC_DEFINITION : ""),
                 notes(m, pass), gtMetrics, parentMetrics, agreement, List.copyOf(m.rows), List.copyOf(m.classRows),
-                List.copyOf(m.skipped), timing, Provenance.now());
+                List.copyOf(m.skipped), timing, Provenance.now(), null, List.of());
     }
 
     /** What the figures mean on this data. */

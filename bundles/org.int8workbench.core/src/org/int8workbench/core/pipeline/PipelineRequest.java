@@ -7,6 +7,7 @@ import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.quantize.QuantizationSettings;
 
 /**
@@ -36,10 +37,12 @@ import org.int8workbench.core.quantize.QuantizationSettings;
  * @param compare the comparison of predictions, or {@code null} for none
  * @param outputs where the outputs go
  * @param replace whether existing outputs may be replaced; when not, the run refuses before any work
+ * @param outputSelection which model outputs the benchmark's end-to-end figures and the comparison read, and as what
+ *        ({@link OutputSelection#AUTO}: found from the graph)
  */
 public record PipelineRequest(Path model, Path existing, Path existingHead, SegmentationDataset calibration,
         Preprocessing preprocessing, QuantizationSettings quantization, boolean cutHead, Benchmark benchmark, Compare compare,
-        OutputFiles outputs, boolean replace) {
+        OutputFiles outputs, boolean replace, OutputSelection outputSelection) {
 
     public PipelineRequest {
         if (model == null && existing == null) {
@@ -47,6 +50,7 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
         }
         Objects.requireNonNull(outputs, "outputs");
         quantization = quantization == null ? QuantizationSettings.defaults() : quantization;
+        outputSelection = outputSelection == null ? OutputSelection.AUTO : outputSelection;
         if (existingHead != null && existing == null) {
             throw new IllegalArgumentException("an existing head model needs the existing model it was cut from");
         }
@@ -65,7 +69,7 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
     public static PipelineRequest optimize(Path model, SegmentationDataset calibration) {
         Objects.requireNonNull(model, "model");
         return new PipelineRequest(model, null, null, calibration, null, QuantizationSettings.defaults(), true, null, null,
-                OutputFiles.besideModel(model), false);
+                OutputFiles.besideModel(model), false, OutputSelection.AUTO);
     }
 
     /**
@@ -76,7 +80,7 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
     public static PipelineRequest measure(Path parent, Path existing) {
         Objects.requireNonNull(existing, "existing");
         return new PipelineRequest(parent, existing, null, null, null, null, false, null, null, OutputFiles.besideInt8(existing),
-                false);
+                false, OutputSelection.AUTO);
     }
 
     /** Whether this run quantizes (rather than starting from an existing model). */
@@ -86,48 +90,54 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
 
     public PipelineRequest withCalibration(SegmentationDataset images) {
         return new PipelineRequest(model, existing, existingHead, images, preprocessing, quantization, cutHead, benchmark, compare,
-                outputs, replace);
+                outputs, replace, outputSelection);
     }
 
     public PipelineRequest withPreprocessing(Preprocessing p) {
         return new PipelineRequest(model, existing, existingHead, calibration, p, quantization, cutHead, benchmark, compare, outputs,
-                replace);
+                replace, outputSelection);
     }
 
     public PipelineRequest withQuantization(QuantizationSettings s) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, s, cutHead, benchmark, compare, outputs,
-                replace);
+                replace, outputSelection);
     }
 
     public PipelineRequest withCutHead(boolean cut) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cut, benchmark, compare,
-                outputs, replace);
+                outputs, replace, outputSelection);
     }
 
     /** Measures {@code head}, a model cut before its head from the existing model, as the fastest model. */
     public PipelineRequest withExistingHead(Path head) {
         return new PipelineRequest(model, existing, head, calibration, preprocessing, quantization, cutHead && head == null, benchmark,
-                compare, outputs, replace);
+                compare, outputs, replace, outputSelection);
     }
 
     public PipelineRequest withBenchmark(Benchmark b) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, b, compare, outputs,
-                replace);
+                replace, outputSelection);
     }
 
     public PipelineRequest withCompare(Compare c) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, c, outputs,
-                replace);
+                replace, outputSelection);
     }
 
     public PipelineRequest withOutputs(OutputFiles o) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, compare, o,
-                replace);
+                replace, outputSelection);
+    }
+
+    /** Which outputs are read, and as what. */
+    public PipelineRequest withOutputSelection(OutputSelection o) {
+        return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, compare,
+                outputs, replace, o);
     }
 
     public PipelineRequest withReplace(boolean r) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, compare,
-                outputs, r);
+                outputs, r, outputSelection);
     }
 
     /**

@@ -33,11 +33,16 @@ import org.int8workbench.core.dataset.SkippedItem;
  * @param skipped items left out, with the reason
  * @param timing where the time went
  * @param provenance machine, runtime and time
+ * @param output the model output this report is about and how it was read ({@code null} in reports written before
+ *        output kinds were recorded: class scores)
+ * @param outputs the reports of the model's further outputs of the same kind, each on its own (empty for a model with
+ *        one reported output; the reports in it have no {@code outputs} of their own)
  */
 public record AccuracyReport(int format, Model model, Model parentModel, String dataset, String datasetRoot, boolean synthetic,
         boolean hasMasks, ClassInfo classes, Preprocessing preprocessing, String postprocessing, String aggregation,
         List<String> notes, Metrics groundTruth, Metrics reference, Agreement agreement, List<ImageRow> images,
-        List<ClassRow> classRows, List<SkippedItem> skipped, Timing timing, Provenance provenance) {
+        List<ClassRow> classRows, List<SkippedItem> skipped, Timing timing, Provenance provenance, Output output,
+        List<AccuracyReport> outputs) {
 
     /** The current {@link #format}. */
     public static final int FORMAT = 1;
@@ -58,6 +63,38 @@ public record AccuracyReport(int format, Model model, Model parentModel, String 
         images = List.copyOf(images);
         classRows = List.copyOf(classRows);
         skipped = List.copyOf(skipped);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    /** The output kind's name ({@link Output#kind}), {@code classes} for reports without one. */
+    public String outputKind() {
+        return output == null ? "classes" : output.kind();
+    }
+
+    /**
+     * The model output a report is about.
+     *
+     * @param name the graph output's name
+     * @param kind {@code classes}, {@code labels}, {@code head}, {@code binary}, {@code multilabel} or
+     *        {@code regression} (the command line's names)
+     * @param threshold the probability threshold of binary and multi-label outputs, else {@code null}
+     * @param reason why this kind: found from the graph (e.g. {@code final Sigmoid, 1 channel}) or chosen by the user
+     */
+    public record Output(String name, String kind, Double threshold, String reason) {
+    }
+
+    /**
+     * Value errors of a regression output (depth, edges) of the model against its parent: no labels, so no IoU.
+     *
+     * @param mae mean absolute error
+     * @param rmse root mean squared error
+     * @param psnr peak signal-to-noise ratio in dB, with the parent's value range as the peak; {@code null} when the
+     *        outputs are identical (infinite) or the parent's range is zero
+     * @param withinTolerance share of pixels whose difference is at most {@code tolerance}
+     * @param tolerance the absolute tolerance used
+     * @param range the parent's value range (max - min) the PSNR peak is taken from
+     */
+    public record Regression(double mae, double rmse, Double psnr, double withinTolerance, double tolerance, double range) {
     }
 
     /**
@@ -114,9 +151,11 @@ public record AccuracyReport(int format, Model model, Model parentModel, String 
      * @param pixels pixels compared
      * @param classes per class IoU of the model against the parent
      * @param confusion rows = parent's class, columns = optimized model's class
+     * @param regression the value errors over all pixels of a regression output, else {@code null}; for such outputs
+     *        {@code pixelAgreement} is the share of pixels within the tolerance
      */
     public record Agreement(double pixelAgreement, Double meanIoU, Double perImageMeanIoU, Double meanMse, Double meanCosine,
-            long changedPixels, long pixels, List<ClassScore> classes, List<List<Long>> confusion) {
+            long changedPixels, long pixels, List<ClassScore> classes, List<List<Long>> confusion, Regression regression) {
     }
 
     /**
@@ -139,10 +178,12 @@ public record AccuracyReport(int format, Model model, Model parentModel, String 
      * @param unpredictedPixels image pixels without a prediction (cropped away)
      * @param classes labels predicted by either model or in the ground truth, ascending
      * @param composite side-by-side PNG relative to the report folder, or {@code null} when not rendered
+     * @param regression this image's value errors of a regression output against the parent, else {@code null}
      */
     public record ImageRow(String id, String image, String mask, int width, int height, Double meanIoU, Double pixelAccuracy,
             Double referenceMeanIoU, Double referencePixelAccuracy, Double agreementMeanIoU, Double pixelAgreement,
-            long changedPixels, Double mse, Double cosine, long unpredictedPixels, List<Integer> classes, String composite) {
+            long changedPixels, Double mse, Double cosine, long unpredictedPixels, List<Integer> classes, String composite,
+            Regression regression) {
     }
 
     /**
