@@ -56,6 +56,19 @@ public final class TestData {
         return sharedData().resolve("calibration-photos");
     }
 
+    /**
+     * A real model from a public repository in {@code zoo/} (see PROVENANCE.md there): {@code twinlitenet_320.onnx},
+     * {@code mediapipe_selfie_256_nhwc.onnx}, {@code pphumanseg_lite_portrait.onnx},
+     * {@code pan_mnv3s_skin_clothes_hair_512.onnx}. Fails when the file is missing.
+     */
+    public static Path zooModel(String file) {
+        Path p = sharedData().resolve("zoo").resolve(file);
+        if (!Files.isRegularFile(p)) {
+            throw new AssertionError("zoo model missing: " + p + " (expected in ../shared/data/zoo)");
+        }
+        return p;
+    }
+
     /** A fresh temporary folder under the build's target (kept for inspection). */
     public static Path scratch(String name) {
         try {
