@@ -93,6 +93,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions preprocessing;
 
+    @Mixin
+    OutputOptions outputOptions = new OutputOptions();
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON ('-' for standard output).")
     Path json;
 
@@ -115,10 +118,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
             BenchmarkReportWriter.checkWritable(report, false);
         }
         CliSupport.refuseExistingJson(json, force);
+        var selection = outputOptions.selection();
         BenchmarkOperation op = new BenchmarkOperation(model).others(others).mode(Mode.parse(mode)).rounds(rounds).warmup(warmup)
                 .streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)
                 .executionMode(ExecutionMode.valueOf(executionMode.trim().toUpperCase(Locale.ROOT)))
                 .optimizationLevel(BenchmarkOperation.parseOptLevel(optLevel)).endToEnd(!noEndToEnd).profile(profile);
+        // TODO(#13, zoo-labels): op.outputs(selection) once BenchmarkOperation has it
         if (iterations != null && seconds != null) {
             throw new IllegalArgumentException("give --seconds or --iterations, not both");
         }

@@ -170,6 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
             headNote = cut.cut() ? "cut: " + cut.head().describe() : "not cut: " + cut.reason();
             o.println("Exact fast label head: " + headNote);
         }
+        result.outputLines().forEach(l -> o.println("Model " + l));
         BenchmarkResult latency = result.latency();
         BenchmarkResult throughput = result.throughput();
         AccuracyReport acc = result.accuracy();

@@ -52,6 +52,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions preprocessing;
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     @Option(names = "--classes", paramLabel = "voc|FILE", description = "Class names for a folder without metadata: 'voc' or a "
             + Datasets.METADATA_FILE + "-style file.")
     String classes;
@@ -80,12 +83,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         if ((dataset == null) == (generated == null)) {
             throw new IllegalArgumentException("give either --dataset PATH or --generated N");
         }
+        var selection = output.selection();
         Preprocessing pre = preprocessing.resolve(model);
         SegmentationDataset ds = dataset != null ? Datasets.open(dataset, split)
                 : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
         CliSupport.refuseExistingJson(json, force);
         EvaluateOperation op = new EvaluateOperation().model(model).parent(reference).dataset(ds).preprocessing(pre)
-                .reportDir(report).overwrite(force).limit(limit).strict(strict).renderImages(!noImages);
+                .reportDir(report).overwrite(force).limit(limit).strict(strict).renderImages(!noImages)
+                .outputs(selection);
         if (classes != null) {
             op.classes(classes.equalsIgnoreCase("voc") || classes.equalsIgnoreCase("pascal-voc") ? ClassInfo.pascalVoc()
                     : DatasetMetadata.read(Path.of(classes)).classInfo(Path.of(classes)));
@@ -102,20 +107,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (r.synthetic()) {
             System.out.println("WARNING: synthetic images; the accuracy figures are not meaningful.");
         }
-        if (r.groundTruth() != null) {
-            System.out.println(String.format(Locale.ROOT, "%-24s mean IoU %s  pixel accuracy %s  (per-image mean IoU %s)",
-                    reference != null ? "Optimized vs truth:" : "Model vs ground truth:", f(r.groundTruth().meanIoU()),
-                    f(r.groundTruth().pixelAccuracy()), f(r.groundTruth().perImageMeanIoU())));
+        java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+        EvaluationSummary.print(r, reference != null, out);
+        out.flush();
+        if (!r.outputKind().equals("regression")) {
+            System.out.println("Mean IoU = mean over classes with a non-zero union of (total intersection / total union) over all images.");
         }
-        if (r.reference() != null) {
-            System.out.println(String.format(Locale.ROOT, "%-24s mean IoU %s  pixel accuracy %s  (per-image mean IoU %s)",
-                    "Parent vs truth:", f(r.reference().meanIoU()), f(r.reference().pixelAccuracy()), f(r.reference().perImageMeanIoU())));
-        }
-        if (r.agreement() != null) {
-            System.out.println(String.format(Locale.ROOT, "%-24s mean IoU %s  pixel agreement %s  output cosine %s",
-                    "Optimized vs parent:", f(r.agreement().meanIoU()), f(r.agreement().pixelAgreement()), f(r.agreement().meanCosine())));
-        }
-        System.out.println("Mean IoU = mean over classes with a non-zero union of (total intersection / total union) over all images.");
         System.out.println(String.format(Locale.ROOT, "%d images in %.1f s (%d runs at once on %d thread(s) each; session.run %.1f s model + %.1f s parent)",
                 r.timing().images(), r.timing().wallSeconds(), r.timing().concurrentRuns(), r.timing().threadsPerRun(),
                 r.timing().modelInferenceSeconds(), r.timing().parentInferenceSeconds()));
@@ -129,9 +126,5 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (report != null) {
             System.out.println("Report: " + report.toAbsolutePath().resolve("report.html"));
         }
-    }
-
-    private static String f(Double d) {
-        return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
     }
 }

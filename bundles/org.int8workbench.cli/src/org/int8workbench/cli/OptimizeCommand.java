@@ -81,6 +81,9 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions preprocessing = new PreprocessingOptions();
 
+    @Mixin
+    OutputOptions outputOptions = new OutputOptions();
+
     @Option(names = "--force", description = "Replace an existing output model or JSON file.")
     boolean force;
 
@@ -93,6 +96,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model)) {
             throw new java.nio.file.NoSuchFileException(model.toString());
         }
+        var selection = outputOptions.selection();
         Preprocessing pre = preprocessing.resolve(model);
         int subsetSize = QuantizationSettings.DEFAULT_SUBSET;
         double subsetPercent = 0;
@@ -116,7 +120,8 @@ public final class OptimizeCommand implements Callable<Integer> {
                 subsetPercent, seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
         PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(calibration, null)).withPreprocessing(pre)
                 .withQuantization(settings).withCutHead(fastHead)
-                .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force);
+                .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force)
+                .withOutputSelection(selection);
         PipelineResult result = new OptimizePipeline(request).run(new ConsoleProgress());
         QuantizationResult r = result.quantization();
         boolean quiet = json != null && json.toString().equals("-");
@@ -136,6 +141,10 @@ public final class OptimizeCommand implements Callable<Integer> {
                 System.out.println(cut.cut() ? "wrote " + cut.output() + "\n  exact fast label head: " + cut.head().describe()
                         : "  no fast label head: " + cut.reason());
             }
+        }
+        out.add("outputs", Json.gson().toJsonTree(result.outputs()));
+        if (!quiet) {
+            result.outputLines().forEach(l -> System.out.println("  " + l));
         }
         CliSupport.writeJson(json, out, force);
         return 0;

@@ -2,7 +2,9 @@ package org.int8workbench.cli;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Ort;
@@ -38,33 +40,66 @@ public final class PreprocessingOptions {
     @Option(names = "--layout", paramLabel = "LAYOUT", description = "nchw or nhwc (default: from the model's input shape).")
     String layout;
 
-    /** The preprocessing for {@code model}: options over metadata over input shape over defaults. */
+    /**
+     * The preprocessing for {@code model}: options over metadata over input shape over defaults. A model whose input
+     * has dynamic or symbolic image dimensions takes them from {@code --size} (and {@code --layout}; without it, the
+     * side of the fixed channel axis of 3, else NCHW); without {@code --size} it fails with one line saying to give
+     * {@code --size} and {@code --layout}.
+     */
     public Preprocessing resolve(Path model) throws OrtException, CoreException {
         Preprocessing base;
-        try {
-            base = fromModel(model);
-        } catch (CoreException e) {
-            if (size == null || e.getStatus().getCode() != CoreStatus.NEEDS_PREPROCESSING) {
-                throw e;
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
+                try {
+                    base = EvaluateOperation.fromModel(s);
+                } catch (CoreException e) {
+                    if (e.getStatus().getCode() != CoreStatus.NEEDS_PREPROCESSING) {
+                        throw e;
+                    }
+                    if (size == null) {
+                        throw e; // one line naming --size and --layout (CliSupport.hint)
+                    }
+                    long[] shape = inputShape(s);
+                    // the model's input shape does not tell its size: --size (and --layout) give it
+                    base = Preprocessing.defaults(1, 1, shape.length == 4 && shape[3] == 3 && shape[1] != 3 ? Layout.NHWC : Layout.NCHW);
+                }
             }
-            // the model's input shape does not tell its size: --size (and --layout) give it
-            base = Preprocessing.defaults(1, 1, Layout.NCHW);
         }
         return apply(base);
     }
 
-    /** Applies the options given on the command line over {@code base}. */
+    private static long[] inputShape(OrtSession s) throws OrtException {
+        return s.getInputInfo().values().iterator().next().getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
+    }
+
+    /** Applies the options given on the command line over {@code base}; a bad value fails with one line naming the option. */
     public Preprocessing apply(Preprocessing base) {
         Preprocessing p = base;
         if (layout != null) {
-            p = p.withLayout(Layout.valueOf(layout.trim().toUpperCase(java.util.Locale.ROOT)));
+            p = p.withLayout(switch (layout.trim().toLowerCase(Locale.ROOT)) {
+                case "nchw" -> Layout.NCHW;
+                case "nhwc" -> Layout.NHWC;
+                default -> throw new IllegalArgumentException("--layout takes nchw or nhwc; got '" + layout + "'");
+            });
         }
         if (size != null) {
-            String[] wh = size.toLowerCase(java.util.Locale.ROOT).split("x");
-            if (wh.length != 2) {
-                throw new IllegalArgumentException("--size takes WIDTHxHEIGHT, e.g. 257x257; got '" + size + "'");
+            String[] wh = size.toLowerCase(Locale.ROOT).split("x");
+            int w;
+            int h;
+            try {
+                if (wh.length != 2) {
+                    throw new NumberFormatException();
+                }
+                w = Integer.parseInt(wh[0].trim());
+                h = Integer.parseInt(wh[1].trim());
+                if (w <= 0 || h <= 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--size takes WIDTHxHEIGHT in pixels, e.g. 257x257; got '" + size + "'");
             }
-            p = p.withSize(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()));
+            p = p.withSize(w, h);
         }
         if (resize != null) {
             try {
@@ -74,12 +109,30 @@ public final class PreprocessingOptions {
             }
         }
         if (mean != null || std != null) {
-            p = p.withNormalization(mean != null ? Rgb.parse(mean) : p.mean(), std != null ? Rgb.parse(std) : p.std());
+            Rgb m = mean != null ? rgb("--mean", mean) : p.mean();
+            Rgb sd = std != null ? rgb("--std", std) : p.std();
+            if (sd.r() == 0 || sd.g() == 0 || sd.b() == 0) {
+                throw new IllegalArgumentException("--std takes non-zero values; got '" + std + "'");
+            }
+            p = p.withNormalization(m, sd);
         }
         if (color != null) {
-            p = p.withColor(ColorOrder.valueOf(color.trim().toUpperCase(java.util.Locale.ROOT)));
+            p = p.withColor(switch (color.trim().toLowerCase(Locale.ROOT)) {
+                case "rgb" -> ColorOrder.RGB;
+                case "bgr" -> ColorOrder.BGR;
+                default -> throw new IllegalArgumentException("--color takes rgb or bgr; got '" + color + "'");
+            });
         }
         return p;
+    }
+
+    private static Rgb rgb(String option, String value) {
+        try {
+            return Rgb.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " takes one value or three comma-separated values R,G,B in pixel units, "
+                    + "e.g. 123.675,116.28,103.53; got '" + value + "'");
+        }
     }
 
     /** Preprocessing recorded in the model's metadata, else inferred from its first input's shape. */

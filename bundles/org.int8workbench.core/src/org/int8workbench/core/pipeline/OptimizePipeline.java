@@ -19,6 +19,8 @@ import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.head.CutHeadOperation;
 import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
+import org.int8workbench.core.labels.ModelOutput;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.quantize.QuantizationResult;
 import org.int8workbench.core.quantize.QuantizationSettings;
@@ -136,6 +138,9 @@ public final class OptimizePipeline {
         Path named = r.quantizes() ? r.model() : r.existing();
         SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + named.getFileName(), Math.max(1, total));
 
+        // 0. the outputs read and as what, from the parent before any work: a selection that does not fit fails here
+        List<ModelOutput> outputKinds = r.model() == null ? null : ModelOutputs.findOrNone(r.model(), r.preprocessing(), r.outputSelection());
+
         // 1. quantize, or start from the existing model
         QuantizationResult quantization = null;
         Path int8;
@@ -165,6 +170,9 @@ public final class OptimizePipeline {
         }
         Path parent = r.model() == null ? null : r.model().toAbsolutePath().normalize();
         Path measured = head != null ? head : int8;
+        if (outputKinds == null) {
+            outputKinds = ModelOutputs.findOrNone(int8, pre, r.outputSelection());
+        }
 
         // 3. benchmark: parent, INT8 and INT8 with the exact head in one interleaved run per mode
         Map<Mode, BenchmarkResult> benchmarks = new LinkedHashMap<>();
@@ -182,7 +190,7 @@ public final class OptimizePipeline {
             }
             boolean only = bench.modes().size() == 1;
             for (Mode mode : bench.modes()) {
-                BenchmarkResult result = benchmark(models, mode, bench, pre).run(modes.split(1));
+                BenchmarkResult result = benchmark(models, mode, bench, pre, r.outputSelection()).run(modes.split(1));
                 Path target = out.benchmark(mode, only);
                 if (out.isReportFolder()) {
                     // the folder is this run's only when this run creates it; else only the report files in it are
@@ -207,7 +215,7 @@ public final class OptimizePipeline {
         if (compare != null) {
             sub.subTask(Step.COMPARE.label());
             EvaluateOperation ev = new EvaluateOperation().model(measured).dataset(compare.dataset()).reportDir(out.accuracyDir())
-                    .overwrite(r.replace()).limit(compare.limit()).renderImages(compare.pictures());
+                    .overwrite(r.replace()).limit(compare.limit()).renderImages(compare.pictures()).outputs(r.outputSelection());
             if (parent != null) {
                 ev.parent(parent);
             }
@@ -219,7 +227,7 @@ public final class OptimizePipeline {
             accuracyReport = out.accuracyReport();
         }
         return new PipelineResult(quantization, headCut, parent, int8, head, measured, benchmarks, benchmarkFiles, accuracy, accuracyReport,
-                tx.written());
+                tx.written(), outputKinds);
     }
 
     private QuantizeOperation quantize(PipelineRequest r) {
@@ -238,14 +246,18 @@ public final class OptimizePipeline {
         return q;
     }
 
-    private static BenchmarkOperation benchmark(List<Path> models, Mode mode, PipelineRequest.Benchmark b, Preprocessing pre) {
+    private static BenchmarkOperation benchmark(List<Path> models, Mode mode, PipelineRequest.Benchmark b, Preprocessing pre,
+            OutputSelection selection) {
         BenchmarkOperation op = new BenchmarkOperation(models.get(0)).others(models.subList(1, models.size())).mode(mode)
                 .seconds(b.seconds()).rounds(b.rounds()).seed(b.seed()).endToEnd(b.endToEnd()).profile(b.profile()).threads(b.threads());
+        // TODO(#13, zoo-labels): op.outputs(selection) once BenchmarkOperation has it, so end-to-end figures decode the
+        // outputs the user selected
         if (b.images() != null) {
             op.dataset(b.images());
-            if (pre != null) {
-                op.preprocessing(pre);
-            }
+        }
+        if (pre != null) {
+            // also without images: a model with dynamic input dimensions gets its random input's size from it
+            op.preprocessing(pre);
         }
         return op;
     }

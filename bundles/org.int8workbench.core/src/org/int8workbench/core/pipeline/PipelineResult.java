@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
+import org.int8workbench.core.labels.ModelOutput;
 import org.int8workbench.core.quantize.QuantizationResult;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkResult;
@@ -26,15 +27,26 @@ import org.int8workbench.core.report.BenchmarkResult;
  * @param accuracy the comparison, or {@code null} without one
  * @param accuracyReport the comparison's {@code report.json}, or {@code null}
  * @param written every file and folder this run wrote, in order
+ * @param outputs the parent's outputs as the benchmark and the comparison read them (the INT8 model's without a
+ *        parent): name, output kind and why that kind; empty when the model could not be read for them
  */
 public record PipelineResult(QuantizationResult quantization, CutHeadResult headCut, Path parent, Path int8, Path head, Path measured,
         Map<Mode, BenchmarkResult> benchmarks, Map<Mode, Path> benchmarkFiles, AccuracyReport accuracy, Path accuracyReport,
-        List<Path> written) {
+        List<Path> written, List<ModelOutput> outputs) {
 
     public PipelineResult {
         benchmarks = Collections.unmodifiableMap(new LinkedHashMap<>(benchmarks));
         benchmarkFiles = Collections.unmodifiableMap(new LinkedHashMap<>(benchmarkFiles));
         written = List.copyOf(written);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    /**
+     * One line per reported output naming its kind and why, e.g. {@code output 'mask': binary (final Sigmoid, 1 channel)};
+     * the summaries of {@code optimize}, {@code demo} and the workbench's jobs print them.
+     */
+    public List<String> outputLines() {
+        return outputs.stream().map(ModelOutputs::describe).toList();
     }
 
     /** The benchmark result of {@code mode}, or {@code null} when that mode was not measured. */
