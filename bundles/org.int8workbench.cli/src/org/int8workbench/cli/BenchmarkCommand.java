@@ -132,7 +132,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         } else if (seconds != null) {
             op.seconds(seconds);
         }
-        if (dataset != null || preprocessing.size != null || preprocessing.layout != null) {
+        if (dataset != null || preprocessing.given()) {
             List<Preprocessing> pre = new ArrayList<>();
             pre.add(preprocessing.resolve(model));
             for (Path o : others) {

@@ -73,6 +73,11 @@ public final class PreprocessingOptions {
         return s.getInputInfo().values().iterator().next().getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
     }
 
+    /** True when any preprocessing option was given. */
+    public boolean given() {
+        return size != null || resize != null || mean != null || std != null || color != null || layout != null;
+    }
+
     /** Applies the options given on the command line over {@code base}; a bad value fails with one line naming the option. */
     public Preprocessing apply(Preprocessing base) {
         Preprocessing p = base;
