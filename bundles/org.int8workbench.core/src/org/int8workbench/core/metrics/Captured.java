@@ -21,6 +21,8 @@ final class Captured {
     private float[] raw;
     private final FloatBuffer pinned;
     private Runnable release;
+    /** The predictions of the further reported outputs, decoded on the inference thread (empty for one output). */
+    java.util.List<Prediction> others = java.util.List.of();
 
     Captured(ArgmaxDecoder predictor, Prediction done, float[] raw, FloatBuffer pinned, long[] shape, Runnable release) {
         this.predictor = predictor;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.eclipse.core.runtime.CoreException;
@@ -18,6 +19,7 @@ import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.dataset.SkippedItem;
 import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.labels.OutputSelection;
@@ -188,7 +190,7 @@ public final class EvaluateOperation {
         // an existing report folder is refused here, before any work
         try (AtomicFolder folder = reportDir == null ? null : AtomicFolder.replace(reportDir, overwrite);
                 EvaluationSessions.Opened s = EvaluationSessions.open(model, parent, preprocessing,
-                        classes != null ? classes : dataset.classes(), predictor, parentPredictor, sub.split(2))) {
+                        classes != null ? classes : dataset.classes(), predictor, parentPredictor, outputSelection, sub.split(2))) {
             Path out = folder == null ? null : folder.path();
             if (out != null) {
                 Files.createDirectories(out.resolve("images"));
@@ -197,17 +199,14 @@ public final class EvaluateOperation {
                 }
             }
             InferencePipeline pipeline = new InferencePipeline(dataset, strict, s.pre(), s.run(), s.parentRun(), s.workers());
-            EvaluationMetrics metrics = new EvaluationMetrics(s.classes(), s.pre(), dataset.skipped());
-            ComparisonPicture picture = out != null && renderImages ? new ComparisonPicture(s.classes(), panelWidth) : null;
-            pipeline.run(items, sub, (item, cm, cp) -> measure(item, cm, cp, metrics, out, picture));
-            if (metrics.rows.isEmpty()) {
-                throw new IOException("none of the " + items.size() + " items could be read" + (metrics.skipped.isEmpty() ? ""
-                        : "; the first problem: " + metrics.skipped.get(0).reason()));
+            List<OutputEvaluation> outputs = evaluations(s, dataset.skipped(), out);
+            pipeline.run(items, sub, (item, cm, cp) -> measure(item, cm, cp, outputs));
+            if (outputs.get(0).recorded() == 0) {
+                List<SkippedItem> skipped = outputs.get(0).skipped();
+                throw new IOException("none of the " + items.size() + " items could be read" + (skipped.isEmpty() ? ""
+                        : "; the first problem: " + skipped.get(0).reason()));
             }
-            InferencePipeline.Run parentRun = s.parentRun();
-            AccuracyReport report = EvaluationReport.of(metrics, new EvaluationReport.Pass(dataset, s.pre(), parentRun != null,
-                    out != null && saveLabelMaps, s.run().nanos().get() / 1e9, parentRun == null ? 0 : parentRun.nanos().get() / 1e9,
-                    pipeline.wallNanos() / 1e9, s.workers(), s.threads()), s.modelRef(), s.parentRef());
+            AccuracyReport report = EvaluationReport.of(outputs, passOf(s, pipeline, out), s.modelRef(), s.parentRef());
             sub.split(1).subTask("Writing the report");
             if (folder != null) {
                 AccuracyReportWriter.writeFiles(report, out);
@@ -219,26 +218,43 @@ public final class EvaluateOperation {
         }
     }
 
-    /** Measures one item on the calling thread, and writes its label map and picture into {@code out} when asked to. */
-    private void measure(InferencePipeline.Decoded d, Captured cm, Captured cp,
-            EvaluationMetrics metrics, Path out, ComparisonPicture picture) throws IOException {
+    /** The evaluation of each reported output of the opened model, in the order of its decoders. */
+    private List<OutputEvaluation> evaluations(EvaluationSessions.Opened s, List<SkippedItem> skippedBefore, Path out) {
+        OutputEvaluation.Settings settings = new OutputEvaluation.Settings(s.classes(), classes, s.pre(), skippedBefore, out,
+                renderImages, saveLabelMaps, outputSelection.tolerance(), panelWidth);
+        List<OutputEvaluation> list = new ArrayList<>();
+        List<LabelDecoder> decoders = s.run().decoders();
+        for (int i = 0; i < decoders.size(); i++) {
+            list.add(OutputEvaluation.of(decoders.get(i), s.outputNames().get(i), i, settings));
+        }
+        return list;
+    }
+
+    private EvaluationReport.Pass passOf(EvaluationSessions.Opened s, InferencePipeline pipeline, Path out) {
+        InferencePipeline.Run parentRun = s.parentRun();
+        return new EvaluationReport.Pass(dataset, s.pre(), parentRun != null, out != null && saveLabelMaps,
+                s.run().nanos().get() / 1e9, parentRun == null ? 0 : parentRun.nanos().get() / 1e9, pipeline.wallNanos() / 1e9,
+                s.workers(), s.threads());
+    }
+
+    /**
+     * Measures one item on the calling thread for every reported output (the first output's labels are taken from the
+     * captures, where the fused argmax reads them; the others were decoded on the inference threads).
+     */
+    private static void measure(InferencePipeline.Decoded d, Captured cm, Captured cp, List<OutputEvaluation> outputs)
+            throws IOException {
         if (d.problem() != null) {
-            metrics.skip(d.problem());
+            for (OutputEvaluation o : outputs) {
+                o.skip(d.problem());
+            }
             return;
         }
-        EvaluationMetrics.Labels labels = metrics.labels(cm, cp);
-        EvaluationMetrics.Image m = metrics.measure(d.sample(), d.image().getWidth(), d.image().getHeight(), d.mask(), labels);
-        int row = metrics.recorded();
-        if (out != null && saveLabelMaps) {
-            AccuracyReportWriter.writeLabelMap(labels.model().labels(),
-                    out.resolve(AccuracyReportWriter.labelMapFile(d.sample().id(), row)), false);
+        for (int i = 0; i < outputs.size(); i++) {
+            OutputEvaluation o = outputs.get(i);
+            OutputEvaluation.Pair p = i == 0 ? o.first(cm, cp)
+                    : OutputEvaluation.Pair.of(cm.others.get(i - 1), cp == null ? null : cp.others.get(i - 1));
+            o.measure(d, p);
         }
-        String composite = null;
-        if (picture != null) {
-            composite = "images/" + AccuracyReportWriter.fileBase(d.sample().id(), row) + ".png";
-            picture.write(d.image(), d.mask(), m.parent(), m.model(), m.present(), out.resolve(composite));
-        }
-        metrics.add(m, composite);
     }
 
     /**

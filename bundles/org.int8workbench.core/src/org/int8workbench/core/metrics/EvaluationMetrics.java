@@ -33,6 +33,11 @@ final class EvaluationMetrics {
     private final ClassInfo cls;
     private final Preprocessing pre;
     private final int n;
+    /**
+     * A binary output: a ground-truth value above 0 is foreground (1), with no ignore label, and the agreement IoU is
+     * the foreground's ({@link #foregroundIoU}).
+     */
+    private final boolean binary;
     final ConfusionMatrix gt;
     final ConfusionMatrix gtParent;
     final ConfusionMatrix agree;
@@ -54,6 +59,12 @@ final class EvaluationMetrics {
     private final PairArgmax pair = new PairArgmax();
 
     EvaluationMetrics(ClassInfo cls, Preprocessing pre, List<SkippedItem> skippedBefore) {
+        this(cls, pre, skippedBefore, false);
+    }
+
+    /** @param binary see {@link #binary}; {@code cls} then holds background (0) and foreground (1) */
+    EvaluationMetrics(ClassInfo cls, Preprocessing pre, List<SkippedItem> skippedBefore, boolean binary) {
+        this.binary = binary;
         this.cls = cls;
         this.pre = pre;
         this.n = cls.count();
@@ -104,7 +115,10 @@ final class EvaluationMetrics {
     Image measure(Sample s, int w, int h, LabelMask mask, Labels labels) {
         LabelMask pred = Postprocessing.toImage(labels.model().labels(), pre, w, h);
         LabelMask parentPred = labels.parent() == null ? null : Postprocessing.toImage(labels.parent().labels(), pre, w, h);
-        int ignore = cls.ignoreLabel();
+        int ignore = binary ? -1 : cls.ignoreLabel();
+        if (binary && mask != null) {
+            mask = foreground(mask);
+        }
         ConfusionMatrix cm = null;
         ConfusionMatrix cmParent = null;
         ConfusionMatrix cmAgree = null;
@@ -138,7 +152,7 @@ final class EvaluationMetrics {
         if (parentPred != null) {
             cmAgree = new ConfusionMatrix(n).add(parentPred, pred, -1);
             agree.add(cmAgree);
-            double v = cmAgree.meanIoU();
+            double v = agreementIoU(cmAgree);
             if (!Double.isNaN(v)) {
                 sumAgreeIoU += v;
                 countAgreeIoU++;
@@ -180,6 +194,33 @@ final class EvaluationMetrics {
         return new Image(s, w, h, pred, parentPred, cm, cmParent, cmAgree, mse, cos, unpredictedHere, List.copyOf(present));
     }
 
+    /**
+     * The Basic figure of an agreement matrix: the mean IoU over the classes either model predicts, for a binary output
+     * the foreground IoU.
+     */
+    double agreementIoU(ConfusionMatrix m) {
+        return binary ? foregroundIoU(m) : m.meanIoU();
+    }
+
+    /**
+     * IoU of class 1 (foreground) of a two-class matrix: |both foreground| / |either foreground|; 1 when neither side
+     * has a foreground pixel (they agree that there is none).
+     */
+    static double foregroundIoU(ConfusionMatrix m) {
+        long union = m.referenceCount(1) + m.predictedCount(1) - m.intersection(1);
+        return union == 0 ? 1.0 : (double) m.intersection(1) / union;
+    }
+
+    /** A ground-truth mask as background (0) and foreground (1): every value above 0 is foreground. */
+    static LabelMask foreground(LabelMask mask) {
+        int[] src = mask.labels();
+        int[] out = new int[src.length];
+        for (int i = 0; i < src.length; i++) {
+            out[i] = src[i] > 0 ? 1 : 0;
+        }
+        return new LabelMask(mask.width(), mask.height(), out);
+    }
+
     /** The number of images recorded so far (the row number of the next). */
     int recorded() {
         return rows.size();
@@ -196,7 +237,7 @@ final class EvaluationMetrics {
         rows.add(new AccuracyReport.ImageRow(s.id(), s.image() == null ? null : s.image().toString(),
                 s.mask() == null ? null : s.mask().toString(), m.width(), m.height(), cm == null ? null : num(cm.meanIoU()),
                 cm == null ? null : num(cm.pixelAccuracy()), cmParent == null ? null : num(cmParent.meanIoU()),
-                cmParent == null ? null : num(cmParent.pixelAccuracy()), cmAgree == null ? null : num(cmAgree.meanIoU()),
+                cmParent == null ? null : num(cmParent.pixelAccuracy()), cmAgree == null ? null : num(agreementIoU(cmAgree)),
                 cmAgree == null || compared == 0 ? null : (double) same / compared, compared - same, m.mse(), m.cosine(),
                 m.unpredicted(), m.present(), composite, null));
     }
@@ -223,7 +264,7 @@ final class EvaluationMetrics {
         }
         long total = agree.total();
         long same = same(agree);
-        return new AccuracyReport.Agreement((double) same / total, num(agree.meanIoU()),
+        return new AccuracyReport.Agreement((double) same / total, num(agreementIoU(agree)),
                 countAgreeIoU == 0 ? null : sumAgreeIoU / countAgreeIoU, countDistance == 0 ? null : sumMse / countDistance,
                 countDistance == 0 ? null : sumCos / countDistance, total - same, total, scores(agree), agree.rows(), null);
     }

@@ -22,6 +22,7 @@ import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.labels.ScoreLayout;
 import org.int8workbench.core.report.AccuracyReport;
 
@@ -130,10 +131,13 @@ final class EvaluationSessions {
      * Opens the sessions of a model and its optional parent the same way for every pass: the files described (they
      * must exist), the sessions in the {@link #inferenceLayout}, the preprocessing ({@code given}, else
      * {@link #fromModel}) checked against both inputs, {@code classes} grown to the model's class count, and a run per
-     * session with its decoder ({@code null}: {@link LabelDecoders#forSession}). Two monitor steps.
+     * session with its decoders: {@code predictor} when given, else {@link LabelDecoders#forModel} with
+     * {@code selection} (one decoder per reported output; the parent's are matched to the model's by output name, see
+     * {@link #matchParent}). Two monitor steps.
      */
     static Opened open(Path model, Path parent, Preprocessing given, ClassInfo classes, LabelDecoder predictor,
-            LabelDecoder parentPredictor, IProgressMonitor monitor) throws IOException, OrtException, CoreException {
+            LabelDecoder parentPredictor, OutputSelection selection, IProgressMonitor monitor)
+            throws IOException, OrtException, CoreException {
         SubMonitor sub = SubMonitor.convert(monitor, 2);
         AccuracyReport.Model modelRef = describe(model);
         AccuracyReport.Model parentRef = parent == null ? null : describe(parent);
@@ -157,15 +161,68 @@ final class EvaluationSessions {
                 checkInput(parentSession, pre, parent);
             }
             ClassInfo cls = extendClasses(classes, session, pre);
-            InferencePipeline.Run run = new InferencePipeline.Run(session,
-                    predictor != null ? predictor : LabelDecoders.forSession(session, pre));
-            InferencePipeline.Run parentRun = parentSession == null ? null : new InferencePipeline.Run(parentSession,
-                    parentPredictor != null ? parentPredictor : LabelDecoders.forSession(parentSession, pre));
-            return new Opened(modelRef, parentRef, pre, cls, run, parentRun, layout[0], layout[1], List.copyOf(open));
-        } catch (OrtException | CoreException | RuntimeException | Error e) {
+            List<LabelDecoder> decoders = predictor != null ? List.of(predictor)
+                    : LabelDecoders.forModel(model, session, pre, selection);
+            InferencePipeline.Run run = new InferencePipeline.Run(session, decoders);
+            InferencePipeline.Run parentRun = null;
+            if (parentSession != null) {
+                List<LabelDecoder> parentDecoders = parentPredictor != null ? List.of(parentPredictor)
+                        : LabelDecoders.forModel(parent, parentSession, pre, selection);
+                parentRun = new InferencePipeline.Run(parentSession, matchParent(decoders, parentDecoders, model, parent));
+            }
+            return new Opened(modelRef, parentRef, pre, cls, run, parentRun, layout[0], layout[1], List.copyOf(open),
+                    outputNames(session, decoders));
+        } catch (OrtException | CoreException | IOException | RuntimeException | Error e) {
             close(open, e);
             throw e;
         }
+    }
+
+    /**
+     * The parent's decoders in the order of the model's: with one output each they are paired whatever their names (a
+     * model cut before its head reads another output than its parent); with several, by output name.
+     *
+     * @throws IllegalArgumentException when the two models do not report the same outputs
+     */
+    static List<LabelDecoder> matchParent(List<LabelDecoder> model, List<LabelDecoder> parent, Path modelFile, Path parentFile) {
+        if (model.size() == 1 && parent.size() == 1) {
+            return parent;
+        }
+        List<LabelDecoder> out = new ArrayList<>();
+        for (LabelDecoder d : model) {
+            String name = d.output().name();
+            LabelDecoder match = null;
+            for (LabelDecoder p : parent) {
+                if (java.util.Objects.equals(name, p.output().name())) {
+                    match = p;
+                }
+            }
+            if (match == null || model.size() != parent.size()) {
+                throw new IllegalArgumentException("the models report different outputs: " + modelFile.getFileName() + " "
+                        + names(model) + ", parent " + parentFile.getFileName() + " " + names(parent)
+                        + "; compare models with the same outputs, or choose one output with --output-name");
+            }
+            out.add(match);
+        }
+        return out;
+    }
+
+    private static List<String> names(List<LabelDecoder> decoders) {
+        List<String> n = new ArrayList<>();
+        for (LabelDecoder d : decoders) {
+            n.add(d.output().name() + " (" + d.kind().cliName() + ")");
+        }
+        return n;
+    }
+
+    /** The graph output name each decoder reads: its own, else the session's first output. */
+    private static List<String> outputNames(OrtSession session, List<LabelDecoder> decoders) throws OrtException {
+        String first = session.getOutputNames().iterator().next();
+        List<String> n = new ArrayList<>();
+        for (LabelDecoder d : decoders) {
+            n.add(d.output().name() != null ? d.output().name() : first);
+        }
+        return n;
     }
 
     /**
@@ -175,10 +232,11 @@ final class EvaluationSessions {
      * @param parentRun the parent's run, or {@code null} without a parent
      * @param workers inference threads, runs at once
      * @param threads intra-op threads per run
+     * @param outputNames the graph output each of the model's decoders reads
      */
     record Opened(AccuracyReport.Model modelRef, AccuracyReport.Model parentRef, Preprocessing pre, ClassInfo classes,
-            InferencePipeline.Run run, InferencePipeline.Run parentRun, int workers, int threads, List<AutoCloseable> resources)
-            implements AutoCloseable {
+            InferencePipeline.Run run, InferencePipeline.Run parentRun, int workers, int threads, List<AutoCloseable> resources,
+            List<String> outputNames) implements AutoCloseable {
         @Override
         public void close() {
             EvaluationSessions.close(resources, null);

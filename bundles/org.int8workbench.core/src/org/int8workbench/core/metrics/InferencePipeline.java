@@ -27,6 +27,7 @@ import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.dataset.SkippedItem;
 import org.int8workbench.core.labels.ArgmaxDecoder;
 import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.Prediction;
 
 /**
  * The evaluator's data and inference pipeline, one pass over the data: a decoder thread reads and preprocesses the
@@ -57,10 +58,29 @@ final class InferencePipeline {
         void measure(Decoded item, Captured model, Captured parent) throws IOException;
     }
 
-    /** One model's session, how its outputs become labels, and the summed time of its runs. */
-    record Run(OrtSession session, String input, LabelDecoder predictor, AtomicLong nanos) {
+    /**
+     * One model's session, how its outputs become labels (one decoder per reported output, the first is
+     * {@link #predictor}), and the summed time of its runs.
+     */
+    record Run(OrtSession session, String input, List<LabelDecoder> decoders, AtomicLong nanos) {
+        Run {
+            decoders = List.copyOf(decoders);
+            if (decoders.isEmpty()) {
+                throw new IllegalArgumentException("no output to decode");
+            }
+        }
+
         Run(OrtSession session, LabelDecoder predictor) {
-            this(session, session.getInputNames().iterator().next(), predictor, new AtomicLong());
+            this(session, List.of(predictor));
+        }
+
+        Run(OrtSession session, List<LabelDecoder> decoders) {
+            this(session, session.getInputNames().iterator().next(), decoders, new AtomicLong());
+        }
+
+        /** The decoder of the first reported output. */
+        LabelDecoder predictor() {
+            return decoders.get(0);
         }
     }
 
@@ -136,8 +156,10 @@ final class InferencePipeline {
         // the pinned outputs bound the images in flight: one measured by the calling thread, one run by each worker,
         // and one decoded ahead for the next free worker
         int count = workers + 2;
-        try (PinnedOutputs pinned = PinnedOutputs.forSession(model.session(), model.predictor(), count);
-                PinnedOutputs parentPinned = parent == null ? null
+        // outputs are pinned only when one output is read (a pinned run returns the pinned output alone)
+        try (PinnedOutputs pinned = model.decoders().size() > 1 ? null
+                : PinnedOutputs.forSession(model.session(), model.predictor(), count);
+                PinnedOutputs parentPinned = parent == null || parent.decoders().size() > 1 ? null
                         : PinnedOutputs.forSession(parent.session(), parent.predictor(), count)) {
             run(items, sub, measurement, pinned, parentPinned);
         }
@@ -367,6 +389,13 @@ final class InferencePipeline {
                             : Captured.of(ap, r, (FloatBuffer) lent.getBufferRef().orElseThrow(), () -> pinned.free.offer(lent));
                 } else {
                     c = new Captured(null, run.predictor().decode(r), null, null, null, null);
+                }
+                if (run.decoders().size() > 1) {
+                    List<Prediction> others = new ArrayList<>();
+                    for (LabelDecoder d : run.decoders().subList(1, run.decoders().size())) {
+                        others.add(d.decode(r));
+                    }
+                    c.others = List.copyOf(others);
                 }
                 kept = lent != null;
                 return c;

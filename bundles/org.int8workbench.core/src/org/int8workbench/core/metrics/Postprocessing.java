@@ -25,7 +25,16 @@ public final class Postprocessing {
             + "sampling of the labels back to the image size; pixels cropped away by center-crop have no prediction and "
             + "are left out of the metrics; predictions in fit-pad padding are not used";
 
+    /** What follows the decoder in every label output's postprocessing line. */
+    static final String SAMPLING = "then nearest-neighbour sampling of the labels back to the image size; pixels cropped away by "
+            + "center-crop have no prediction and are left out of the metrics; predictions in fit-pad padding are not used";
+
     private Postprocessing() {
+    }
+
+    /** The postprocessing line of a label output whose decoder says {@code decoder} (its description). */
+    public static String describe(String decoder) {
+        return decoder + ", " + SAMPLING;
     }
 
     /**

@@ -19,6 +19,10 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.OutputKind;
+import org.int8workbench.core.labels.OutputSelection;
+import org.int8workbench.core.labels.ValueMap;
+import org.int8workbench.core.render.ErrorHeatMap;
 import org.int8workbench.core.report.AccuracyReport;
 
 /**
@@ -42,6 +46,7 @@ public final class PredictOperation {
     private LabelMask groundTruth;
     private LabelDecoder predictor;
     private LabelDecoder parentPredictor;
+    private OutputSelection outputSelection = OutputSelection.AUTO;
 
     /** The model to predict with (the optimized model when a parent is given). */
     public PredictOperation model(Path file) {
@@ -96,6 +101,33 @@ public final class PredictOperation {
     }
 
     /**
+     * Which output is predicted, and as what (default {@link OutputSelection#AUTO}); the first output the selection
+     * reports is the one predicted.
+     */
+    public PredictOperation outputs(OutputSelection selection) {
+        this.outputSelection = selection == null ? OutputSelection.AUTO : selection;
+        return this;
+    }
+
+    /**
+     * The selection that reads a report's output again: its kind (binary, multi-label, regression) and its output name;
+     * auto for reports of class scores, label maps and cut heads of one output, and for reports without an output.
+     */
+    static OutputSelection selectionOf(AccuracyReport report) {
+        AccuracyReport.Output o = report.output();
+        if (o == null || o.kind() == null || o.kind().equals(OutputKind.CUT_HEAD.cliName())) {
+            return OutputSelection.AUTO;
+        }
+        OutputKind kind = OutputKind.parse(o.kind());
+        boolean labelKind = kind == OutputKind.CLASS_SCORES || kind == OutputKind.LABEL_MAP;
+        if (labelKind && report.outputs().isEmpty() && o.name() == null) {
+            return OutputSelection.AUTO;
+        }
+        double threshold = o.threshold() != null ? o.threshold() : OutputSelection.DEFAULT_THRESHOLD;
+        return new OutputSelection(labelKind ? null : kind, o.name(), threshold, 0);
+    }
+
+    /**
      * The prediction behind one row of an accuracy report: the report's models, preprocessing and label set, and the
      * row's image and mask read by the report's dataset as the evaluation read them.
      */
@@ -112,7 +144,7 @@ public final class PredictOperation {
         }
         Sample sample = new Sample(row.id(), Path.of(row.image()), row.mask() == null ? null : Path.of(row.mask()), 0);
         PredictOperation op = new PredictOperation().model(Path.of(report.model().path())).preprocessing(report.preprocessing())
-                .classes(report.classes());
+                .classes(report.classes()).outputs(selectionOf(report));
         if (report.parentModel() != null) {
             op.parent(Path.of(report.parentModel().path()));
         }
@@ -148,20 +180,50 @@ public final class PredictOperation {
     private ImagePrediction doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
         SubMonitor sub = SubMonitor.convert(monitor, "Predicting " + id, 3);
         try (EvaluationSessions.Opened s = EvaluationSessions.open(model, parent, preprocessing,
-                classes != null ? classes : ClassInfo.generic(0), predictor, parentPredictor, sub.split(2))) {
+                classes != null ? classes : ClassInfo.generic(0), predictor, parentPredictor, outputSelection, sub.split(2))) {
             Preprocessing pre = s.pre();
             Sample sample = new Sample(id, null, null, 0);
-            InferencePipeline pipeline = new InferencePipeline(new OneImage(sample, image, s.classes()), true, pre, s.run(), s.parentRun(),
+            // the first reported output only
+            InferencePipeline.Run run = new InferencePipeline.Run(s.run().session(), s.run().predictor());
+            InferencePipeline.Run parentRun = s.parentRun() == null ? null
+                    : new InferencePipeline.Run(s.parentRun().session(), s.parentRun().predictor());
+            InferencePipeline pipeline = new InferencePipeline(new OneImage(sample, image, s.classes()), true, pre, run, parentRun,
                     s.workers());
-            EvaluationMetrics metrics = new EvaluationMetrics(s.classes(), pre, List.of());
-            AtomicReference<EvaluationMetrics.Labels> labels = new AtomicReference<>();
-            pipeline.run(List.of(sample), sub.split(1).setWorkRemaining(1), (item, cm, cp) -> labels.set(metrics.labels(cm, cp)));
-            int w = image.getWidth();
-            int h = image.getHeight();
-            LabelMask m = Postprocessing.toImage(labels.get().model().labels(), pre, w, h);
-            LabelMask p = labels.get().parent() == null ? null : Postprocessing.toImage(labels.get().parent().labels(), pre, w, h);
-            return new ImagePrediction(id, image, groundTruth, p, m, s.classes());
+            OutputEvaluation.Settings settings = new OutputEvaluation.Settings(s.classes(), classes, pre, List.of(), null, false,
+                    false, outputSelection.tolerance(), 1);
+            LabelDecoder decoder = s.run().predictor();
+            OutputEvaluation eval = OutputEvaluation.of(decoder, s.outputNames().get(0), 0, settings);
+            AtomicReference<OutputEvaluation.Pair> labels = new AtomicReference<>();
+            pipeline.run(List.of(sample), sub.split(1).setWorkRemaining(1), (item, cm, cp) -> labels.set(eval.first(cm, cp)));
+            return prediction(eval, labels.get(), pre, s.classes());
         }
+    }
+
+    /** The image's prediction of the output's kind. */
+    private ImagePrediction prediction(OutputEvaluation eval, OutputEvaluation.Pair p, Preprocessing pre, ClassInfo grown) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        OutputKind kind = eval.output.kind();
+        String k = kind.cliName();
+        if (kind == OutputKind.REGRESSION) {
+            BufferedImage heat = null;
+            if (p.parent() != null && p.parent().values() != null) {
+                ValueMap a = p.model().values();
+                ValueMap b = p.parent().values();
+                heat = ErrorHeatMap.errors(a, b, ErrorHeatMap.maxError(a, b));
+            }
+            return new ImagePrediction(id, image, groundTruth, null, null, new ClassInfo(List.of(), List.of(), -1), k, p.model(),
+                    p.parent(), heat);
+        }
+        ClassInfo cls = switch (kind) {
+            case BINARY -> LabelEvaluation.binaryClasses(classes, eval.output.name());
+            case MULTILABEL -> MultilabelEvaluation.classes(eval.output.labelNames(), eval.output.channels(), classes);
+            default -> grown;
+        };
+        LabelMask truth = kind == OutputKind.BINARY && groundTruth != null ? EvaluationMetrics.foreground(groundTruth) : groundTruth;
+        LabelMask m = Postprocessing.toImage(p.model().labels(), pre, w, h);
+        LabelMask pp = p.parent() == null ? null : Postprocessing.toImage(p.parent().labels(), pre, w, h);
+        return new ImagePrediction(id, image, truth, pp, m, cls, k, p.model(), p.parent(), null);
     }
 
     /** The one image, in memory, as a dataset for the pipeline. */
