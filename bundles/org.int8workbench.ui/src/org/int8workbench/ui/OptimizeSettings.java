@@ -12,6 +12,8 @@ import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.labels.OutputKind;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.core.quantize.IgnoredScope;
@@ -40,11 +42,15 @@ import org.int8workbench.core.quantize.RangeMethod;
  * @param threads intra-op threads (0: automatic)
  * @param compare compare the predictions of both models afterwards
  * @param compareImages images of the dataset to compare (0: all)
+ * @param outputKind how the model's outputs are read: {@code auto} (found from the graph), {@code classes},
+ *        {@code binary}, {@code multilabel}, {@code labels} or {@code regression}
+ * @param outputName the one output to read, or {@code ""} for every output of the kind found for the first
+ * @param threshold probability above which a binary or multi-label pixel is foreground, in (0, 1)
  */
 public record OptimizeSettings(DataKind dataKind, String dataFolder, String calibrationFolder, int subset,
         Preprocessing preprocessing, String preset, String method, boolean fastBiasCorrection, List<String> ignoredScope,
         boolean fastLabelHead, boolean benchmark, String benchmarkMode, double benchmarkSeconds, int threads,
-        boolean compare, int compareImages) {
+        boolean compare, int compareImages, String outputKind, String outputName, double threshold) {
 
     /** What a dataset folder holds. */
     public enum DataKind {
@@ -73,6 +79,29 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
         ignoredScope = ignoredScope == null ? List.of() : List.copyOf(ignoredScope);
         dataFolder = dataFolder == null ? "" : dataFolder;
         calibrationFolder = calibrationFolder == null ? "" : calibrationFolder;
+        // settings remembered before output kinds existed read as auto
+        outputKind = outputKind == null || outputKind.isBlank() ? "auto" : outputKind;
+        outputName = outputName == null ? "" : outputName;
+        threshold = threshold > 0 && threshold < 1 ? threshold : OutputSelection.DEFAULT_THRESHOLD;
+    }
+
+    /** Settings whose outputs are found from the graph (auto, every output of the first output's kind, threshold 0.5). */
+    public OptimizeSettings(DataKind dataKind, String dataFolder, String calibrationFolder, int subset, Preprocessing preprocessing,
+            String preset, String method, boolean fastBiasCorrection, List<String> ignoredScope, boolean fastLabelHead, boolean benchmark,
+            String benchmarkMode, double benchmarkSeconds, int threads, boolean compare, int compareImages) {
+        this(dataKind, dataFolder, calibrationFolder, subset, preprocessing, preset, method, fastBiasCorrection, ignoredScope, fastLabelHead,
+                benchmark, benchmarkMode, benchmarkSeconds, threads, compare, compareImages, "auto", "", OutputSelection.DEFAULT_THRESHOLD);
+    }
+
+    /** These settings with other output settings. */
+    public OptimizeSettings withOutputs(String kind, String name, double t) {
+        return new OptimizeSettings(dataKind, dataFolder, calibrationFolder, subset, preprocessing, preset, method, fastBiasCorrection,
+                ignoredScope, fastLabelHead, benchmark, benchmarkMode, benchmarkSeconds, threads, compare, compareImages, kind, name, t);
+    }
+
+    /** Which outputs the benchmark and the comparison read, and as what. */
+    public OutputSelection outputSelection() {
+        return new OutputSelection(OutputKind.parse(outputKind), outputName.isBlank() ? null : outputName, threshold, 0);
     }
 
     /** The settings remembered for {@code model}, or {@code null} when there are none (or they cannot be read). */

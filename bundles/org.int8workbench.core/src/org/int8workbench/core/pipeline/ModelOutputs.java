@@ -63,6 +63,33 @@ public final class ModelOutputs {
         }
     }
 
+    /**
+     * The kind found for each output of {@code model} on its own (auto kind, the output named), by output name in the
+     * model's order; an output whose kind cannot be found maps to {@code null}. For overviews such as the workbench's
+     * Model Explorer; an unreadable model gives an empty map.
+     */
+    public static java.util.Map<String, ModelOutput> each(Path model) {
+        java.util.Map<String, ModelOutput> out = new java.util.LinkedHashMap<>();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
+                for (String name : s.getOutputNames()) {
+                    ModelOutput found = null;
+                    try {
+                        List<LabelDecoder> d = LabelDecoders.forModel(model, s, null, OutputSelection.AUTO.withOutputName(name));
+                        found = d.isEmpty() ? null : d.get(0).output();
+                    } catch (IOException | RuntimeException e) {
+                        found = null;
+                    }
+                    out.put(name, found);
+                }
+            }
+        } catch (OrtException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+        return out;
+    }
+
     /** One line: the output's name, kind, threshold and why that kind. */
     public static String describe(ModelOutput m) {
         StringBuilder b = new StringBuilder("output");

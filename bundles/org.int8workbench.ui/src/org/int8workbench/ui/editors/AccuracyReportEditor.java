@@ -43,7 +43,10 @@ public final class AccuracyReportEditor extends ReportEditor {
     /** The editor's id in plugin.xml. */
     public static final String ID = "org.int8workbench.ui.editors.accuracyReport";
 
+    private AccuracyReport root;
     private AccuracyReport report;
+    private Combo outputSelector;
+    private Composite content;
     private TableViewer basic;
     private TableViewer advanced;
     private SortableTable<ImageRow> basicTable;
@@ -59,18 +62,76 @@ public final class AccuracyReportEditor extends ReportEditor {
     @Override
     public void createPartControl(Composite parent) {
         try {
-            report = AccuracyReportWriter.read(file());
+            root = AccuracyReportWriter.read(file());
         } catch (IOException | RuntimeException e) {
             Label l = new Label(parent, SWT.WRAP);
             l.setText("Cannot read the accuracy report " + file() + ": " + e.getMessage());
             Activator.getDefault().getLog().log(Status.error("Cannot read " + file(), e));
             return;
         }
+        report = root;
         parent.setLayout(new GridLayout(1, false));
         Label head = new Label(parent, SWT.WRAP);
         head.setFont(org.eclipse.jface.resource.JFaceResources.getHeaderFont());
         head.setText(report.parentModel() == null ? "Accuracy of " + name(report.model().path())
                 : "Accuracy: " + name(report.model().path()) + " (optimized) vs " + name(report.parentModel().path()) + " (parent)");
+        if (!root.outputs().isEmpty()) {
+            Composite pick = new Composite(parent, SWT.NONE);
+            pick.setLayout(new GridLayout(2, false));
+            new Label(pick, SWT.NONE).setText("Output:");
+            outputSelector = new Combo(pick, SWT.READ_ONLY);
+            for (AccuracyReport r : reports()) {
+                outputSelector.add(outputLabel(r));
+            }
+            outputSelector.select(0);
+            outputSelector.addListener(SWT.Selection, e -> showOutput(outputSelector.getSelectionIndex()));
+        }
+        content = new Composite(parent, SWT.NONE);
+        content.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        GridLayout cl = new GridLayout(1, false);
+        cl.marginWidth = 0;
+        cl.marginHeight = 0;
+        content.setLayout(cl);
+        createContent(content);
+    }
+
+    /** The top-level report and the reports of the further outputs, in the order of the Output selector. */
+    private List<AccuracyReport> reports() {
+        List<AccuracyReport> all = new ArrayList<>();
+        all.add(root);
+        all.addAll(root.outputs());
+        return all;
+    }
+
+    private static String outputLabel(AccuracyReport r) {
+        AccuracyReport.Output o = r.output();
+        return o == null ? "output (classes)" : (o.name() == null ? "output" : o.name()) + " (" + o.kind() + ")";
+    }
+
+    /**
+     * Shows the report of one output: 0 the top-level report, {@code i} the {@code i}-th of its further outputs (as the
+     * Output selector does).
+     */
+    public void showOutput(int index) {
+        List<AccuracyReport> all = reports();
+        report = all.get(Math.max(0, Math.min(index, all.size() - 1)));
+        if (outputSelector != null) {
+            outputSelector.select(all.indexOf(report));
+        }
+        filterLabel = -1;
+        for (var c : content.getChildren()) {
+            c.dispose();
+        }
+        createContent(content);
+        content.layout(true, true);
+    }
+
+    /** The Output selector's entries, or an empty list for a report of one output. */
+    public List<String> outputChoices() {
+        return outputSelector == null ? List.of() : List.of(outputSelector.getItems());
+    }
+
+    private void createContent(Composite parent) {
         figures = new Label(parent, SWT.WRAP);
         figures.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         figures.setText(figuresText(report));
@@ -78,7 +139,8 @@ public final class AccuracyReportEditor extends ReportEditor {
         GridData ag = new GridData(SWT.FILL, SWT.TOP, true, false);
         ag.widthHint = 800;
         agg.setLayoutData(ag);
-        agg.setText("How mean IoU is aggregated: " + report.aggregation());
+        agg.setText((report.outputKind().equals("regression") ? "How the errors are aggregated: " : "How mean IoU is aggregated: ")
+                + report.aggregation());
         agg.setForeground(parent.getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
 
         Composite bar = new Composite(parent, SWT.NONE);
@@ -147,6 +209,31 @@ public final class AccuracyReportEditor extends ReportEditor {
             b.append(" (generated: accuracy figures are not meaningful)");
         }
         b.append('\n');
+        AccuracyReport.Output o = r.output();
+        if (o != null) {
+            b.append("Output ").append(o.name() == null ? "" : "'" + o.name() + "' ").append("read as ").append(o.kind());
+            if (o.threshold() != null) {
+                b.append(String.format(Locale.ROOT, ", threshold %s", o.threshold().floatValue()));
+            }
+            if (o.reason() != null && !o.reason().isBlank()) {
+                b.append(" (").append(o.reason()).append(')');
+            }
+            b.append('\n');
+        }
+        switch (r.outputKind()) {
+            case "regression" -> {
+                return b.append(regressionText(r)).toString();
+            }
+            case "binary" -> {
+                return b.append(binaryText(r)).toString();
+            }
+            case "multilabel" -> {
+                return b.append(multilabelText(r)).toString();
+            }
+            default -> {
+                // class scores, label maps, the exact head: below
+            }
+        }
         if (r.groundTruth() != null) {
             b.append("Mean IoU vs ground truth: optimized ").append(pct(r.groundTruth().meanIoU()));
             if (r.reference() != null) {
@@ -165,6 +252,66 @@ public final class AccuracyReportEditor extends ReportEditor {
             b.append("Class confusion (parent \u2192 optimized, most changed pixels): ").append(confusion(r, a.confusion()));
         }
         return b.toString();
+    }
+
+    private static String regressionText(AccuracyReport r) {
+        AccuracyReport.Agreement a = r.agreement();
+        if (a == null || a.regression() == null) {
+            return "No parent model: a regression output has no figures without one.";
+        }
+        AccuracyReport.Regression g = a.regression();
+        return String.format(Locale.ROOT, "Optimized vs parent: MAE %s, RMSE %s, PSNR %s, within tolerance %s (tolerance %s, parent's range %s)%s",
+                num(g.mae()), num(g.rmse()), psnr(g.psnr()), pct(g.withinTolerance()), num(g.tolerance()), num(g.range()),
+                a.meanCosine() == null ? "" : ", output cosine " + String.format(Locale.ROOT, "%.4f", a.meanCosine()));
+    }
+
+    private static String binaryText(AccuracyReport r) {
+        StringBuilder b = new StringBuilder();
+        if (r.groundTruth() != null) {
+            b.append("Foreground IoU vs ground truth: optimized ").append(pct(foreground(r.groundTruth().classes())));
+            if (r.reference() != null) {
+                b.append(", parent ").append(pct(foreground(r.reference().classes())));
+            }
+            b.append('\n');
+        }
+        AccuracyReport.Agreement a = r.agreement();
+        if (a != null) {
+            b.append(String.format(Locale.ROOT, "Foreground IoU vs parent %s; %s of pixels the same (%,d of %,d changed)",
+                    pct(a.meanIoU()), pct(a.pixelAgreement()), a.changedPixels(), a.pixels()));
+        }
+        return b.toString();
+    }
+
+    private static String multilabelText(AccuracyReport r) {
+        AccuracyReport.Agreement a = r.agreement();
+        if (a == null) {
+            return "No parent model: a multi-label output is only compared with its parent.";
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "Agreement with the parent: mean over labels of IoU %s and of pixel agreement %s%nPer label, IoU vs parent: ",
+                pct(a.meanIoU()), pct(a.pixelAgreement())));
+        List<String> labels = new ArrayList<>();
+        for (AccuracyReport.ClassScore c : a.classes()) {
+            labels.add(c.name() + " " + pct(c.iou()));
+        }
+        return b.append(String.join(", ", labels)).toString();
+    }
+
+    private static Double foreground(List<AccuracyReport.ClassScore> classes) {
+        return classes == null ? null : classes.stream().filter(c -> c.label() == 1).map(AccuracyReport.ClassScore::iou).findFirst().orElse(null);
+    }
+
+    static String num(Double v) {
+        return v == null ? "\u2013" : String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    static String psnr(Double v) {
+        return v == null ? "\u221e" : String.format(Locale.ROOT, "%.2f dB", v);
+    }
+
+    private static Double psnrKey(ImageRow i) {
+        // identical outputs (no PSNR) sort as the best
+        return i.regression() == null ? null : i.regression().psnr() == null ? Double.POSITIVE_INFINITY : i.regression().psnr();
     }
 
     /** The largest off-diagonal entries of a confusion matrix, e.g. {@code person→background 1,234 px}. */
@@ -203,15 +350,38 @@ public final class AccuracyReportEditor extends ReportEditor {
         basic.setContentProvider(ArrayContentProvider.getInstance());
         basicTable = new SortableTable<>(basic);
         basicTable.column("Image", 130, ImageRow::id, Comparator.comparing(ImageRow::id));
-        TableViewerColumn worst = basicTable.column("Mean IoU vs parent", 150, i -> pct(i.agreementMeanIoU()),
-                SortableTable.by(ImageRow::agreementMeanIoU));
-        basicTable.column("Pixel agreement", 130, i -> pct(i.pixelAgreement()), SortableTable.by(ImageRow::pixelAgreement));
-        basicTable.column("Changed pixels", 125, i -> String.format(Locale.ROOT, "%,d", i.changedPixels()),
-                Comparator.comparingLong(ImageRow::changedPixels));
-        basicTable.column("GT mIoU optimized", 150, i -> pct(i.meanIoU()), SortableTable.by(ImageRow::meanIoU));
-        basicTable.column("GT mIoU parent", 130, i -> pct(i.referenceMeanIoU()), SortableTable.by(ImageRow::referenceMeanIoU));
-        basicTable.column("Classes", 220, i -> i.classes().stream().filter(c -> c != report.classes().ignoreLabel())
-                .map(c -> report.classes().name(c)).reduce((x, y) -> x + ", " + y).orElse(""), Comparator.comparingInt(i -> i.classes().size()));
+        String kind = report.outputKind();
+        TableViewerColumn worst;
+        boolean ascending = true;
+        if (kind.equals("regression")) {
+            worst = basicTable.column("MAE", 110, i -> i.regression() == null ? "\u2013" : num(i.regression().mae()),
+                    SortableTable.by(i -> i.regression() == null ? null : i.regression().mae()));
+            ascending = false;
+            basicTable.column("RMSE", 110, i -> i.regression() == null ? "\u2013" : num(i.regression().rmse()),
+                    SortableTable.by(i -> i.regression() == null ? null : i.regression().rmse()));
+            basicTable.column("PSNR", 110, i -> i.regression() == null ? "\u2013" : psnr(i.regression().psnr()),
+                    SortableTable.by(AccuracyReportEditor::psnrKey));
+            basicTable.column("Within tolerance", 130, i -> i.regression() == null ? "\u2013" : pct(i.regression().withinTolerance()),
+                    SortableTable.by(i -> i.regression() == null ? null : i.regression().withinTolerance()));
+            basicTable.column("Output cosine", 120, i -> i.cosine() == null ? "\u2013" : String.format(Locale.ROOT, "%.4f", i.cosine()),
+                    SortableTable.by(ImageRow::cosine));
+        } else {
+            String basicTitle = switch (kind) {
+                case "binary" -> "Foreground IoU vs parent";
+                case "multilabel" -> "Mean IoU over labels vs parent";
+                default -> "Mean IoU vs parent";
+            };
+            worst = basicTable.column(basicTitle, 170, i -> pct(i.agreementMeanIoU()), SortableTable.by(ImageRow::agreementMeanIoU));
+            basicTable.column(kind.equals("multilabel") ? "Pixel agreement (mean over labels)" : "Pixel agreement", 130,
+                    i -> pct(i.pixelAgreement()), SortableTable.by(ImageRow::pixelAgreement));
+            basicTable.column("Changed pixels", 125, i -> String.format(Locale.ROOT, "%,d", i.changedPixels()),
+                    Comparator.comparingLong(ImageRow::changedPixels));
+            basicTable.column("GT mIoU optimized", 150, i -> pct(i.meanIoU()), SortableTable.by(ImageRow::meanIoU));
+            basicTable.column("GT mIoU parent", 130, i -> pct(i.referenceMeanIoU()), SortableTable.by(ImageRow::referenceMeanIoU));
+            basicTable.column(kind.equals("multilabel") ? "Labels" : "Classes", 220, i -> i.classes().stream()
+                    .filter(c -> c != report.classes().ignoreLabel()).map(c -> report.classes().name(c)).reduce((x, y) -> x + ", " + y)
+                    .orElse(""), Comparator.comparingInt(i -> i.classes().size()));
+        }
         basic.addFilter(new ViewerFilter() {
             @Override
             public boolean select(Viewer v, Object parentElement, Object element) {
@@ -220,7 +390,8 @@ public final class AccuracyReportEditor extends ReportEditor {
         });
         basic.setInput(report.images());
         // worst first: the parent comparison when there is one, else the ground truth
-        basicTable.sortBy(report.parentModel() != null ? worst.getColumn() : basic.getTable().getColumn(4), true);
+        basicTable.sortBy(report.parentModel() != null || kind.equals("regression") ? worst.getColumn() : basic.getTable().getColumn(4),
+                ascending);
     }
 
     private void createAdvanced(Composite parent) {
@@ -228,7 +399,8 @@ public final class AccuracyReportEditor extends ReportEditor {
         advanced.setContentProvider(ArrayContentProvider.getInstance());
         advancedTable = new SortableTable<>(advanced);
         advancedTable.column("Image", 150, ClassRow::image, Comparator.comparing(ClassRow::image));
-        advancedTable.column("Class", 130, c -> c.label() + " " + c.name(), Comparator.comparingInt(ClassRow::label));
+        advancedTable.column(report.outputKind().equals("multilabel") ? "Label" : "Class", 130, c -> c.label() + " " + c.name(),
+                Comparator.comparingInt(ClassRow::label));
         TableViewerColumn worst = advancedTable.column(report.parentModel() != null ? "IoU vs parent" : "IoU vs ground truth", 120,
                 c -> pct(c.iou()), Comparator.comparingDouble(ClassRow::iou));
         advancedTable.column(report.parentModel() != null ? "Parent pixels" : "Ground-truth pixels", 120,
@@ -313,15 +485,28 @@ public final class AccuracyReportEditor extends ReportEditor {
         }
         visualize.showMessage("Predicting " + row.id() + " with both models\u2026");
         Display display = visualize.getDisplay();
+        AccuracyReport shown = report;
         return UiJobs.schedule("Visualize " + row.id(), monitor -> {
-            ImagePrediction p = PredictOperation.forReport(report, row).run(monitor);
+            ImagePrediction p = PredictOperation.forReport(shown, row).run(monitor);
             display.asyncExec(() -> {
                 if (!visualize.isDisposed()) {
-                    visualize.show(String.format(Locale.ROOT, "%s \u2014 mean IoU vs parent %s, pixel agreement %s, GT mIoU optimized %s / parent %s",
-                            row.id(), pct(row.agreementMeanIoU()), pct(row.pixelAgreement()), pct(row.meanIoU()), pct(row.referenceMeanIoU())), p);
+                    visualize.show(heading(shown, row), p);
                 }
             });
         });
+    }
+
+    private static String heading(AccuracyReport r, ImageRow row) {
+        return switch (r.outputKind()) {
+            case "regression" -> row.regression() == null ? row.id() : String.format(Locale.ROOT,
+                    "%s \u2014 MAE %s, RMSE %s, PSNR %s, within tolerance %s; error heat map |optimized \u2212 parent|", row.id(),
+                    num(row.regression().mae()), num(row.regression().rmse()), psnr(row.regression().psnr()),
+                    pct(row.regression().withinTolerance()));
+            case "binary" -> String.format(Locale.ROOT, "%s \u2014 foreground IoU vs parent %s, pixel agreement %s", row.id(),
+                    pct(row.agreementMeanIoU()), pct(row.pixelAgreement()));
+            default -> String.format(Locale.ROOT, "%s \u2014 mean IoU vs parent %s, pixel agreement %s, GT mIoU optimized %s / parent %s",
+                    row.id(), pct(row.agreementMeanIoU()), pct(row.pixelAgreement()), pct(row.meanIoU()), pct(row.referenceMeanIoU()));
+        };
     }
 
     private ImageRow imageRow(String id) {

@@ -517,7 +517,8 @@ public final class PerformanceEditor extends ReportEditor {
         BenchmarkSettings s = result.settings();
         OptimizeSettings settings = new OptimizeSettings(base.dataKind(), base.dataFolder(), base.calibrationFolder(), base.subset(),
                 base.preprocessing(), base.preset(), base.method(), base.fastBiasCorrection(), base.ignoredScope(), base.fastLabelHead(),
-                true, s.mode(), s.seconds() > 0 ? s.seconds() : base.benchmarkSeconds(), s.intraOpThreads(), base.compare(), base.compareImages());
+                true, s.mode(), s.seconds() > 0 ? s.seconds() : base.benchmarkSeconds(), s.intraOpThreads(), base.compare(), base.compareImages())
+                .withOutputs(base.outputKind(), base.outputName(), base.threshold());
         Path out = file();
         Display display = body.getDisplay();
         return UiJobs.schedule("Re-run benchmark " + out.getFileName(), monitor -> {
@@ -526,7 +527,7 @@ public final class PerformanceEditor extends ReportEditor {
             Path measured = models.get(models.size() > 1 ? 1 : 0);
             PipelineRequest request = PipelineRequest.measure(parent, measured).withExistingHead(head)
                     .withBenchmark(settings.benchmarkRequest(null)).withOutputs(OutputFiles.besideInt8(measured).withBenchmarkFile(out))
-                    .withReplace(true);
+                    .withReplace(true).withOutputSelection(settings.outputSelection());
             new OptimizePipeline(request).run(monitor);
             var f = ModelFiles.file(out);
             if (f != null) {

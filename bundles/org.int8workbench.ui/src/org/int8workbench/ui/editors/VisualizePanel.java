@@ -24,12 +24,15 @@ import org.eclipse.swt.widgets.Label;
 import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.metrics.ImagePrediction;
 import org.int8workbench.core.metrics.Postprocessing;
+import org.int8workbench.core.labels.ValueMap;
+import org.int8workbench.core.render.ErrorHeatMap;
 import org.int8workbench.core.render.SegmentationRenderer;
 import org.int8workbench.ui.SwtImages;
 
 /**
  * Visualize: image, ground truth, parent prediction, optimized prediction and the difference map side by side, drawn
- * by the core's {@link SegmentationRenderer}; a class legend whose check boxes hide classes (hidden classes are
+ * by the core's {@link SegmentationRenderer} (for a regression output: both models' values and the error heat map,
+ * {@link ErrorHeatMap}); a class legend whose check boxes hide classes (hidden classes are
  * dimmed in every panel), and zoom.
  */
 public final class VisualizePanel extends Composite {
@@ -137,6 +140,10 @@ public final class VisualizePanel extends Composite {
             c.dispose();
         }
         disposeAll(legendImages);
+        if (p.model() == null) {
+            layout(true, true);
+            return; // values, no classes
+        }
         SegmentationRenderer renderer = new SegmentationRenderer(p.classes());
         Set<Integer> present = new TreeSet<>();
         for (LabelMask m : new LabelMask[] {p.groundTruth(), p.parent(), p.model()}) {
@@ -175,8 +182,13 @@ public final class VisualizePanel extends Composite {
         if (p == null) {
             return;
         }
-        SegmentationRenderer r = new SegmentationRenderer(p.classes());
         BufferedImage image = p.image();
+        if (p.model() == null) {
+            renderValues(p);
+            resizeCanvas();
+            return;
+        }
+        SegmentationRenderer r = new SegmentationRenderer(p.classes());
         add("image", image);
         if (p.groundTruth() != null) {
             add("ground truth", r.overlay(image, hide(p.groundTruth(), true), 0.6));
@@ -189,6 +201,37 @@ public final class VisualizePanel extends Composite {
             add("difference to parent", r.difference(image, hide(p.parent(), false), hide(p.model(), false)));
         }
         resizeCanvas();
+    }
+
+    /**
+     * A regression output: the image, the parent's and the optimized model's values on one colour scale (the parent's
+     * range) and the error heat map |optimized - parent| in place of the difference map.
+     */
+    private void renderValues(ImagePrediction p) {
+        add("image", p.image());
+        ValueMap model = p.modelPrediction() == null ? null : p.modelPrediction().values();
+        ValueMap parent = p.parentPrediction() == null ? null : p.parentPrediction().values();
+        ValueMap scale = parent != null ? parent : model;
+        if (scale == null) {
+            return;
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : scale.values()) {
+            if (Float.isFinite(v)) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        if (parent != null) {
+            add("parent values", ErrorHeatMap.values(parent, min, max));
+        }
+        if (model != null) {
+            add("optimized values", ErrorHeatMap.values(model, min, max));
+        }
+        if (p.heatMap() != null) {
+            add("error heat map", p.heatMap());
+        }
     }
 
     private LabelMask hide(LabelMask m, boolean truth) {

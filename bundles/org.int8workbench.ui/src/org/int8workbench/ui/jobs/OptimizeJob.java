@@ -75,7 +75,8 @@ public final class OptimizeJob {
         SegmentationDataset data = s.benchmark() || s.compare() ? measurementData(s) : null;
         sub.split(1);
         PipelineRequest request = PipelineRequest.optimize(model, calibration).withPreprocessing(s.preprocessing())
-                .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(true);
+                .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(true)
+                .withOutputSelection(s.outputSelection());
         if (s.benchmark()) {
             request = request.withBenchmark(s.benchmarkRequest(data));
         }

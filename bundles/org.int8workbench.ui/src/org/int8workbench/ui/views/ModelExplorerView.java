@@ -39,7 +39,9 @@ import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.part.ViewPart;
 import org.int8workbench.core.CpuInfo;
 import org.int8workbench.core.Ort;
+import org.int8workbench.core.labels.ModelOutput;
 import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.pipeline.ModelOutputs;
 import org.int8workbench.core.onnx.QuantizationMetadata;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.handlers.OpenReportsHandler;
@@ -59,6 +61,7 @@ public final class ModelExplorerView extends ViewPart {
     /** Summaries by workspace path, computed in the background; a failure is kept as its message. */
     private final Map<IFile, Object> summaries = new ConcurrentHashMap<>();
     private final Map<IFile, Long> stamps = new ConcurrentHashMap<>();
+    private final Map<IFile, Map<String, ModelOutput>> kinds = new ConcurrentHashMap<>();
     private final IResourceChangeListener listener = this::resourcesChanged;
 
     @Override
@@ -238,7 +241,7 @@ public final class ModelExplorerView extends ViewPart {
         Object s = summaries.get(f);
         if (s instanceof ModelSummary m) {
             heading.setText(f.getFullPath() + ": " + m.precision().label() + " model");
-            List<Row> rows = rows(m);
+            List<Row> rows = rows(m, kinds.getOrDefault(f, Map.of()));
             details.setInput(rows);
             // an FP32 model: its interface and operators; an INT8 model: how it was made
             for (Row r : rows) {
@@ -255,11 +258,16 @@ public final class ModelExplorerView extends ViewPart {
 
     /** The summary as a property tree. */
     static List<Row> rows(ModelSummary m) {
+        return rows(m, Map.of());
+    }
+
+    /** The summary as a property tree, each output with the kind found for it ({@code kinds} by output name). */
+    static List<Row> rows(ModelSummary m, Map<String, ModelOutput> kinds) {
         List<Row> out = new ArrayList<>();
         out.add(new Row("Precision", m.precision().label()));
         List<Row> io = new ArrayList<>();
         m.inputs().forEach(t -> io.add(new Row("input " + t.name(), t.elementType() + " " + shape(t.shape()))));
-        m.outputs().forEach(t -> io.add(new Row("output " + t.name(), t.elementType() + " " + shape(t.shape()))));
+        m.outputs().forEach(t -> io.add(new Row("output " + t.name(), t.elementType() + " " + shape(t.shape()) + kind(kinds.get(t.name())))));
         out.add(new Row("Inputs / outputs", m.inputs().size() + " / " + m.outputs().size(), io));
         List<Row> opsets = new ArrayList<>();
         m.opsets().forEach((d, v) -> opsets.add(new Row(d.isEmpty() ? "ai.onnx" : d, Long.toString(v))));
@@ -294,6 +302,14 @@ public final class ModelExplorerView extends ViewPart {
         return out;
     }
 
+    /** The kind found for an output, e.g. {@code  — binary (final Sigmoid, 1 channel)}; empty when not known. */
+    private static String kind(ModelOutput o) {
+        if (o == null) {
+            return "";
+        }
+        return "  \u2014 " + o.kind().cliName() + (o.reason() == null || o.reason().isBlank() ? "" : " (" + o.reason() + ")");
+    }
+
     private static String shape(List<String> shape) {
         return shape == null ? "(no shape)" : "[" + String.join(",", shape) + "]";
     }
@@ -318,6 +334,7 @@ public final class ModelExplorerView extends ViewPart {
                 try {
                     Path p = ModelFiles.path(f);
                     summaries.put(f, ModelSummary.of(p));
+                    kinds.put(f, ModelOutputs.each(p));
                 } catch (CoreException | java.io.IOException | RuntimeException e) {
                     summaries.put(f, e.getMessage() == null ? e.toString() : e.getMessage());
                 }

@@ -8,6 +8,7 @@ import org.eclipse.jface.wizard.Wizard;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
+import org.int8workbench.ui.ModelIo;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
 import org.int8workbench.ui.jobs.OptimizeJob;
@@ -23,6 +24,8 @@ public final class OptimizeWizard extends Wizard {
     private final boolean remembered;
     private DatasetPage dataset;
     private PreprocessingPage preprocessing;
+    private OutputsPage outputs;
+    private final ModelIo io;
     private QuantizationPage quantization;
     private MeasurePage measure;
     private UiJobs.UiJob job;
@@ -38,6 +41,7 @@ public final class OptimizeWizard extends Wizard {
             Activator.getDefault().getLog().log(e.getStatus());
         }
         this.remembered = s != null;
+        this.io = path == null ? ModelIo.UNKNOWN : ModelIo.of(path);
         this.initial = s != null ? s : defaults(path);
         setWindowTitle("Optimize INT8: " + model.getName());
         setNeedsProgressMonitor(false);
@@ -58,14 +62,31 @@ public final class OptimizeWizard extends Wizard {
     @Override
     public void addPages() {
         dataset = new DatasetPage(initial);
-        preprocessing = new PreprocessingPage(initial.preprocessing(),
-                remembered ? "from the last optimization of this model" : "from the model (its metadata, else its input shape)");
+        boolean sizeOpen = !remembered && io.dynamicSize() && OptimizeSettings.preprocessingOf(path()) == null;
+        String origin;
+        if (remembered) {
+            origin = "from the last optimization of this model";
+        } else if (sizeOpen) {
+            origin = "The model's input " + io.describeInput() + " has dynamic dimensions: give the width and height it expects "
+                    + "(its source says which; batch 1). "
+                    + (io.channelAxis() > 0 ? "Layout prefilled from its channel axis; " : "Choose its layout; ")
+                    + "mean and std are defaults.";
+        } else {
+            origin = "from the model (its metadata, else its input shape)";
+        }
+        Preprocessing pre = initial.preprocessing();
+        if (sizeOpen && io.channelAxis() > 0) {
+            pre = pre.withLayout(io.channelAxis() == 1 ? Preprocessing.Layout.NCHW : Preprocessing.Layout.NHWC);
+        }
+        preprocessing = new PreprocessingPage(pre, origin, sizeOpen);
+        outputs = new OutputsPage(initial, io.outputs());
         quantization = new QuantizationPage(initial);
         String base = ModelFiles.base(Path.of(model.getName()));
         measure = new MeasurePage(initial, base + ".int8.onnx, " + base + ".int8" + ModelFiles.BENCHMARK_SUFFIX + ", " + base
                 + ".int8" + ModelFiles.ACCURACY_SUFFIX + "/, " + base + ModelFiles.SETTINGS_SUFFIX);
         addPage(dataset);
         addPage(preprocessing);
+        addPage(outputs);
         addPage(quantization);
         addPage(measure);
     }
@@ -75,7 +96,7 @@ public final class OptimizeWizard extends Wizard {
         return new OptimizeSettings(dataset.kind(), dataset.dataFolder(), dataset.calibrationFolder(), dataset.subset(),
                 preprocessing.preprocessing(), quantization.preset(), quantization.method(), quantization.fastBiasCorrection(),
                 quantization.ignoredList(), quantization.fastLabelHead(), measure.benchmark(), measure.mode(), measure.seconds(),
-                measure.threads(), measure.compare(), measure.images());
+                measure.threads(), measure.compare(), measure.images(), outputs.kind(), outputs.outputName(), outputs.threshold());
     }
 
     @Override
@@ -92,6 +113,29 @@ public final class OptimizeWizard extends Wizard {
     /** For tests: fills the dataset page as a user would. */
     public void setDataset(OptimizeSettings.DataKind kind, String folder, String calibrationFolder, int subset) {
         dataset.set(kind, folder, calibrationFolder, subset);
+    }
+
+    /** For tests: fills the output page as a user would (kind as the combo shows it, {@code ""} for all outputs). */
+    public void setOutputs(String kind, String outputName, String threshold) {
+        outputs.set(kind, outputName, threshold);
+    }
+
+    /** For tests: the output names the output page offers, after its "all outputs" entry. */
+    public java.util.List<String> offeredOutputs() {
+        return outputs.offered();
+    }
+
+    /** For tests: types the input size and chooses the layout on the preprocessing page. */
+    public void setSize(String width, String height, String layout) {
+        preprocessing.setSize(width, height, layout);
+    }
+
+    private Path path() {
+        try {
+            return ModelFiles.path(model);
+        } catch (CoreException e) {
+            return null;
+        }
     }
 
     /** For tests: fills the measure page as a user would. */

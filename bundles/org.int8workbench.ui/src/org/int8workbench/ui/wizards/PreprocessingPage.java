@@ -10,10 +10,16 @@ import org.int8workbench.core.dataset.Preprocessing.Layout;
 import org.int8workbench.core.dataset.Preprocessing.ResizeMode;
 import org.int8workbench.core.dataset.Preprocessing.Rgb;
 
-/** Page 2: how images become model inputs, prefilled from the model and from the last run. */
+/**
+ * Page 2: how images become model inputs, prefilled from the last run, else from what the model fixes (its recorded
+ * preprocessing, else its input shape). A model whose input leaves the image size open (dynamic or symbolic
+ * dimensions) gets empty width and height fields that must be filled, and the layout only when its channel axis is
+ * fixed.
+ */
 final class PreprocessingPage extends SettingsPage {
     private final Preprocessing initial;
     private final String origin;
+    private final boolean sizeOpen;
     private IObservableValue<String> width;
     private IObservableValue<String> height;
     private IObservableValue<String> resize;
@@ -22,17 +28,23 @@ final class PreprocessingPage extends SettingsPage {
     private IObservableValue<String> color;
     private IObservableValue<String> layout;
 
-    PreprocessingPage(Preprocessing initial, String origin) {
+    /**
+     * @param origin where the prefilled values come from, completing "Prefilled ..." (or, with {@code sizeOpen}, the
+     *        whole note)
+     * @param sizeOpen true when the model does not fix its input size: width and height start empty
+     */
+    PreprocessingPage(Preprocessing initial, String origin, boolean sizeOpen) {
         super("preprocessing", "Preprocessing", "How images become the model's input tensor.");
         this.initial = initial;
         this.origin = origin;
+        this.sizeOpen = sizeOpen;
     }
 
     @Override
     void createFields(Composite c) {
-        note(c, "Prefilled " + origin + ".");
-        width = text(c, "Width:", Integer.toString(initial.width()), "Input width in pixels", 2);
-        height = text(c, "Height:", Integer.toString(initial.height()), "Input height in pixels", 2);
+        note(c, sizeOpen ? origin : "Prefilled " + origin + ".");
+        width = text(c, "Width:", sizeOpen ? "" : Integer.toString(initial.width()), "Input width in pixels", 2);
+        height = text(c, "Height:", sizeOpen ? "" : Integer.toString(initial.height()), "Input height in pixels", 2);
         resize = combo(c, "Resize:", names(ResizeMode.values()), initial.resize().cliName(),
                 "stretch: whole image to the input size; fit-pad: keep aspect, pad; center-crop: keep aspect, crop");
         mean = text(c, "Mean (R,G,B):", initial.mean().toString(), "Subtracted from each pixel value (0..255), one value or R,G,B", 2);
@@ -48,7 +60,9 @@ final class PreprocessingPage extends SettingsPage {
     @Override
     String check() {
         if (parseInt(width.getValue(), 1, 8192) == null || parseInt(height.getValue(), 1, 8192) == null) {
-            return "Width and height must be whole numbers from 1 to 8192";
+            return sizeOpen && width.getValue().isBlank() && height.getValue().isBlank()
+                    ? "Give the input width and height: the model's input size is dynamic"
+                    : "Width and height must be whole numbers from 1 to 8192";
         }
         Rgb m = rgb(mean.getValue());
         if (m == null) {
@@ -71,6 +85,13 @@ final class PreprocessingPage extends SettingsPage {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** For tests: sets the size and layout as a user would type and choose them. */
+    void setSize(String w, String h, String l) {
+        width.setValue(w);
+        height.setValue(h);
+        layout.setValue(l);
     }
 
     Preprocessing preprocessing() {
