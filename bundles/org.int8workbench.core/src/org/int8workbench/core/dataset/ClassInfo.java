@@ -28,6 +28,11 @@ public record ClassInfo(List<String> names, List<Integer> colors, int ignoreLabe
         return label >= 0 && label < names.size() ? names.get(label) : "class " + label;
     }
 
+    /** The classes of binary masks: background (0, black) and foreground (1), nothing ignored. */
+    public static ClassInfo binary() {
+        return new ClassInfo(List.of("background", "foreground"), List.of(0x000000, 0xE0402A), -1);
+    }
+
     /** The 21 Pascal VOC classes with the standard VOC palette; 255 is ignored. */
     public static ClassInfo pascalVoc() {
         List<String> n = List.of("background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat",

@@ -17,12 +17,15 @@ import org.int8workbench.core.Json;
  *   "classes": ["road", "car", "person"],    // class names by index; or "preset": "pascal-voc"
  *   "colors": ["#804080", "#00008E", "#DC143C"], // optional, #RRGGBB by index; default a generated distinct palette
  *   "ignoreLabel": 255,                      // optional, label excluded from metrics; default none (-1)
- *   "maskEncoding": "index",                 // "index" (palette/greyscale PNG holding indices), "color", or "auto" (default)
+ *   "maskEncoding": "index",                 // "index" (palette/greyscale PNG holding indices), "color", "binary"
+ *                                            // (value above 0 = foreground), or "auto" (default)
  *   "images": "images", "masks": "masks"     // optional folder names, relative to the dataset root
  * }
  * </pre>
  *
- * All fields are optional; {@code "preset": "pascal-voc"} gives the 21 VOC classes, VOC palette and ignore 255.
+ * All fields are optional; {@code "preset": "pascal-voc"} gives the 21 VOC classes, VOC palette and ignore 255;
+ * {@code "preset": "binary"} gives background and foreground with binary masks (0/255 or 0/1: a value above 0 is
+ * foreground). Without a metadata file, greyscale masks holding only 0 and 255 (or only 0 and 1) are read as binary.
  * JSON does not allow comments: they are only for explanation here.
  */
 public record DatasetMetadata(String name, String preset, List<String> classes, List<String> colors, Integer ignoreLabel,
@@ -46,9 +49,13 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
 
     /** The class names, colours and ignore label given; {@code null} when neither classes nor preset are given. */
     public ClassInfo classInfo(Path file) throws IOException {
+        if (preset != null && preset.equalsIgnoreCase("binary")) {
+            ClassInfo b = ClassInfo.binary();
+            return classes != null && classes.size() == 2 ? new ClassInfo(classes, b.colors(), -1) : b;
+        }
         if (preset != null) {
             if (!preset.equalsIgnoreCase("pascal-voc") && !preset.equalsIgnoreCase("voc")) {
-                throw new IOException(file + ": unknown preset '" + preset + "'; the only preset is \"pascal-voc\"");
+                throw new IOException(file + ": unknown preset '" + preset + "'; the presets are \"pascal-voc\" and \"binary\"");
             }
             ClassInfo voc = ClassInfo.pascalVoc();
             return ignoreLabel == null ? voc : new ClassInfo(voc.names(), voc.colors(), ignoreLabel);
@@ -85,12 +92,12 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
     /** The mask encoding, {@link MaskEncoding#AUTO} when not given. */
     public MaskEncoding encoding(Path file) throws IOException {
         if (maskEncoding == null) {
-            return MaskEncoding.AUTO;
+            return preset != null && preset.equalsIgnoreCase("binary") ? MaskEncoding.BINARY : MaskEncoding.AUTO;
         }
         try {
             return MaskEncoding.valueOf(maskEncoding.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": \"maskEncoding\" is '" + maskEncoding + "'; use \"index\", \"color\" or \"auto\"");
+            throw new IOException(file + ": \"maskEncoding\" is '" + maskEncoding + "'; use \"index\", \"color\", \"binary\" or \"auto\"");
         }
     }
 }

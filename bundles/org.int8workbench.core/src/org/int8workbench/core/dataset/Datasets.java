@@ -259,9 +259,15 @@ public final class Datasets {
         if (classes == null) {
             if (masks.getFileName().toString().equals("SegmentationClass") || vocPalette(samples.get(0).mask())) {
                 classes = ClassInfo.pascalVoc();
+            } else if (encoding == MaskEncoding.AUTO && Images.binaryMask(samples.get(0).mask())) {
+                classes = ClassInfo.binary();
+                encoding = MaskEncoding.BINARY;
+            } else if (encoding == MaskEncoding.BINARY) {
+                classes = ClassInfo.binary();
             } else {
                 throw new IOException(root + ": the masks' classes are unknown; add " + METADATA_FILE
-                        + " with \"classes\" (names by index) or \"preset\": \"pascal-voc\", and \"ignoreLabel\" if masks have one");
+                        + " with \"classes\" (names by index) or \"preset\": \"pascal-voc\" (or \"binary\" for 0/255 masks), and "
+                        + "\"ignoreLabel\" if masks have one");
             }
         }
         return new FileDataset(FileDataset.Layout.IMAGES_AND_MASKS, root, null, name, samples, skipped, classes, encoding, true);

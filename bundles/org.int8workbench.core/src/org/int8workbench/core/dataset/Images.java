@@ -131,7 +131,9 @@ public final class Images {
         Raster r = img.getRaster();
         boolean indexed = cm instanceof IndexColorModel || r.getNumBands() == 1;
         int[] labels;
-        if (indexed && encoding != MaskEncoding.COLOR) {
+        if (encoding == MaskEncoding.BINARY) {
+            labels = binary(img);
+        } else if (indexed && encoding != MaskEncoding.COLOR) {
             labels = r.getSamples(0, 0, w, h, 0, new int[w * h]);
         } else if (!indexed && encoding == MaskEncoding.INDEX) {
             throw new IOException(file + ": the mask is a colour image (" + r.getNumBands()
@@ -142,6 +144,54 @@ public final class Images {
         }
         checkLabels(file, w, labels, classes);
         return new LabelMask(w, h, labels);
+    }
+
+    /** Background (0) and foreground (1): a pixel is foreground when any band's sample is above 0. */
+    private static int[] binary(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Raster r = img.getRaster();
+        int[] labels = new int[w * h];
+        int[] band = new int[w * h];
+        int bands = img.getColorModel() instanceof IndexColorModel ? 1 : Math.min(3, r.getNumBands());
+        for (int b = 0; b < bands; b++) {
+            r.getSamples(0, 0, w, h, b, band);
+            for (int i = 0; i < band.length; i++) {
+                if (band[i] > 0) {
+                    labels[i] = 1;
+                }
+            }
+        }
+        return labels;
+    }
+
+    /**
+     * True when the mask file is a greyscale image (not a palette) whose values are only 0 and 255, or only 0 and 1: a
+     * binary mask.
+     */
+    static boolean binaryMask(Path file) {
+        try {
+            BufferedImage img = decode(file);
+            if (img.getColorModel() instanceof IndexColorModel || img.getRaster().getNumBands() != 1) {
+                return false;
+            }
+            int w = img.getWidth();
+            int h = img.getHeight();
+            boolean has255 = false;
+            boolean has1 = false;
+            for (int v : img.getRaster().getSamples(0, 0, w, h, 0, new int[w * h])) {
+                if (v == 255) {
+                    has255 = true;
+                } else if (v == 1) {
+                    has1 = true;
+                } else if (v != 0) {
+                    return false;
+                }
+            }
+            return !(has255 && has1);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static int[] byColour(Path file, BufferedImage img, ClassInfo classes) throws IOException {

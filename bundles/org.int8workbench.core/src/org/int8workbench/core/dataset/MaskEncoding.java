@@ -10,5 +10,10 @@ public enum MaskEncoding {
     /** The pixel's RGB colour is the class colour given in the metadata; colours not in the metadata are errors. */
     COLOR,
     /** Palette and greyscale images are read as {@link #INDEX}, RGB images as {@link #COLOR}. */
-    AUTO
+    AUTO,
+    /**
+     * Binary masks (0/255 or 0/1 PNGs): a pixel whose value (grey level, palette index, or any colour channel) is
+     * above 0 is foreground (1), else background (0); nothing is ignored.
+     */
+    BINARY
 }

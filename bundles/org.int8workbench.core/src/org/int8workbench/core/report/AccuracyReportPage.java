@@ -22,7 +22,19 @@ final class AccuracyReportPage {
             List<MetricsRow> metrics, AgreementView agreement, String aggregation, List<Entry> settings, boolean groundTruth,
             boolean reference, boolean hasAgreement, List<Row> classRows, Confusion confusion, List<Option> classOptions,
             String basicWorst, List<Row> basicRows, List<Row> advancedRows, boolean hasSkipped, int skippedCount,
-            List<Skipped> skipped) {
+            List<Skipped> skipped, String outputTitle, List<OutputLink> outputLinks, boolean hasOutputs, boolean regression,
+            RegressionView regressionSummary, List<Column> basicHeader, String classesTitle, String advancedLabel, String classesColumn) {
+    }
+
+    /** A link to the page of one of the model's reported outputs; {@code current} for this page's. */
+    record OutputLink(String name, String href, boolean current) {
+    }
+
+    /** A column of the Basic table: its sort key, title and tooltip ({@code null}: none). */
+    record Column(String key, String title, String hint) {
+    }
+
+    record RegressionView(String mae, String rmse, String psnr, String withinTolerance, String tolerance, String range, long pixels) {
     }
 
     record MetricsRow(String title, String meanIoU, String perImageMeanIoU, String pixelAccuracy, String meanClassAccuracy,
@@ -52,12 +64,16 @@ final class AccuracyReportPage {
     record Skipped(String id, String file, String reason) {
     }
 
-    /** The whole page. */
-    static String html(AccuracyReport r) {
-        return PageTemplates.render("accuracy-report", view(r));
+    /** The whole page of {@code r}, one of the outputs of {@code top} (the first output's report, or {@code r} itself). */
+    static String html(AccuracyReport r, AccuracyReport top) {
+        return PageTemplates.render("accuracy-report", view(r, top));
     }
 
     static View view(AccuracyReport r) {
+        return view(r, r);
+    }
+
+    static View view(AccuracyReport r, AccuracyReport top) {
         boolean parent = r.parentModel() != null;
         List<String> notes = new ArrayList<>();
         for (String n : r.notes()) {
@@ -80,7 +96,10 @@ final class AccuracyReportPage {
         for (int c : present) {
             options.add(new Option(c, r.classes().name(c)));
         }
-        String worst = parent ? "agree" : r.groundTruth() != null ? "miou" : "id";
+        String kind = r.outputKind();
+        boolean regression = kind.equals("regression");
+        boolean multilabel = kind.equals("multilabel");
+        String worst = regression ? (parent ? "within" : "id") : parent ? "agree" : r.groundTruth() != null ? "miou" : "id";
         List<Skipped> skipped = new ArrayList<>();
         for (var s : r.skipped()) {
             skipped.add(new Skipped(s.id(), s.file(), s.reason()));
@@ -89,7 +108,75 @@ final class AccuracyReportPage {
                 parent ? PageTemplates.fileName(r.parentModel().path()) : null, parent, r.synthetic(), notes,
                 metrics, agreement, r.aggregation(), settings(r), r.groundTruth() != null, r.reference() != null, a != null,
                 classRows(r, present), a == null ? null : confusion(r), options, worst, basicRows(r, parent), advancedRows(r, parent),
-                !skipped.isEmpty(), skipped.size(), skipped);
+                !skipped.isEmpty(), skipped.size(), skipped, outputTitle(r), links(r, top), !top.outputs().isEmpty(), regression,
+                regression && a != null && a.regression() != null ? regressionView(a) : null, basicHeader(kind, parent),
+                multilabel ? "Labels" : "Classes", multilabel ? "label" : "class", multilabel ? "labels" : "classes");
+    }
+
+    private static RegressionView regressionView(AccuracyReport.Agreement a) {
+        AccuracyReport.Regression g = a.regression();
+        return new RegressionView(g(g.mae()), g(g.rmse()), g.psnr() == null ? "–" : String.format(Locale.ROOT, "%.2f", g.psnr()),
+                f(g.withinTolerance()), g(g.tolerance()), g(g.range()), a.pixels());
+    }
+
+    /** The output line: its name, kind, threshold and why that kind; {@code null} for reports without an output. */
+    private static String outputTitle(AccuracyReport r) {
+        AccuracyReport.Output o = r.output();
+        if (o == null) {
+            return null;
+        }
+        return "Output " + (o.name() == null ? "" : "'" + o.name() + "' ") + "read as " + o.kind()
+                + (o.threshold() == null ? "" : String.format(Locale.ROOT, " (threshold %.3g)", o.threshold()))
+                + (o.reason() == null ? "" : ": " + o.reason());
+    }
+
+    private static List<OutputLink> links(AccuracyReport r, AccuracyReport top) {
+        List<OutputLink> links = new ArrayList<>();
+        if (top.outputs().isEmpty()) {
+            return links;
+        }
+        List<AccuracyReport> all = new ArrayList<>();
+        all.add(top);
+        all.addAll(top.outputs());
+        for (int i = 0; i < all.size(); i++) {
+            AccuracyReport o = all.get(i);
+            String name = o.output() == null ? "output " + i : o.output().name();
+            links.add(new OutputLink(name + " (" + o.outputKind() + ")", AccuracyReportWriter.outputFile(AccuracyReportWriter.HTML,
+                    o.output() == null ? null : o.output().name(), i), o == r));
+        }
+        return links;
+    }
+
+    /** The Basic table's figure columns for the kind (the image column first, the classes column last, are fixed). */
+    private static List<Column> basicHeader(String kind, boolean parent) {
+        List<Column> c = new ArrayList<>();
+        c.add(new Column("id", "image", null));
+        if (kind.equals("regression")) {
+            if (parent) {
+                c.add(new Column("within", "within tolerance", "share of pixels with |optimized - parent| <= tolerance"));
+                c.add(new Column("mae", "MAE", "mean |optimized - parent|"));
+                c.add(new Column("rmse", "RMSE", null));
+                c.add(new Column("psnr", "PSNR (dB)", "20 log10(parent's range / RMSE)"));
+                c.add(new Column("tol", "tolerance", null));
+                c.add(new Column("mse", "output MSE", null));
+                c.add(new Column("cos", "output cosine", null));
+            }
+            return c;
+        }
+        if (parent) {
+            if (kind.equals("binary")) {
+                c.add(new Column("agree", "foreground IoU vs parent", "IoU(optimized, parent) of the foreground; 1 when neither predicts it"));
+            } else if (kind.equals("multilabel")) {
+                c.add(new Column("agree", "mean label IoU vs parent", "mean over the labels either model predicts of IoU(optimized, parent)"));
+            } else {
+                c.add(new Column("agree", "optimized vs parent mean IoU", "mean over the classes either model predicts of IoU(optimized, parent)"));
+            }
+            c.add(new Column("pa", kind.equals("multilabel") ? "mean label agreement" : "pixel agreement", null));
+            c.add(new Column("changed", "changed pixels", null));
+            c.add(new Column("mse", "output MSE", null));
+            c.add(new Column("cos", "output cosine", null));
+        }
+        return c;
     }
 
     private static MetricsRow metricsRow(String title, AccuracyReport.Metrics m) {
@@ -196,6 +283,21 @@ final class AccuracyReportPage {
             }
             List<Cell> cells = new ArrayList<>();
             cells.add(Cell.of("id", null, i.id()));
+            if (r.outputKind().equals("regression")) {
+                AccuracyReport.Regression g = i.regression();
+                if (parent) {
+                    cells.add(Cell.of("within", g == null ? null : g.withinTolerance(), f(g == null ? null : g.withinTolerance())));
+                    cells.add(Cell.of("mae", g == null ? null : g.mae(), g(g == null ? null : g.mae())));
+                    cells.add(Cell.of("rmse", g == null ? null : g.rmse(), g(g == null ? null : g.rmse())));
+                    cells.add(Cell.of("psnr", g == null ? null : g.psnr(), g == null || g.psnr() == null ? "–"
+                            : String.format(Locale.ROOT, "%.2f", g.psnr())));
+                    cells.add(Cell.of("tol", g == null ? null : g.tolerance(), g(g == null ? null : g.tolerance())));
+                    cells.add(Cell.of("mse", i.mse(), g(i.mse())));
+                    cells.add(Cell.of("cos", i.cosine(), g(i.cosine())));
+                }
+                rows.add(new Row(i.id(), labels.toString(), i.composite(), cells, ""));
+                continue;
+            }
             if (parent) {
                 cells.add(Cell.of("agree", i.agreementMeanIoU(), f(i.agreementMeanIoU())));
                 cells.add(Cell.of("pa", i.pixelAgreement(), f(i.pixelAgreement())));

@@ -43,14 +43,42 @@ public final class AccuracyReportWriter {
     private AccuracyReportWriter() {
     }
 
-    /** Writes JSON, HTML and the CSV files into {@code dir} (created when missing), replacing files of those names. */
+    /**
+     * Writes JSON, HTML and the CSV files into {@code dir} (created when missing), replacing files of those names. The
+     * JSON holds every output; each further output of {@link AccuracyReport#outputs} gets its own page and CSV files,
+     * named by {@link #outputFile} ({@code report-lanes.html}, {@code images-lanes.csv}, ...). A regression output has
+     * no class tables, so its class CSV files are not written.
+     */
     public static void writeFiles(AccuracyReport r, Path dir) throws IOException {
         Files.createDirectories(dir);
         Json.write(dir.resolve(JSON), r, true);
-        AtomicOutput.write(dir.resolve(HTML), true, html(r).getBytes(StandardCharsets.UTF_8));
-        AtomicOutput.write(dir.resolve(IMAGES_CSV), true, imagesCsv(r).getBytes(StandardCharsets.UTF_8));
-        AtomicOutput.write(dir.resolve(IMAGE_CLASSES_CSV), true, imageClassesCsv(r).getBytes(StandardCharsets.UTF_8));
-        AtomicOutput.write(dir.resolve(CLASSES_CSV), true, classesCsv(r).getBytes(StandardCharsets.UTF_8));
+        List<AccuracyReport> all = new ArrayList<>();
+        all.add(r);
+        all.addAll(r.outputs());
+        for (int i = 0; i < all.size(); i++) {
+            AccuracyReport o = all.get(i);
+            String name = o.output() == null ? null : o.output().name();
+            AtomicOutput.write(dir.resolve(outputFile(HTML, name, i)), true, AccuracyReportPage.html(o, r).getBytes(StandardCharsets.UTF_8));
+            AtomicOutput.write(dir.resolve(outputFile(IMAGES_CSV, name, i)), true, imagesCsv(o).getBytes(StandardCharsets.UTF_8));
+            if (!o.outputKind().equals("regression")) {
+                AtomicOutput.write(dir.resolve(outputFile(IMAGE_CLASSES_CSV, name, i)), true,
+                        imageClassesCsv(o).getBytes(StandardCharsets.UTF_8));
+                AtomicOutput.write(dir.resolve(outputFile(CLASSES_CSV, name, i)), true, classesCsv(o).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /**
+     * The file of output {@code index} of a report: {@code file} itself for the first output, else {@code file} with
+     * the output's name (unsafe characters replaced) before the extension, e.g. {@code images-lanes.csv}.
+     */
+    public static String outputFile(String file, String outputName, int index) {
+        if (index == 0) {
+            return file;
+        }
+        String safe = (outputName == null ? "output" + index : outputName).replaceAll("[^A-Za-z0-9._-]", "_");
+        int dot = file.lastIndexOf('.');
+        return file.substring(0, dot) + "-" + safe + file.substring(dot);
     }
 
     /** Reads a {@code report.json}. */
@@ -64,6 +92,7 @@ public final class AccuracyReportWriter {
 
     /** Writes the HTML page alone, atomically. */
     public static void writeHtml(AccuracyReport r, Path file, boolean overwrite) throws IOException {
+        // the first output's page; further outputs are linked to their pages beside it
         AtomicOutput.write(file, overwrite, html(r).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -120,10 +149,37 @@ public final class AccuracyReportWriter {
 
     // ---------------------------------------------------------------- CSV
 
-    /** One line per image (the Basic rows). */
+    /**
+     * One line per image (the Basic rows); the columns follow the output kind: class outputs as before (for a binary
+     * output the agreement column is {@code foregroundIoU}), multi-label outputs the mean label IoU and agreement,
+     * regression outputs the value errors.
+     */
     public static String imagesCsv(AccuracyReport r) {
-        StringBuilder sb = new StringBuilder("image,width,height,meanIoU,pixelAccuracy,parentMeanIoU,parentPixelAccuracy,"
-                + "agreementMeanIoU,pixelAgreement,changedPixels,mse,cosine,unpredictedPixels,classes,file\n");
+        String kind = r.outputKind();
+        StringBuilder sb;
+        if (kind.equals("regression")) {
+            sb = new StringBuilder("image,width,height,mae,rmse,psnr,withinTolerance,tolerance,parentRange,outsideTolerancePixels,"
+                    + "mse,cosine,file\n");
+            for (AccuracyReport.ImageRow i : r.images()) {
+                AccuracyReport.Regression g = i.regression();
+                row(sb, i.id(), i.width(), i.height(), g == null ? null : g.mae(), g == null ? null : g.rmse(),
+                        g == null ? null : g.psnr(), g == null ? null : g.withinTolerance(), g == null ? null : g.tolerance(),
+                        g == null ? null : g.range(), i.changedPixels(), i.mse(), i.cosine(), i.image());
+            }
+            return sb.toString();
+        }
+        if (kind.equals("multilabel")) {
+            sb = new StringBuilder("image,width,height,meanLabelIoU,meanLabelAgreement,changedPixels,mse,cosine,unpredictedPixels,"
+                    + "labels,file\n");
+            for (AccuracyReport.ImageRow i : r.images()) {
+                row(sb, i.id(), i.width(), i.height(), i.agreementMeanIoU(), i.pixelAgreement(), i.changedPixels(), i.mse(),
+                        i.cosine(), i.unpredictedPixels(), names(r, i.classes()), i.image());
+            }
+            return sb.toString();
+        }
+        sb = new StringBuilder("image,width,height,meanIoU,pixelAccuracy,parentMeanIoU,parentPixelAccuracy,"
+                + (kind.equals("binary") ? "foregroundIoU" : "agreementMeanIoU")
+                + ",pixelAgreement,changedPixels,mse,cosine,unpredictedPixels,classes,file\n");
         for (AccuracyReport.ImageRow i : r.images()) {
             List<String> cls = new ArrayList<>();
             for (int c : i.classes()) {
@@ -136,8 +192,23 @@ public final class AccuracyReportWriter {
         return sb.toString();
     }
 
-    /** One line per image and class (the Advanced rows). */
+    private static String names(AccuracyReport r, List<Integer> labels) {
+        List<String> n = new ArrayList<>();
+        for (int c : labels) {
+            n.add(r.classes().name(c));
+        }
+        return String.join(" ", n);
+    }
+
+    /** One line per image and class (the Advanced rows); for a multi-label output, per image and label. */
     public static String imageClassesCsv(AccuracyReport r) {
+        if (r.outputKind().equals("multilabel")) {
+            StringBuilder sb = new StringBuilder("image,label,name,iou,parentPixels,optimizedPixels\n");
+            for (AccuracyReport.ClassRow c : r.classRows()) {
+                row(sb, c.image(), c.label() - 1, c.name(), c.iou(), c.referencePixels(), c.predictedPixels());
+            }
+            return sb.toString();
+        }
         StringBuilder sb = new StringBuilder("image,label,class,iou,referencePixels,predictedPixels,groundTruthIoU\n");
         for (AccuracyReport.ClassRow c : r.classRows()) {
             row(sb, c.image(), c.label(), c.name(), c.iou(), c.referencePixels(), c.predictedPixels(), c.groundTruthIou());
@@ -145,8 +216,19 @@ public final class AccuracyReportWriter {
         return sb.toString();
     }
 
-    /** One line per class with the dataset figures. */
+    /** One line per class with the dataset figures; for a multi-label output, per label. */
     public static String classesCsv(AccuracyReport r) {
+        if (r.outputKind().equals("multilabel")) {
+            StringBuilder sb = new StringBuilder("label,name,agreementIoU,parentPixels,optimizedPixels,bothPixels\n");
+            if (r.agreement() != null) {
+                for (AccuracyReport.ClassScore a : r.agreement().classes()) {
+                    if (a.label() > 0) {
+                        row(sb, a.label() - 1, a.name(), a.iou(), a.referencePixels(), a.predictedPixels(), a.intersection());
+                    }
+                }
+            }
+            return sb.toString();
+        }
         StringBuilder sb = new StringBuilder("label,class,groundTruthIoU,groundTruthAccuracy,parentGroundTruthIoU,agreementIoU,"
                 + "groundTruthPixels,predictedPixels\n");
         for (int c = 0; c < r.classes().count(); c++) {
@@ -182,6 +264,6 @@ public final class AccuracyReportWriter {
 
     /** The whole HTML page, rendered from {@code templates/accuracy-report.mustache}. */
     public static String html(AccuracyReport r) {
-        return AccuracyReportPage.html(r);
+        return AccuracyReportPage.html(r, r);
     }
 }
