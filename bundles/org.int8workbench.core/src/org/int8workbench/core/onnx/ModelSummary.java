@@ -28,24 +28,31 @@ import org.int8workbench.core.dataset.Preprocessing;
  * @param outputs graph outputs
  * @param nodeCount nodes of the main graph
  * @param opHistogram node count per operator, most frequent first
- * @param parameters elements of the weight and bias initializers (scales, zero points, shape constants excluded)
- * @param weightBytes bytes of all initializers, external data included
+ * @param parameters elements of the weight and bias tensors (scales, zero points, shape constants excluded):
+ *        initializers and tensors held in {@code Constant} nodes alike
+ * @param weightBytes bytes of all initializers and {@code Constant} node tensors, external data included
  * @param precision how the heavy operators compute
  * @param macs estimated multiply-accumulates of Conv, ConvTranspose, Gemm and MatMul for one input of the
- *        declared shape (symbolic dimensions taken as 1)
+ *        shape {@code macsInput} (the declared shape, a symbolic batch taken as 1; a dynamic image size taken from
+ *        the preprocessing given or recorded in the metadata)
  * @param macsComplete false when some of those operators' shapes could not be inferred (then {@code macs} is a
  *        lower bound)
  * @param preprocessing preprocessing recorded in the metadata, or {@code null}
  * @param quantization quantization metadata when INT8 Workbench made this model, or {@code null}
  * @param metadata all {@code metadata_props} entries
+ * @param macsInput the input shape the MACs were counted for, e.g. {@code [1, 3, 224, 398]}, or {@code null}
+ * @param notes how the graph was read (weights in Constant nodes, initializers listed as inputs, a dynamic input
+ *        size fixed from the preprocessing) and what is missing for a complete count
  */
 public record ModelSummary(String file, long fileSize, String sha256, long irVersion, Map<String, Long> opsets,
         String producer, List<TensorDesc> inputs, List<TensorDesc> outputs, int nodeCount,
         Map<String, Integer> opHistogram, long parameters, long weightBytes, Precision precision, long macs,
         boolean macsComplete, Preprocessing preprocessing, QuantizationMetadata quantization,
-        Map<String, String> metadata) {
+        Map<String, String> metadata, List<Long> macsInput, List<String> notes) {
 
     public ModelSummary {
+        macsInput = macsInput == null ? null : List.copyOf(macsInput);
+        notes = List.copyOf(notes);
         opsets = Collections.unmodifiableMap(new LinkedHashMap<>(opsets));
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
@@ -109,9 +116,48 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
         return of(OnnxModel.load(file));
     }
 
-    /** Summarizes a loaded model. */
+    /** Summarizes a loaded model (a dynamic input size from the preprocessing recorded in its metadata, if any). */
     public static ModelSummary of(OnnxModel model) throws IOException {
+        return of(model, null);
+    }
+
+    /**
+     * Summarizes a loaded model; {@code pre} (may be {@code null}: then the preprocessing recorded in the model's
+     * metadata, if any) fixes a dynamic input size, batch 1, for counting MACs.
+     */
+    public static ModelSummary of(OnnxModel model, Preprocessing pre) throws IOException {
         OnnxGraph g = model.graph();
+        Map<String, String> meta = model.metadata();
+        Preprocessing recorded = null;
+        QuantizationMetadata quant = null;
+        try {
+            if (meta.containsKey(Preprocessing.METADATA_KEY)) {
+                recorded = Preprocessing.fromJson(meta.get(Preprocessing.METADATA_KEY));
+            }
+            if (meta.containsKey(QuantizationMetadata.METADATA_KEY)) {
+                quant = QuantizationMetadata.fromJson(meta.get(QuantizationMetadata.METADATA_KEY));
+            }
+        } catch (RuntimeException e) {
+            // metadata written by someone else under our key: shown raw in metadata only
+        }
+        Preprocessing sizing = pre != null ? pre : recorded;
+        List<String> notes = new ArrayList<>();
+        OnnxModel read = model;
+        try {
+            ExporterGraphs.Result r = ExporterGraphs.normalize(model, ExporterGraphs.Options.inspect(
+                    sizing == null ? null : sizing.shape(1)));
+            read = r.model();
+            notes.addAll(r.notes());
+        } catch (IllegalArgumentException e) {
+            notes.add("MACs for the declared input shape: " + e.getMessage());
+        }
+        return summarize(model, read, recorded, quant, notes);
+    }
+
+    private static ModelSummary summarize(OnnxModel model, OnnxModel read, Preprocessing recorded, QuantizationMetadata quant,
+            List<String> notes) throws IOException {
+        OnnxGraph g = model.graph();
+        Map<String, String> meta = model.metadata();
         List<TensorDesc> inputs = new ArrayList<>();
         for (ValueInfoProto v : g.inputs()) {
             inputs.add(desc(v));
@@ -120,19 +166,20 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
         for (ValueInfoProto v : g.outputs()) {
             outputs.add(desc(v));
         }
+        OnnxGraph rg = read.graph();
         long params = 0;
         long bytes = 0;
-        for (TensorProto t : g.initializers().values()) {
+        for (TensorProto t : rg.initializers().values()) {
             long n = Tensors.elementCount(t);
             bytes += n * Tensors.elementSize(t.getDataType());
-            if (isParameter(g, t)) {
+            if (isParameter(rg, t)) {
                 params += n;
             }
         }
-        ShapeInference shapes = ShapeInference.of(model);
+        ShapeInference shapes = ShapeInference.of(read);
         long macs = 0;
         boolean complete = true;
-        for (NodeProto n : g.nodes()) {
+        for (NodeProto n : rg.nodes()) {
             long m = shapes.macs(n);
             if (m < 0) {
                 complete = false;
@@ -140,23 +187,21 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
                 macs += m;
             }
         }
-        Map<String, String> meta = model.metadata();
-        Preprocessing pre = null;
-        QuantizationMetadata quant = null;
-        try {
-            if (meta.containsKey(Preprocessing.METADATA_KEY)) {
-                pre = Preprocessing.fromJson(meta.get(Preprocessing.METADATA_KEY));
+        List<Long> macsInput = null;
+        if (rg.inputs().size() == 1) {
+            long[] d = shapes.shape(rg.inputs().get(0).getName());
+            if (d != null) {
+                macsInput = java.util.Arrays.stream(d).boxed().toList();
             }
-            if (meta.containsKey(QuantizationMetadata.METADATA_KEY)) {
-                quant = QuantizationMetadata.fromJson(meta.get(QuantizationMetadata.METADATA_KEY));
+            if (ExporterGraphs.hasDynamicImageDims(rg.inputs().get(0))) {
+                notes.add("the input size is dynamic: give the input size and layout (--size, --layout) to count MACs");
             }
-        } catch (RuntimeException e) {
-            // metadata written by someone else under our key: shown raw in metadata only
         }
+        Preprocessing pre = recorded;
         String producer = (model.proto().getProducerName() + " " + model.proto().getProducerVersion()).trim();
         return new ModelSummary(model.file() == null ? "(in memory)" : model.file().toString(), model.fileSize(),
                 model.sha256(), model.proto().getIrVersion(), g.opsets(), producer, inputs, outputs, g.nodes().size(),
-                g.opHistogram(), params, bytes, precision(g), macs, complete, pre, quant, meta);
+                g.opHistogram(), params, bytes, precision(g), macs, complete, pre, quant, meta, macsInput, notes);
     }
 
     private static boolean isParameter(OnnxGraph g, TensorProto t) {
@@ -262,7 +307,11 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
         opHistogram.forEach((k, v) -> ops.add(k + " " + v));
         b.append(String.join(", ", ops)).append('\n');
         b.append(String.format(java.util.Locale.ROOT, "  parameters  %,d (%,d bytes of initializers)%n", parameters, weightBytes));
-        b.append(String.format(java.util.Locale.ROOT, "  MACs        %s%.3f G per image%n", macsComplete ? "" : "at least ", macs / 1e9));
+        b.append(String.format(java.util.Locale.ROOT, "  MACs        %s%.3f G per image%s%n", macsComplete ? "" : "at least ", macs / 1e9,
+                macsInput == null ? "" : " of " + macsInput));
+        for (String n : notes) {
+            b.append("  note        ").append(n).append('\n');
+        }
         b.append(String.format(java.util.Locale.ROOT, "  file        %,d bytes, sha256 %s%n", fileSize, sha256));
         if (preprocessing != null) {
             b.append("  preprocess  ").append(preprocessing.describe()).append('\n');

@@ -308,6 +308,12 @@ public record OrtOptimizedGraph(String model, String requestedLevel, String save
             t = intAttr(n, "to");
         } else if (FIXED_OUTPUT_TYPE.containsKey(op)) {
             t = FIXED_OUTPUT_TYPE.get(op);
+        } else if (op.equals("QLinearConcat")) {
+            // inputs: Y_scale, Y_zero_point, then (X, scale, zero point) per input: the output has the zero point's type
+            t = n.getInputCount() > 1 ? types.get(n.getInput(1)) : null;
+            if (t == null) {
+                t = OnnxMl.TensorProto.DataType.UINT8_VALUE;
+            }
         } else if (op.equals("QGemm")) {
             t = n.getInputCount() > 8 && !n.getInput(8).isEmpty() ? types.get(n.getInput(8)) : Integer.valueOf(FLOAT);
         } else {

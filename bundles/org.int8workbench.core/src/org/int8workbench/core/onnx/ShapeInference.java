@@ -43,6 +43,10 @@ public final class ShapeInference {
     private final OnnxGraph graph;
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, Integer> types = new HashMap<>();
+    /** Values of small integer tensors computed from shapes. */
+    private final Map<String, long[]> values = new HashMap<>();
+    /** Tensors whose shape holds a symbolic dimension taken as 1, and everything computed from them. */
+    private final java.util.Set<String> assumed = new java.util.HashSet<>();
 
     private ShapeInference(OnnxModel model) {
         this.model = model;
@@ -93,6 +97,18 @@ public final class ShapeInference {
         return d;
     }
 
+    /** True when every dimension but the batch (first) is a fixed number: a symbolic batch is one image. */
+    private static boolean fullyDeclared(ValueInfoProto v) {
+        List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+        for (int i = 1; i < dims.size(); i++) {
+            TensorShapeProto.Dimension d = dims.get(i);
+            if (!d.hasDimValue() || d.getDimValue() <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void run() {
         for (TensorProto t : graph.initializers().values()) {
             shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
@@ -103,6 +119,9 @@ public final class ShapeInference {
                 long[] d = declared(v);
                 if (d != null) {
                     shapes.put(v.getName(), d);
+                    if (!fullyDeclared(v)) {
+                        assumed.add(v.getName());
+                    }
                 }
                 if (v.getType().hasTensorType()) {
                     types.put(v.getName(), v.getType().getTensorType().getElemType());
@@ -112,8 +131,15 @@ public final class ShapeInference {
         for (NodeProto n : graph.nodes()) {
             try {
                 infer(n);
+                propagate(n);
             } catch (RuntimeException | IOException e) {
                 // an unusual attribute combination: leave the outputs unknown
+            }
+            for (String i : n.getInputList()) {
+                if (assumed.contains(i) && !n.getOpType().equals("Shape")) {
+                    assumed.addAll(n.getOutputList());
+                    break;
+                }
             }
             for (String o : n.getOutputList()) {
                 ValueInfoProto v = graph.valueInfos().get(o);
@@ -278,11 +304,10 @@ public final class ShapeInference {
                 long opset = graph.onnxOpset();
                 int scaleInput = op.equals("Upsample") || opset < 11 ? 1 : 2;
                 if (n.getInputCount() > 3 && !n.getInput(3).isEmpty() && op.equals("Resize")) {
-                    TensorProto c = graph.constant(n.getInput(3));
-                    if (c == null) {
+                    sizes = longsOf(n.getInput(3));
+                    if (sizes == null) {
                         return;
                     }
-                    sizes = model.longs(c);
                 }
                 if (sizes == null && n.getInputCount() > scaleInput && !n.getInput(scaleInput).isEmpty()) {
                     TensorProto c = graph.constant(n.getInput(scaleInput));
@@ -309,11 +334,10 @@ public final class ShapeInference {
                 set(n, 0, out, t0);
             }
             case "Reshape" -> {
-                TensorProto c = graph.constant(n.getInput(1));
-                if (c == null || x == null) {
+                long[] target = longsOf(n.getInput(1));
+                if (target == null || x == null) {
                     return;
                 }
-                long[] target = model.longs(c);
                 boolean allowZero = Attrs.i(n, "allowzero", 0) != 0;
                 long known = 1;
                 int infer = -1;
@@ -514,8 +538,145 @@ public final class ShapeInference {
     }
 
     private long[] constLongs(NodeProto n, int i) throws IOException {
-        TensorProto c = graph.constant(n.getInput(i));
+        return longsOf(n.getInput(i));
+    }
+
+    /** The integer values of {@code tensor}: a constant, or a shape computation propagated from known shapes. */
+    private long[] longsOf(String tensor) throws IOException {
+        long[] v = values.get(tensor);
+        if (v != null) {
+            return v.clone();
+        }
+        TensorProto c = graph.constant(tensor);
         return c == null ? null : model.longs(c);
+    }
+
+    /** The integer values of a small integer tensor (shape arithmetic), or {@code null}. */
+    public long[] values(String tensor) {
+        long[] v = values.get(tensor);
+        return v == null ? null : v.clone();
+    }
+
+    private static final Set<String> INTEGER_TYPES = Set.of("INT64", "INT32", "INT16", "INT8", "UINT8", "UINT16", "UINT32",
+            "UINT64");
+
+    private boolean isIntegerValued(String tensor) {
+        int t = type(tensor);
+        TensorProto.DataType dt = TensorProto.DataType.forNumber(t);
+        return dt != null && INTEGER_TYPES.contains(dt.name());
+    }
+
+    private long[] intInput(NodeProto n, int i) throws IOException {
+        if (i >= n.getInputCount() || n.getInput(i).isEmpty()) {
+            return null;
+        }
+        String t = n.getInput(i);
+        if (values.containsKey(t)) {
+            return values.get(t);
+        }
+        TensorProto c = graph.constant(t);
+        if (c == null || !isIntegerValued(t) || Tensors.elementCount(c) > 64) {
+            return null;
+        }
+        return model.longs(c);
+    }
+
+    /**
+     * Propagates the values of shape computations ({@code Shape}, {@code Cast}, {@code Slice}, {@code Gather},
+     * {@code Concat}, {@code Squeeze}/{@code Unsqueeze}, integer arithmetic) so that Reshape targets and Resize sizes
+     * computed at run time are known once the input shape is.
+     */
+    private void propagate(NodeProto n) throws IOException {
+        String op = n.getOpType();
+        if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
+            return;
+        }
+        long[] out = null;
+        switch (op) {
+            case "Shape" -> {
+                long[] x = shapes.get(n.getInput(0));
+                if (x != null && declaredComplete(n.getInput(0))) {
+                    int r = x.length;
+                    int start = (int) Attrs.i(n, "start", 0);
+                    int end = (int) Attrs.i(n, "end", r);
+                    start = Math.max(0, Math.min(r, start < 0 ? start + r : start));
+                    end = Math.max(0, Math.min(r, end < 0 ? end + r : end));
+                    out = Arrays.copyOfRange(x, start, Math.max(start, end));
+                }
+            }
+            case "Cast", "Identity", "Squeeze", "Unsqueeze", "Flatten", "Reshape" -> {
+                long[] v = values.get(n.getInput(0));
+                boolean intTarget = !op.equals("Cast") || isIntegerValued(n.getOutput(0));
+                out = v != null && intTarget ? v : null;
+            }
+            case "Slice" -> {
+                long[] v = intInput(n, 0);
+                long[] starts = intInput(n, 1);
+                long[] ends = intInput(n, 2);
+                long[] steps = intInput(n, 4);
+                if (v != null && starts != null && ends != null && starts.length == 1) {
+                    long step = steps == null ? 1 : steps[0];
+                    long s = clampIndex(starts[0], v.length, step > 0);
+                    long e = clampIndex(ends[0], v.length, step > 0);
+                    List<Long> r = new ArrayList<>();
+                    for (long i = s; step > 0 ? i < e : i > e; i += step) {
+                        r.add(v[(int) i]);
+                    }
+                    out = r.stream().mapToLong(Long::longValue).toArray();
+                }
+            }
+            case "Gather" -> {
+                long[] v = intInput(n, 0);
+                long[] idx = intInput(n, 1);
+                if (v != null && idx != null && Attrs.i(n, "axis", 0) == 0) {
+                    out = new long[idx.length];
+                    for (int i = 0; i < idx.length; i++) {
+                        out[i] = v[(int) (idx[i] < 0 ? idx[i] + v.length : idx[i])];
+                    }
+                }
+            }
+            case "Concat" -> {
+                List<Long> r = new ArrayList<>();
+                for (int i = 0; i < n.getInputCount(); i++) {
+                    long[] v = intInput(n, i);
+                    if (v == null) {
+                        return;
+                    }
+                    for (long x : v) {
+                        r.add(x);
+                    }
+                }
+                out = r.stream().mapToLong(Long::longValue).toArray();
+            }
+            case "Add", "Sub", "Mul", "Div" -> {
+                long[] a = intInput(n, 0);
+                long[] b = intInput(n, 1);
+                if (a != null && b != null && (a.length == b.length || a.length == 1 || b.length == 1)) {
+                    out = new long[Math.max(a.length, b.length)];
+                    for (int i = 0; i < out.length; i++) {
+                        long x = a[a.length == 1 ? 0 : i];
+                        long y = b[b.length == 1 ? 0 : i];
+                        out[i] = switch (op) {
+                            case "Add" -> x + y;
+                            case "Sub" -> x - y;
+                            case "Mul" -> x * y;
+                            default -> y == 0 ? 0 : Math.floorDiv(x, y);
+                        };
+                    }
+                }
+            }
+            default -> {
+                // not a shape computation
+            }
+        }
+        if (out != null && out.length <= 64) {
+            values.put(n.getOutput(0), out);
+        }
+    }
+
+    /** True when every dimension of {@code tensor}'s shape is known rather than assumed 1 for a symbolic one. */
+    private boolean declaredComplete(String tensor) {
+        return !assumed.contains(tensor);
     }
 
     private static long clampIndex(long v, long dim, boolean forward) {

@@ -18,7 +18,10 @@ import org.int8workbench.core.onnx.ShapeInference;
  * Where Q/DQ pairs go, decided from the graph alone (before calibration), so that ONNX Runtime's CPU graph optimizer
  * fuses each quantized node into an integer kernel:
  * <ul>
- * <li>Conv, Gemm, MatMul, Add, Mul, Concat, AveragePool, GlobalAveragePool, Sigmoid, LeakyRelu ("compute" nodes):
+ * <li>Conv, Gemm, MatMul, Add, Mul, Concat, AveragePool, GlobalAveragePool, Sigmoid, LeakyRelu, Softmax (opset 13+,
+ * not at a model output) ("compute" nodes; measured with ONNX Runtime 1.29's CPU provider to become QLinearConv,
+ * QLinearMatMul, QLinearAdd, QLinearMul, QLinearConcat, QLinearAveragePool, QLinearGlobalAveragePool, QLinearSigmoid,
+ * QLinearLeakyRelu, QLinearSoftmax in its saved optimized graph):
  * every float activation input is read through DequantizeLinear and the output goes through QuantizeLinear (the
  * {@code DQ → op → Q} pattern its QDQ selectors match); weights of Conv/Gemm/MatMul are int8 initializers behind a
  * per-channel DequantizeLinear, biases int32 ones.</li>
@@ -28,7 +31,10 @@ import org.int8workbench.core.onnx.ShapeInference;
  * <li>Data-movement nodes (Reshape, Transpose, Squeeze, Unsqueeze, Flatten, MaxPool, Slice, Pad, Gather, ...) whose
  * input is quantized are quantized with their input's parameters, so the runtime drops their Q/DQ and moves
  * uint8 data.</li>
- * <li>Everything else stays float, without Q/DQ of its own: in particular Resize, whose integer form measured slower
+ * <li>Everything else stays float, without Q/DQ of its own. Measured there (ExporterGraphsTest): ConvTranspose, Sub,
+ * Div, HardSigmoid, Clip not after a compute node, PRelu, ReduceMean and BatchNormalization stay
+ * DequantizeLinear → float op → QuantizeLinear, so Q/DQ around them would only add work (the working copy writes
+ * Div and Sub by a constant as Mul and Add, and folds BatchNormalization into the Conv before it). In particular Resize, whose integer form measured slower
  * than float (ONNX Runtime's uint8 bilinear kernel: 3.4–5.9 ms against 2.1 ms for the final upsample; whole model
  * 1.3–1.6x instead of 1.8x; see {@code shared/notes/ort-int8.md}). A float node sits between a DequantizeLinear
  * and a QuantizeLinear only where its neighbours need them.</li>
@@ -49,10 +55,10 @@ final class QdqPlan {
     }
 
     static final Set<String> COMPUTE_OPS = Set.of("Conv", "Gemm", "MatMul", "Add", "Mul", "Concat", "AveragePool",
-            "GlobalAveragePool", "Sigmoid", "LeakyRelu");
+            "GlobalAveragePool", "Sigmoid", "LeakyRelu", "Softmax");
     static final Set<String> WEIGHTED_OPS = Set.of("Conv", "Gemm", "MatMul");
     static final Set<String> DATA_MOVEMENT_OPS = Set.of("Reshape", "Transpose", "Squeeze", "Unsqueeze", "Flatten",
-            "MaxPool", "Slice", "Pad", "Gather", "Expand", "Tile", "DepthToSpace", "SpaceToDepth");
+            "MaxPool", "Slice", "Pad", "Gather", "Expand", "Tile", "DepthToSpace", "SpaceToDepth", "Split");
 
     /** The plan of one node. */
     public static final class NodePlan {
@@ -188,8 +194,14 @@ final class QdqPlan {
                 p.role = Role.DATA_MOVEMENT;
                 p.rangeTensor = n.getOutput(0);
                 p.reason = "moves uint8 data with its input's scale and zero point";
-                qdq.add(n.getOutput(0));
-                shared.put(n.getOutput(0), in);
+                // Split: every output with the input's parameters (ONNX Runtime drops the Q/DQ only then)
+                int outs = n.getOpType().equals("Split") ? n.getOutputCount() : 1;
+                for (int i = 0; i < outs; i++) {
+                    if (!n.getOutput(i).isEmpty()) {
+                        qdq.add(n.getOutput(i));
+                        shared.put(n.getOutput(i), in);
+                    }
+                }
             } else {
                 p.reason = "float: its input is not quantized";
             }
@@ -198,6 +210,14 @@ final class QdqPlan {
 
     private String checkCompute(NodeProto n, NodePlan p) throws IOException {
         String op = n.getOpType();
+        if (op.equals("Softmax")) {
+            if (graph.onnxOpset() < 13) {
+                return "float: Softmax before opset 13 flattens its input; QLinearSoftmax is used from opset 13 only";
+            }
+            if (graph.isGraphOutput(n.getOutput(0))) {
+                return "float: Softmax writes a model output, kept in float for its precision";
+            }
+        }
         for (String out : n.getOutputList()) {
             if (!out.isEmpty() && !types.isFloat(out)) {
                 return "float: output '" + out + "' is not float32";
@@ -255,7 +275,7 @@ final class QdqPlan {
     public List<String> activationInputs(NodeProto n, NodePlan p) {
         List<String> ins = new ArrayList<>();
         int count = switch (n.getOpType()) {
-            case "Conv", "Gemm", "AveragePool", "GlobalAveragePool", "Sigmoid", "LeakyRelu" -> 1;
+            case "Conv", "Gemm", "AveragePool", "GlobalAveragePool", "Sigmoid", "LeakyRelu", "Softmax" -> 1;
             case "MatMul" -> p.weight != null ? 1 : 2;
             default -> n.getInputCount();
         };
@@ -312,7 +332,14 @@ final class QdqPlan {
             case "Resize", "Upsample" -> "float by design: ONNX Runtime's integer Resize measured slower than float "
                     + "(uint8 bilinear kernel), so Resize keeps float data and gets no Q/DQ of its own";
             case "Identity", "Dropout" -> "float: no computation (removed by ONNX Runtime)";
-            case "Softmax", "ArgMax" -> "float: " + op + " gains nothing from integer form here";
+            case "ArgMax" -> "float: " + op + " gains nothing from integer form here";
+            case "ConvTranspose" -> "float: measured with ONNX Runtime 1.29 (CPU): DequantizeLinear → ConvTranspose → "
+                    + "QuantizeLinear stays unfused (no integer ConvTranspose kernel is selected), so it keeps float data";
+            case "BatchNormalization" -> "float: BatchNormalization that could not be folded into a Conv (ONNX Runtime has "
+                    + "no integer BatchNormalization)";
+            case "Sub", "Div", "HardSigmoid", "HardSwish", "PRelu", "ReduceMean", "Pow", "Sqrt", "Tanh", "Exp", "Erf" ->
+                "float: measured with ONNX Runtime 1.29 (CPU): DequantizeLinear → " + op + " → QuantizeLinear stays "
+                        + "unfused (integer kernels exist for Add, Mul, Sigmoid, LeakyRelu, Softmax, pooling and Concat only)";
             default -> "float: ONNX Runtime's CPU provider has no QDQ integer fusion for " + op;
         };
     }

@@ -32,6 +32,7 @@ import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.onnx.ExporterGraphs;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
 import org.int8workbench.core.onnx.QuantizationMetadata;
@@ -232,9 +233,23 @@ public final class QuantizeOperation {
         // 1. model and plan
         sub.subTask("Reading the model");
         OnnxModel source = OnnxModel.load(model);
-        ModelProto inline = source.withInternalData();
+        String fp16 = ExporterGraphs.float16Problem(source);
+        if (fp16 != null) {
+            throw new IllegalArgumentException(model + ": " + fp16);
+        }
         Preprocessing pre = preprocessing != null ? preprocessing : defaultPreprocessing(source);
-        QdqPlan plan = QdqPlan.of(source, ignored, keepFirstLast);
+        // the working copy: weights in Constant nodes as initializers, BatchNormalization folded, a dynamic input fixed
+        // to the preprocessing's size (batch 1), opset 11/12 raised to 13 where that means the same
+        ExporterGraphs.Result normalized = ExporterGraphs.normalize(source, ExporterGraphs.Options.quantize(pre.shape(1)));
+        OnnxModel work = normalized.model();
+        ModelProto inline = work.proto();
+        QdqPlan plan = QdqPlan.of(work, ignored, keepFirstLast);
+        for (NodePlan p : plan.nodes()) {
+            String why = normalized.unfolded().get(p.name);
+            if (why != null && !p.quantized()) {
+                p.reason = why;
+            }
+        }
         if (plan.quantizedCount() == 0) {
             throw new IllegalArgumentException(model + ": nothing to quantize (no Conv, Gemm, MatMul, Add, ... outside the ignored scope)");
         }
@@ -243,6 +258,12 @@ public final class QuantizeOperation {
         SegmentationDataset images = dataset != null ? dataset : openCalibration();
         List<Sample> samples = pick(images.samples(), settings);
         List<String> warnings = new ArrayList<>();
+        for (String note : normalized.notes()) {
+            warnings.add("read as exporters write it: " + note);
+        }
+        if (normalized.opsetNote() != null) {
+            warnings.add(normalized.opsetNote());
+        }
         if (images.synthetic()) {
             warnings.add("calibrated on generated images: ranges may not fit real photos (measured: 94.5% agreement with "
                     + "FP32 against 98.9% when calibrated on photos)");
@@ -255,7 +276,7 @@ public final class QuantizeOperation {
         List<String> biasTensors = new ArrayList<>();
         if (fastBiasCorrection) {
             for (String t : plan.biasCorrectionTensors()) {
-                if (!source.graph().isGraphOutput(t)) {
+                if (!work.graph().isGraphOutput(t)) {
                     biasTensors.add(t);
                 }
             }
@@ -307,7 +328,7 @@ public final class QuantizeOperation {
             ranges.put(t, r);
         }
         for (String t : plan.qdqTensors()) {
-            if (!params.containsKey(t) && !source.graph().isInitializer(t)) {
+            if (!params.containsKey(t) && !work.graph().isInitializer(t)) {
                 String src = plan.paramSource(t);
                 params.put(t, params.get(src));
                 ranges.put(t, ranges.get(src));
