@@ -123,7 +123,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 .streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)
                 .executionMode(ExecutionMode.valueOf(executionMode.trim().toUpperCase(Locale.ROOT)))
                 .optimizationLevel(BenchmarkOperation.parseOptLevel(optLevel)).endToEnd(!noEndToEnd).profile(profile);
-        // TODO(#13, zoo-labels): op.outputs(selection) once BenchmarkOperation has it
+        op.outputs(selection);
         if (iterations != null && seconds != null) {
             throw new IllegalArgumentException("give --seconds or --iterations, not both");
         }

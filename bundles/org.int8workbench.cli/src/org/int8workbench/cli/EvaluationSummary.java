@@ -74,7 +74,7 @@ final class EvaluationSummary {
         if (r.agreement() != null) {
             Agreement a = r.agreement();
             out.println(String.format(Locale.ROOT, "%-24s foreground IoU %s  pixel agreement %s  output cosine %s",
-                    "Optimized vs parent:", f(foreground(a.classes())), f(a.pixelAgreement()), f(a.meanCosine())));
+                    "Optimized vs parent:", f(a.meanIoU()), f(a.pixelAgreement()), f(a.meanCosine())));
         }
     }
 

@@ -250,8 +250,8 @@ public final class OptimizePipeline {
             OutputSelection selection) {
         BenchmarkOperation op = new BenchmarkOperation(models.get(0)).others(models.subList(1, models.size())).mode(mode)
                 .seconds(b.seconds()).rounds(b.rounds()).seed(b.seed()).endToEnd(b.endToEnd()).profile(b.profile()).threads(b.threads());
-        // TODO(#13, zoo-labels): op.outputs(selection) once BenchmarkOperation has it, so end-to-end figures decode the
-        // outputs the user selected
+        // end-to-end figures decode the outputs the user selected
+        op.outputs(selection);
         if (b.images() != null) {
             op.dataset(b.images());
         }

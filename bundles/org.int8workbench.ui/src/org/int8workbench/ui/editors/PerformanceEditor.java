@@ -338,10 +338,29 @@ public final class PerformanceEditor extends ReportEditor {
                     s.iterations() > 0 ? s.iterations() + " requests per model" : num(s.seconds(), " s timed"), s.input()));
         }
         if (r.model().endToEnd() != null) {
-            b.append("\nEnd to end = model run + label map (the row \"Label map by\" names how each model's map is made)");
+            b.append("\nEnd to end = model run + label map, or values for a regression output (the rows \"Label map by\" and "
+                    + "\"Output kind (end to end)\" name how each model's output is read)");
         }
         b.append("\nTimings are noisy on a shared machine; the speedup is the median of per-round ratios (min\u2013max in brackets).");
         return b.toString();
+    }
+
+    /**
+     * The output kinds an end-to-end request decodes, from the decoder description's {@code [kind 'output']} parts, e.g.
+     * {@code binary} or {@code classes 'drivable_area', classes 'lanes'}; {@code classes} for descriptions written before
+     * output kinds were recorded.
+     */
+    static String outputKinds(String decoder) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(classes|labels|head|binary|multilabel|regression)( '[^']*')?\\]")
+                .matcher(decoder == null ? "" : decoder);
+        List<String> kinds = new ArrayList<>();
+        while (m.find()) {
+            kinds.add(m.group(1) + (m.group(2) != null ? m.group(2) : ""));
+        }
+        if (kinds.isEmpty()) {
+            return decoder != null && decoder.toLowerCase(java.util.Locale.ROOT).contains("head") ? "head" : "classes";
+        }
+        return String.join(", ", kinds);
     }
 
     /**
@@ -373,6 +392,7 @@ public final class PerformanceEditor extends ReportEditor {
             out.add(row("Latency p90, end to end (ms)", ms,
                     m -> m.endToEnd() == null ? "" : lat(m.endToEnd().latencyMs(), BenchmarkLatency::p90)));
             out.add(row("Label map by", ms, m -> m.endToEnd() == null ? "" : m.endToEnd().decoder()));
+            out.add(row("Output kind (end to end)", ms, m -> m.endToEnd() == null ? "" : outputKinds(m.endToEnd().decoder())));
         }
         BenchmarkSettings s = r.settings();
         if (s != null) {
