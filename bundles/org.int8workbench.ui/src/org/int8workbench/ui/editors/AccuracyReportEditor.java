@@ -291,7 +291,7 @@ public final class AccuracyReportEditor extends ReportEditor {
                 "Agreement with the parent: mean over labels of IoU %s and of pixel agreement %s%nPer label, IoU vs parent: ",
                 pct(a.meanIoU()), pct(a.pixelAgreement())));
         List<String> labels = new ArrayList<>();
-        for (AccuracyReport.ClassScore c : a.classes()) {
+        for (AccuracyReport.ClassScore c : a.classes().stream().filter(c -> c.label() >= 1).toList()) { // 0: "none"
             labels.add(c.name() + " " + pct(c.iou()));
         }
         return b.append(String.join(", ", labels)).toString();
