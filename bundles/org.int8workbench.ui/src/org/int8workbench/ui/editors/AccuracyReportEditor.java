@@ -147,13 +147,14 @@ public final class AccuracyReportEditor extends ReportEditor {
         bar.setLayout(new GridLayout(7, false));
         new Label(bar, SWT.NONE).setText("Mode:");
         mode = new Combo(bar, SWT.READ_ONLY);
-        mode.setItems("Basic (one row per image)", "Advanced (image \u00d7 class)");
+        boolean multilabel = report.outputKind().equals("multilabel");
+        mode.setItems("Basic (one row per image)", multilabel ? "Advanced (image \u00d7 label)" : "Advanced (image \u00d7 class)");
         mode.select(0);
         mode.addListener(SWT.Selection, e -> setAdvanced(mode.getSelectionIndex() == 1));
-        new Label(bar, SWT.NONE).setText("Class:");
+        new Label(bar, SWT.NONE).setText(multilabel ? "Label:" : "Class:");
         classFilter = new Combo(bar, SWT.READ_ONLY);
         List<Integer> labels = classesPresent();
-        classFilter.add("All classes");
+        classFilter.add(multilabel ? "All labels" : "All classes");
         for (int l : labels) {
             classFilter.add(l + " " + report.classes().name(l));
         }

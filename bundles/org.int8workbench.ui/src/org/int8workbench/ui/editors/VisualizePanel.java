@@ -223,15 +223,30 @@ public final class VisualizePanel extends Composite {
                 max = Math.max(max, v);
             }
         }
+        int w = p.image().getWidth();
+        int h = p.image().getHeight();
         if (parent != null) {
-            add("parent values", ErrorHeatMap.values(parent, min, max));
+            add("parent values", scaled(ErrorHeatMap.values(parent, min, max), w, h));
         }
         if (model != null) {
-            add("optimized values", ErrorHeatMap.values(model, min, max));
+            add("optimized values", scaled(ErrorHeatMap.values(model, min, max), w, h));
         }
         if (p.heatMap() != null) {
-            add("error heat map", p.heatMap());
+            add("error heat map", scaled(p.heatMap(), w, h));
         }
+    }
+
+    /** A picture at the output's resolution stretched to the image's size (nearest neighbour, so pixels stay visible). */
+    private static BufferedImage scaled(BufferedImage src, int w, int h) {
+        if (src.getWidth() == w && src.getHeight() == h) {
+            return src;
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        return out;
     }
 
     private LabelMask hide(LabelMask m, boolean truth) {
