@@ -167,6 +167,13 @@ class OutputKindsUiTest {
         run(() -> e.showOutput(1));
         assertEquals("out1", ui(e::report).output().name());
         assertEquals(4, ui(() -> e.rowTexts(0)).size());
+        // Visualize predicts the shown output's labels
+        run(() -> e.selectRow(0));
+        assertNotNull(ui(e::visualizeSelection));
+        UiTestSupport.joinUiJobs();
+        UiTestSupport.settle(300);
+        assertTrue(ui(e.visualizePanel()::panelTitles).contains("difference to parent"), ui(e.visualizePanel()::panelTitles).toString());
+        UiTestSupport.screenshot(e, "accuracy-second-output");
         run(() -> e.showOutput(0));
         assertEquals("out0", ui(e::report).output().name());
     }
