@@ -40,7 +40,8 @@ class ModelExplorerTest {
         List<String> lines = ui(view::detailLines);
         assertTrue(lines.contains("Precision = FP32"), lines.toString());
         assertTrue(lines.contains("  input input = float [1,3,257,257]"), lines.toString());
-        assertTrue(lines.contains("  output logits = float [1,21,257,257]"), lines.toString());
+        // the output with the kind found for it
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("  output logits = float [1,21,257,257]  \u2014 classes (")), lines.toString());
         assertTrue(lines.contains("  Conv = 55"), lines.toString());
         assertTrue(lines.contains("  Resize = 3"), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("IR version / opsets = IR 7, opset 13")), lines.toString());
