@@ -193,5 +193,11 @@ class ZooModelsCliTest {
                 assertFalse(line.contains("Exception") || line.contains("java."), line);
             }
         }
+        // an output the model does not have: the decoders' one line, naming it
+        Run r = run("evaluate", model.toString(), "--generated", "1", "--output-name", "no_such_output");
+        assertEquals(1, r.code());
+        String line = r.err().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("no_such_output") && !line.contains("Exception"), line);
     }
 }

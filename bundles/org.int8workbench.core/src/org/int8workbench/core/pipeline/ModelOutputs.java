@@ -90,6 +90,19 @@ public final class ModelOutputs {
         return out;
     }
 
+    /** The preprocessing {@code model} records in its metadata (an INT8 model written by the tool), else {@code null}. */
+    static Preprocessing recordedPreprocessing(Path model) {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
+                String json = s.getMetadata().getCustomMetadata().get(Preprocessing.METADATA_KEY);
+                return json == null ? null : Preprocessing.fromJson(json);
+            }
+        } catch (OrtException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** One line: the output's name, kind, threshold and why that kind. */
     public static String describe(ModelOutput m) {
         StringBuilder b = new StringBuilder("output");

@@ -155,6 +155,11 @@ public final class OptimizePipeline {
             }
         } else {
             int8 = r.existing().toAbsolutePath().normalize();
+            if (pre == null) {
+                // the preprocessing the INT8 model records holds for its parent too (a parent with dynamic input
+                // dimensions has no other source for its size)
+                pre = ModelOutputs.recordedPreprocessing(int8);
+            }
         }
 
         // 2. the exact label head

@@ -32,7 +32,8 @@ public final class BenchmarkHandler extends ModelHandler {
                 if (s == null) {
                     s = OptimizeWizard.defaults(parent);
                 }
-                out = new OptimizePipeline(pair.request().withBenchmark(s.benchmarkRequest(images)).withReplace(true)).run(monitor)
+                out = new OptimizePipeline(pair.request().withBenchmark(s.benchmarkRequest(images)).withReplace(true)
+                        .withOutputSelection(s.outputSelection())).run(monitor)
                         .firstBenchmarkFile();
             } finally {
                 OptimizeJob.refreshAndOpen(model, out);

@@ -42,11 +42,14 @@ public final class EvaluateHandler extends ModelHandler {
             }
         }
         String data = folder;
+        // the output settings the model was optimized with (auto when none are remembered)
+        var outputs = s != null ? s.outputSelection() : org.int8workbench.core.labels.OutputSelection.AUTO;
         UiJobs.schedule("Evaluate " + model.getName(), monitor -> {
             Path out = null;
             try {
                 PipelineRequest request = ModelPair.of(path).request()
-                        .withCompare(PipelineRequest.Compare.on(OptimizeSettings.open(data)).withLimit(limit)).withReplace(true);
+                        .withCompare(PipelineRequest.Compare.on(OptimizeSettings.open(data)).withLimit(limit)).withReplace(true)
+                        .withOutputSelection(outputs);
                 out = new OptimizePipeline(request).run(monitor).accuracyReport();
             } finally {
                 OptimizeJob.refreshAndOpen(model, out);
