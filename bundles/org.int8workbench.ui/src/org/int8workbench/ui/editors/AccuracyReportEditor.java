@@ -159,6 +159,7 @@ public final class AccuracyReportEditor extends ReportEditor {
             classFilter.add(l + " " + report.classes().name(l));
         }
         classFilter.select(0);
+        classFilter.setEnabled(!labels.isEmpty()); // a regression output has no classes
         classFilter.addListener(SWT.Selection, e -> setClassFilter(classFilter.getSelectionIndex() == 0 ? -1 : labels.get(classFilter.getSelectionIndex() - 1)));
         Button vis = new Button(bar, SWT.PUSH);
         vis.setText("Visualize");
