@@ -73,7 +73,8 @@ public final class LabelDecoders {
      * overrides the kind found (of every reported output), {@link OutputSelection#threshold} applies to sigmoid maps.
      * Each decoder's {@link LabelDecoder#output()} says which output it reads, as what and why.
      *
-     * @param modelFile the model file of the session (its graph is read to find the output kinds)
+     * @param modelFile the model file of the session (its graph is read to find the output kinds); {@code null} when not
+     *        at hand, which reads the outputs as {@link #forSession} does (no final operator known)
      * @param preprocessing the model's input size and layout, or {@code null} to read them from the model
      * @param selection what the user chose, or {@code null} for {@link OutputSelection#AUTO}
      * @throws IllegalArgumentException when the selection does not fit the model (no such output, a kind that the output
