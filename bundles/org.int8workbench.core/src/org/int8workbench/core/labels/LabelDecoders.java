@@ -27,8 +27,8 @@ import org.int8workbench.core.dataset.Preprocessing;
  * model reads like its parent):
  * <ol>
  * <li>an integer output, or a final {@code ArgMax}: {@link OutputKind#LABEL_MAP} ({@link LabelMapDecoder});</li>
- * <li>a float output of one channel after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#BINARY}
- * ({@link BinaryDecoder}); of one channel otherwise: {@link OutputKind#REGRESSION} ({@link RegressionDecoder}) — a single
+ * <li>a float output of one channel after {@code Sigmoid}/{@code HardSigmoid} (or one channel taken out of a
+ * {@code Softmax}): {@link OutputKind#BINARY} ({@link BinaryDecoder}); of one channel otherwise: {@link OutputKind#REGRESSION} ({@link RegressionDecoder}) — a single
  * float channel is never a class-score tensor;</li>
  * <li>a float output of several channels after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#MULTILABEL}
  * ({@link MultiLabelDecoder}); otherwise (a {@code Softmax} or logits): {@link OutputKind#CLASS_SCORES}
