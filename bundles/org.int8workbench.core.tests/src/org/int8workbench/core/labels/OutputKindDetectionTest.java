@@ -104,6 +104,30 @@ class OutputKindDetectionTest {
     }
 
     @Test
+    void oneChannelTakenOutOfASoftmaxIsABinaryProbability() throws Exception {
+        GraphBuilder b = KindGraphs.graph(false, 1);
+        String soft = b.softmax(KindGraphs.conv(b, "x", 2), 1);
+        String starts = b.initializer(b.unique("starts"), new long[] {1}, 1);
+        String ends = b.initializer(b.unique("ends"), new long[] {2}, 1);
+        String axes = b.initializer(b.unique("axes"), new long[] {1}, 1);
+        KindGraphs.output(b, b.node("Slice", soft, starts, ends, axes).output(), "person", DataType.FLOAT, 1, 1, H, W);
+        Path model = KindGraphs.write(b, dir, "softmax-slice.onnx");
+        float[] in = KindGraphs.input(19, 1);
+        float[] v0 = KindGraphs.convChannel(in, 0, 0, false);
+        float[] v1 = KindGraphs.convChannel(in, 0, 1, false);
+        int[] expected = new int[PIXELS];
+        for (int i = 0; i < PIXELS; i++) {
+            expected[i] = v1[i] > v0[i] ? 1 : 0;
+        }
+        try (OrtSession s = KindGraphs.session(model); OrtSession.Result r = KindGraphs.run(s, in, 1, 3, H, W)) {
+            LabelDecoder d = LabelDecoders.forModel(model, s, NCHW, OutputSelection.AUTO).get(0);
+            assertEquals(new ModelOutput("person", OutputKind.BINARY, 1, List.of(), true, 0.5, "final Softmax, 1 channel (a class probability)"),
+                    d.output());
+            assertArrayEquals(expected, d.decode(r).labels().labels());
+        }
+    }
+
+    @Test
     void oneChannelWithoutSigmoidIsRegression() throws Exception {
         GraphBuilder b = KindGraphs.graph(false, 1);
         KindGraphs.output(b, KindGraphs.conv(b, "x", 1), "depth", DataType.FLOAT, 1, 1, H, W);

@@ -27,8 +27,8 @@ import org.int8workbench.core.dataset.Preprocessing;
  * model reads like its parent):
  * <ol>
  * <li>an integer output, or a final {@code ArgMax}: {@link OutputKind#LABEL_MAP} ({@link LabelMapDecoder});</li>
- * <li>a float output of one channel after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#BINARY}
- * ({@link BinaryDecoder}); of one channel otherwise: {@link OutputKind#REGRESSION} ({@link RegressionDecoder}) — a single
+ * <li>a float output of one channel after {@code Sigmoid}/{@code HardSigmoid} (or one channel taken out of a
+ * {@code Softmax}): {@link OutputKind#BINARY} ({@link BinaryDecoder}); of one channel otherwise: {@link OutputKind#REGRESSION} ({@link RegressionDecoder}) — a single
  * float channel is never a class-score tensor;</li>
  * <li>a float output of several channels after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#MULTILABEL}
  * ({@link MultiLabelDecoder}); otherwise (a {@code Softmax} or logits): {@link OutputKind#CLASS_SCORES}
@@ -73,7 +73,8 @@ public final class LabelDecoders {
      * overrides the kind found (of every reported output), {@link OutputSelection#threshold} applies to sigmoid maps.
      * Each decoder's {@link LabelDecoder#output()} says which output it reads, as what and why.
      *
-     * @param modelFile the model file of the session (its graph is read to find the output kinds)
+     * @param modelFile the model file of the session (its graph is read to find the output kinds); {@code null} when not
+     *        at hand, which reads the outputs as {@link #forSession} does (no final operator known)
      * @param preprocessing the model's input size and layout, or {@code null} to read them from the model
      * @param selection what the user chose, or {@code null} for {@link OutputSelection#AUTO}
      * @throws IllegalArgumentException when the selection does not fit the model (no such output, a kind that the output
