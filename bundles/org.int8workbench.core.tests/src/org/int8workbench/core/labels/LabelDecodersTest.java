@@ -143,15 +143,21 @@ class LabelDecodersTest {
     }
 
     @Test
-    void aSingleFloatChannelHoldsLabels() throws OrtException {
+    void aSingleFloatChannelIsValuesNotClassScores() throws OrtException {
         float[] v = {0, 1.2f, 2, 2.7f, 4, 20};
         try (OrtSession s = session(identity("y", DataType.FLOAT, 1, 1, 2, 3).toBytes());
                 OnnxTensor x = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(v), new long[] {1, 1, 2, 3});
                 OrtSession.Result out = s.run(Map.of("x", x))) {
             LabelDecoder d = LabelDecoders.forSession(s, null);
-            assertEquals(OutputKind.CLASS_SCORES, d.kind());
-            Prediction p = checkLabels(d, out, new int[] {0, 1, 2, 3, 4, 20}, 3, 2);
+            assertEquals(OutputKind.REGRESSION, d.kind(), "a single float channel is never a class-score tensor");
+            Prediction p = d.decode(out);
+            assertNull(p.labels());
+            assertArrayEquals(v, p.values().values());
+            assertEquals(3, p.values().width());
             assertArrayEquals(v, p.raw());
+            // an argmax decoder given one channel anyway rounds, as a label map of numbers
+            Prediction rounded = checkLabels(new ArgmaxDecoder(null, null, null), out, new int[] {0, 1, 2, 3, 4, 20}, 3, 2);
+            assertArrayEquals(v, rounded.raw());
         }
     }
 

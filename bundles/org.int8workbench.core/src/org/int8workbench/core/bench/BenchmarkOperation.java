@@ -41,6 +41,7 @@ import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
 import org.int8workbench.core.report.BenchmarkComparison;
 import org.int8workbench.core.report.BenchmarkEndToEnd;
@@ -74,9 +75,11 @@ import org.int8workbench.core.report.BenchmarkSpread;
  * to end); {@link #iterations} instead fixes the timed requests per model and measurement. Default: 20 s.</li>
  * <li>Inputs are built before timing: images of a {@link #dataset} preprocessed for each model (up to
  * {@value #INPUT_POOL} batches, used in turn), else seeded random values of the input's shape.</li>
- * <li>End to end: a request is the run plus producing the label map with a {@link LabelDecoder}; by default the one
- * {@link LabelDecoders#forSession} chooses: the exact label head for a model cut before its head (it records the head in
- * its metadata), else an argmax in Java over a float output (labels as they are from an integer output).</li>
+ * <li>End to end: a request is the run plus producing the label map of every reported output with the
+ * {@link LabelDecoder}s that {@link LabelDecoders#forModel} chooses for the model file and the {@link #outputs}
+ * selection: the exact label head for a model cut before its head (it records the head in its metadata), else by the
+ * output's kind (an argmax in Java over class scores, a threshold of a sigmoid map, labels as they are, the values of
+ * a regression output).</li>
  * <li>After timing: the graph ONNX Runtime runs ({@link OrtOptimizedGraph}) and, when {@link #profile} is on, a
  * short sequential profiled pass giving time per operator type ("why isn't INT8 faster?").</li>
  * </ul>
@@ -127,7 +130,8 @@ public final class BenchmarkOperation {
     private boolean profile;
     private int profileRuns = 10;
     private boolean analyzeGraph = true;
-    private LabelDecoder.Factory decoderFactory = LabelDecoders.FROM_MODEL;
+    private LabelDecoder.Factory decoderFactory;
+    private OutputSelection outputSelection = OutputSelection.AUTO;
 
     /** A benchmark of {@code model}. */
     public BenchmarkOperation(Path model) {
@@ -313,10 +317,22 @@ public final class BenchmarkOperation {
 
     /**
      * Chooses the label decoder of each model for end-to-end figures, given the model's session and preprocessing
-     * (null when neither given nor recorded). Default and for null: {@link LabelDecoders#FROM_MODEL}.
+     * (null when neither given nor recorded), in place of {@link LabelDecoders#forModel}; a seam for tests. Default and
+     * for null: the decoders {@link LabelDecoders#forModel} gives for each model file and {@link #outputs}.
      */
     public BenchmarkOperation decoderFactory(LabelDecoder.Factory factory) {
         this.decoderFactory = factory;
+        return this;
+    }
+
+    /**
+     * Which outputs the end-to-end requests decode, and as what (the user's {@code --output-kind}, {@code --output-name},
+     * {@code --threshold}); applied to every model through {@link LabelDecoders#forModel}. Default and for null:
+     * {@link OutputSelection#AUTO}, the kinds found from each model's graph. With several reported outputs a request
+     * decodes all of them.
+     */
+    public BenchmarkOperation outputs(OutputSelection selection) {
+        this.outputSelection = selection != null ? selection : OutputSelection.AUTO;
         return this;
     }
 
@@ -352,7 +368,7 @@ public final class BenchmarkOperation {
         final List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
         /** Tensors of the inputs other than the image, shared by every map in {@link #inputs}. */
         final Map<String, OnnxTensor> otherInputs = new LinkedHashMap<>();
-        LabelDecoder decoder;
+        List<LabelDecoder> decoders = List.of();
         SessionWorkload workload;
 
         @Override
@@ -425,14 +441,15 @@ public final class BenchmarkOperation {
                 prepareInputs(l, preprocessingFor(i), loading.split(1));
                 if (endToEnd) {
                     Preprocessing pre = l.preprocessing != null ? l.preprocessing : preprocessingFor(i);
-                    l.decoder = (decoderFactory != null ? decoderFactory : LabelDecoders.FROM_MODEL).create(l.session, pre);
+                    l.decoders = decoderFactory != null ? List.of(decoderFactory.create(l.session, pre))
+                            : decoders(p, l.session, pre);
                 }
                 if (!l.batchNote.isEmpty()) {
                     notes.add(p.getFileName() + ": " + l.batchNote);
                 }
             }
             for (Loaded l : loaded) {
-                l.workload = new SessionWorkload(l.path.getFileName().toString(), l.session, l.inputs, l.decoder, nStreams);
+                l.workload = new SessionWorkload(l.path.getFileName().toString(), l.session, l.inputs, nStreams, l.decoders);
             }
             Measurements m = new BenchmarkScheduler(plan).run(loaded.stream().map(l -> l.workload).toList(), sub.split(75));
 
@@ -480,6 +497,28 @@ public final class BenchmarkOperation {
                 l.close();
             }
         }
+    }
+
+    /** The decoders of a model's end-to-end requests: {@link LabelDecoders#forModel} with the output selection. */
+    private List<LabelDecoder> decoders(Path p, OrtSession session, Preprocessing pre) throws OrtException, IOException {
+        try {
+            return LabelDecoders.forModel(p, session, pre, outputSelection);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(p.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What an end-to-end request produces: each decoder's description with its kind and output, e.g.
+     * {@code probability > 0.5 (binary, Java) [binary 'mask']}; several outputs are joined by {@code  + }.
+     */
+    static String endToEndDescription(List<LabelDecoder> decoders) {
+        List<String> parts = new ArrayList<>();
+        for (LabelDecoder d : decoders) {
+            String name = d.output().name();
+            parts.add(d.description() + " [" + d.kind().cliName() + (name != null ? " '" + name + "'" : "") + "]");
+        }
+        return String.join(" + ", parts);
     }
 
     private Preprocessing preprocessingFor(int index) {
@@ -672,7 +711,7 @@ public final class BenchmarkOperation {
             try (OrtSession.SessionOptions o = sessionOptions(intra)) {
                 o.enableProfiling(dir.resolve("profile").toString());
                 try (OrtSession s = Ort.env().createSession(l.path.toString(), o);
-                        SessionWorkload w = new SessionWorkload("profile", s, l.inputs, l.decoder, 1)) {
+                        SessionWorkload w = new SessionWorkload("profile", s, l.inputs, 1, l.decoders)) {
                     for (int i = 0; i <= profileRuns; i++) {
                         if (monitor.isCanceled()) {
                             throw new OperationCanceledException();
@@ -713,7 +752,7 @@ public final class BenchmarkOperation {
                 double[] e2eRound = scale(m.requestsPerSecondPerRound(i, Phase.END_TO_END), l.batch);
                 e2eRounds.add(e2eRound);
                 long[] el = m.latencies(i, Phase.END_TO_END);
-                e2e = new BenchmarkEndToEnd(l.decoder.description(), m.requestsPerSecond(i, Phase.END_TO_END) * l.batch,
+                e2e = new BenchmarkEndToEnd(endToEndDescription(l.decoders), m.requestsPerSecond(i, Phase.END_TO_END) * l.batch,
                         Statistics.latency(el), boxed(e2eRound), el.length);
             }
             List<Long> shape = Arrays.stream(l.shape).boxed().toList();

@@ -13,13 +13,18 @@ import org.int8workbench.core.dataset.Preprocessing;
  * The decoder of {@link OutputKind#CLASS_SCORES} outputs: float scores {@code [1,C,H,W]} (NCHW) or {@code [1,H,W,C]}
  * (NHWC) become the argmax over the classes, with the rule of {@link Argmax} (the first maximum wins; NaN never wins
  * over a number). The layout follows {@link ScoreLayout#decide}: decided once from the shape the model declares, or,
- * when that has dynamic axes, from each result's shape. A float output with a single channel ({@code [1,H,W]},
- * {@code [1,1,H,W]} or {@code [1,H,W,1]}) holds labels as numbers; they are rounded. Immutable.
+ * when that has dynamic axes, from each result's shape. {@link LabelDecoders} never gives it a single-channel output
+ * (that is binary, regression or labels); given one anyway ({@code [1,H,W]}, {@code [1,1,H,W]} or {@code [1,H,W,1]},
+ * {@link OutputShapes#singleChannel}), it rounds the values to labels as {@link LabelMapDecoder} does. Immutable.
  */
 public final class ArgmaxDecoder implements LabelDecoder {
     private final String outputName;
+    private final String shownName;
     private final Preprocessing input;
     private final ScoreLayout declared;
+    private final int channels;
+    private final boolean probabilities;
+    private final String reason;
 
     /**
      * @param outputName the output to read, or {@code null} for the first
@@ -27,10 +32,31 @@ public final class ArgmaxDecoder implements LabelDecoder {
      * @param declaredShape the shape the model declares for the output (dynamic axes negative), or {@code null}
      */
     public ArgmaxDecoder(String outputName, Preprocessing input, long[] declaredShape) {
+        this(outputName, input, declaredShape, false, null);
+    }
+
+    /**
+     * @param outputName the output to read, or {@code null} for the first
+     * @param input the model's input size and layout, which the layout rule needs; {@code null} when not known
+     * @param declaredShape the shape the model declares for the output (dynamic axes negative), or {@code null}
+     * @param probabilities true when the scores are probabilities (a final {@code Softmax})
+     * @param reason why the output is read as class scores, for reports; {@code null} for the description
+     */
+    public ArgmaxDecoder(String outputName, Preprocessing input, long[] declaredShape, boolean probabilities, String reason) {
+        this(outputName, outputName, input, declaredShape, probabilities, reason);
+    }
+
+    /** As the public constructor; {@code shownName} names the output in {@link #output()}. */
+    ArgmaxDecoder(String outputName, String shownName, Preprocessing input, long[] declaredShape, boolean probabilities,
+            String reason) {
         this.outputName = outputName;
+        this.shownName = shownName;
         this.input = input;
-        this.declared = declaredShape == null || singleChannel(declaredShape) ? null
+        this.declared = declaredShape == null || OutputShapes.singleChannel(declaredShape) ? null
                 : ScoreLayout.decideDeclared(declaredShape, input).orElse(null);
+        this.channels = declaredShape == null ? -1 : OutputShapes.channels(declaredShape, input);
+        this.probabilities = probabilities;
+        this.reason = reason;
     }
 
     /** The output this decoder reads, or {@code null} for the first. */
@@ -46,6 +72,12 @@ public final class ArgmaxDecoder implements LabelDecoder {
     @Override
     public OutputKind kind() {
         return OutputKind.CLASS_SCORES;
+    }
+
+    @Override
+    public ModelOutput output() {
+        return new ModelOutput(shownName, OutputKind.CLASS_SCORES, channels, java.util.List.of(), probabilities, null,
+                reason != null ? reason : description());
     }
 
     @Override
@@ -68,7 +100,7 @@ public final class ArgmaxDecoder implements LabelDecoder {
         OnnxTensor t = floats(result);
         long[] s = t.getInfo().getShape();
         FloatBuffer b = t.getFloatBuffer();
-        if (singleChannel(s)) {
+        if (OutputShapes.singleChannel(s)) {
             int[] labels = new int[b.remaining()];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = Math.round(b.get(i));
@@ -93,7 +125,7 @@ public final class ArgmaxDecoder implements LabelDecoder {
      * the prediction, not copied.
      */
     public Prediction fromScores(float[] raw, long[] shape) {
-        if (singleChannel(shape)) {
+        if (OutputShapes.singleChannel(shape)) {
             int[] labels = new int[raw.length];
             for (int i = 0; i < raw.length; i++) {
                 labels[i] = Math.round(raw[i]);
@@ -109,11 +141,6 @@ public final class ArgmaxDecoder implements LabelDecoder {
         int w = (int) shape[l.widthAxis()];
         int[] labels = l == ScoreLayout.NCHW ? Argmax.nchw(raw, 1, c, w * h) : Argmax.nhwc(raw, 1, c, w * h);
         return new Prediction(new LabelMask(w, h, labels), raw);
-    }
-
-    /** Whether a float output of this shape holds one channel: labels as numbers rather than class scores. */
-    static boolean singleChannel(long[] shape) {
-        return shape.length == 3 || (shape.length == 4 && (shape[1] == 1 || shape[3] == 1) && !(shape[1] == 1 && shape[3] == 1));
     }
 
     private OnnxTensor floats(OrtSession.Result result) {

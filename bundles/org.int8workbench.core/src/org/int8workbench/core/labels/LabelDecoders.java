@@ -1,25 +1,41 @@
 package org.int8workbench.core.labels;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.int8workbench.core.dataset.Preprocessing;
 
 /**
- * Chooses how a model's outputs become labels, from the model itself; the one place that does. In order:
+ * Chooses how a model's outputs become labels, from the model itself; the one place that does.
+ *
+ * <p>A model whose metadata records a cut-off head ({@link SegmentationHead#METADATA_KEY}) gets its
+ * {@link HeadLabelDecoder}, the exact labels of the removed {@code Resize (+ ArgMax)}. Otherwise every output's kind
+ * follows from its element type, its channel count ({@link OutputShapes#channels}: the declared shape, the layout
+ * rule with the input size, shape inference when the channel axis is dynamic) and the last meaningful operator before
+ * it ({@link OutputTrace}: layout changes, resizing, casts and quantize/dequantize pairs are looked through, so an INT8
+ * model reads like its parent):
  * <ol>
- * <li>the model's metadata records a cut-off head ({@link SegmentationHead#METADATA_KEY}):
- * {@link HeadLabelDecoder}, the exact labels of the removed {@code Resize (+ ArgMax)};</li>
- * <li>the first output is float: {@link ArgmaxDecoder} (class scores; the layout rule needs the input size and
- * layout, from the given preprocessing or else the model);</li>
- * <li>the first output is an integer tensor: {@link LabelMapDecoder} (labels as they are).</li>
+ * <li>an integer output, or a final {@code ArgMax}: {@link OutputKind#LABEL_MAP} ({@link LabelMapDecoder});</li>
+ * <li>a float output of one channel after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#BINARY}
+ * ({@link BinaryDecoder}); of one channel otherwise: {@link OutputKind#REGRESSION} ({@link RegressionDecoder}) — a single
+ * float channel is never a class-score tensor;</li>
+ * <li>a float output of several channels after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#MULTILABEL}
+ * ({@link MultiLabelDecoder}); otherwise (a {@code Softmax} or logits): {@link OutputKind#CLASS_SCORES}
+ * ({@link ArgmaxDecoder}).</li>
  * </ol>
- * New {@link OutputKind}s are recognised here, before the fallbacks, so that every caller picks them up.
+ * Without the model file ({@link #forSession}) the last operator is not known: a single float channel is then read as
+ * regression.
  */
 public final class LabelDecoders {
 
@@ -30,11 +46,12 @@ public final class LabelDecoders {
     }
 
     /**
-     * The decoder for the model of a session (see the class comment).
+     * The decoder of the first output of the model of a session, by the rules of the class comment without the graph
+     * (the session does not give it): use {@link #forModel} where the model file is at hand.
      *
      * @param preprocessing the model's input size and layout, or {@code null} to take them from the model (its
      *        recorded preprocessing, else a 4-D image input shape; unknown otherwise)
-     * @throws IllegalArgumentException when the first output is neither float scores nor integer labels
+     * @throws IllegalArgumentException when the first output is neither float scores or values nor integer labels
      */
     public static LabelDecoder forSession(OrtSession session, Preprocessing preprocessing) throws OrtException {
         Map<String, String> metadata = session.getMetadata().getCustomMetadata();
@@ -44,51 +61,126 @@ public final class LabelDecoders {
         }
         Preprocessing input = preprocessing != null ? preprocessing : inputOf(session, metadata);
         NodeInfo first = session.getOutputInfo().values().iterator().next();
-        if (!(first.getInfo() instanceof TensorInfo t)) {
-            throw new IllegalArgumentException("the model's output '" + first.getName() + "' is not a tensor; cannot produce labels from it");
-        }
-        return choose(null, first.getName(), t, input);
+        FoundOutput f = FoundOutput.of(first, OutputTrace.NONE, input);
+        return f.decoder(null, OutputSelection.AUTO, input, true);
     }
 
     /**
      * The decoders for a model's outputs as the user selected them: one per reported output, in the model's output
-     * order. With {@link OutputSelection#AUTO} the kind of every output is found from the graph (final {@code Softmax},
-     * {@code Sigmoid}, {@code ArgMax}, channel count, element type) and every output of the first output's kind is
-     * reported; a model recording a cut-off head gets its {@link HeadLabelDecoder} only.
+     * order. With {@link OutputSelection#AUTO} the kind of every output is found from the graph (see the class
+     * comment) and every output of the first output's kind is reported; a model recording a cut-off head gets its
+     * {@link HeadLabelDecoder} only. {@link OutputSelection#outputName} picks one output, {@link OutputSelection#kind}
+     * overrides the kind found (of every reported output), {@link OutputSelection#threshold} applies to sigmoid maps.
+     * Each decoder's {@link LabelDecoder#output()} says which output it reads, as what and why.
      *
      * @param modelFile the model file of the session (its graph is read to find the output kinds)
      * @param preprocessing the model's input size and layout, or {@code null} to read them from the model
+     * @param selection what the user chose, or {@code null} for {@link OutputSelection#AUTO}
      * @throws IllegalArgumentException when the selection does not fit the model (no such output, a kind that the output
      *         cannot have), with a message saying what to choose instead
+     * @throws IOException when the model file cannot be read
      */
-    public static java.util.List<LabelDecoder> forModel(java.nio.file.Path modelFile, OrtSession session, Preprocessing preprocessing,
-            OutputSelection selection) throws OrtException, java.io.IOException {
-        if (selection == null || selection.isAuto()) {
-            return java.util.List.of(forSession(session, preprocessing));
+    public static List<LabelDecoder> forModel(Path modelFile, OrtSession session, Preprocessing preprocessing,
+            OutputSelection selection) throws OrtException, IOException {
+        OutputSelection sel = selection != null ? selection : OutputSelection.AUTO;
+        Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+        Optional<SegmentationHead> head = SegmentationHead.fromMetadata(metadata);
+        if (head.isPresent()) {
+            return List.of(headDecoder(head.get(), sel));
         }
-        throw new UnsupportedOperationException("#13: output selection not implemented yet");
+        Preprocessing input = preprocessing != null ? preprocessing : inputOf(session, metadata);
+        List<FoundOutput> found = outputs(modelFile, session, input);
+        List<FoundOutput> chosen;
+        if (sel.outputName() != null) {
+            FoundOutput named = found.stream().filter(f -> f.name().equals(sel.outputName())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("the model has no output '" + sel.outputName()
+                            + "'; its outputs are " + list(found) + "; choose one of them with --output-name"));
+            chosen = List.of(named);
+        } else {
+            FoundOutput first = found.stream().filter(f -> f.kind() != null).findFirst().orElse(found.get(0));
+            if (first.kind() == null) {
+                throw new IllegalArgumentException("the model's output '" + first.name() + "' " + first.reason());
+            }
+            chosen = found.stream().filter(f -> f.kind() == first.kind()).toList();
+        }
+        boolean onlyFirst = chosen.size() == 1 && chosen.get(0) == found.get(0);
+        List<LabelDecoder> decoders = new ArrayList<>(chosen.size());
+        for (FoundOutput f : chosen) {
+            decoders.add(f.decoder(sel.kind(), sel, input, onlyFirst));
+        }
+        return List.copyOf(decoders);
     }
 
     /**
-     * The decoder for one output given its type and declared shape, when the model records no head: argmax for float
-     * scores, labels as they are for integer outputs.
+     * Every output of a model with the kind found from its graph (no selection applied): name, kind (or {@code null}
+     * when the output cannot be read, with the reason), channels and the reason. For showing what a model outputs
+     * before the user chooses; {@link #forModel} gives the decoders.
+     *
+     * @param preprocessing the model's input size and layout, or {@code null} to read them from the model
+     */
+    public static List<ModelOutput> describe(Path modelFile, OrtSession session, Preprocessing preprocessing)
+            throws OrtException, IOException {
+        Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+        Preprocessing input = preprocessing != null ? preprocessing : inputOf(session, metadata);
+        Optional<SegmentationHead> head = SegmentationHead.fromMetadata(metadata);
+        List<ModelOutput> out = new ArrayList<>();
+        for (FoundOutput f : outputs(modelFile, session, input)) {
+            if (head.isPresent() && f.name().equals(head.get().logitsOutput())) {
+                out.add(headDecoder(head.get(), OutputSelection.AUTO).output());
+            } else {
+                out.add(new ModelOutput(f.name(), f.kind(), f.channels(), List.of(), f.probabilities(), null, f.reason()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The decoder for one output given its type and declared shape, by the rules of the class comment without the
+     * graph (a single float channel reads as regression), when the model records no head.
      *
      * @param outputName the output the decoder reads, or {@code null} for the first
      * @param info the output's type and declared shape
      * @param input the model's input size and layout, or {@code null} when not known
-     * @throws IllegalArgumentException when the output is neither float scores nor integer labels
+     * @throws IllegalArgumentException when the output is neither float scores or values nor integer labels
      */
     public static LabelDecoder forOutput(String outputName, TensorInfo info, Preprocessing input) {
-        return choose(outputName, outputName != null ? outputName : "#0", info, input);
+        FoundOutput f = FoundOutput.of(outputName != null ? outputName : "#0", info, null, null, input);
+        return f.decoder(null, OutputSelection.AUTO, input, outputName == null);
     }
 
-    private static LabelDecoder choose(String outputName, String displayName, TensorInfo info, Preprocessing input) {
-        return switch (info.type) {
-            case FLOAT -> new ArgmaxDecoder(outputName, input, info.getShape());
-            case INT64, INT32, UINT8, INT8 -> new LabelMapDecoder(outputName);
-            default -> throw new IllegalArgumentException("output '" + displayName + "' has element type " + info.type
-                    + "; expected float class scores or integer labels");
-        };
+    private static LabelDecoder headDecoder(SegmentationHead head, OutputSelection sel) {
+        if (sel.kind() != null && sel.kind() != OutputKind.CLASS_SCORES) {
+            throw new IllegalArgumentException("the model was cut before its segmentation head and records it: its labels come "
+                    + "from that head (class scores); --output-kind " + sel.kind().cliName()
+                    + " does not apply, choose classes or auto, or give the full model");
+        }
+        if (sel.outputName() != null && !sel.outputName().equals(head.logitsOutput())) {
+            throw new IllegalArgumentException("the model was cut before its segmentation head: its one output read is '"
+                    + head.logitsOutput() + "', not '" + sel.outputName() + "'; leave out --output-name or give the full model");
+        }
+        return new HeadLabelDecoder(head);
+    }
+
+    /** What is found for each output of the session's model, in order. */
+    private static List<FoundOutput> outputs(Path modelFile, OrtSession session, Preprocessing input) throws OrtException, IOException {
+        OutputTrace trace = modelFile != null ? OutputTrace.of(modelFile, input) : OutputTrace.NONE;
+        List<FoundOutput> found = new ArrayList<>();
+        for (NodeInfo n : session.getOutputInfo().values()) {
+            found.add(FoundOutput.of(n, trace, input));
+        }
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("the model has no outputs");
+        }
+        return found;
+    }
+
+    private static String list(List<FoundOutput> found) {
+        List<String> s = new ArrayList<>();
+        for (FoundOutput f : found) {
+            s.add("'" + f.name() + "' (" + (f.kind() != null ? f.kind().cliName() : "not readable") + ", "
+                    + Arrays.toString(f.shape()) + ")");
+        }
+        return String.join(", ", s);
     }
 
     /** The preprocessing a model records, else the defaults for its 4-D image input, else {@code null}. */
@@ -107,5 +199,21 @@ public final class LabelDecoders {
                     + "is a " + v.getType() + ", not a tensor; cannot produce labels from it");
         }
         return t;
+    }
+
+    /** The float output tensor a decoder reads, or an error naming the output and what was expected. */
+    static OnnxTensor floats(OrtSession.Result result, String outputName, String shownName, String what) {
+        OnnxTensor t = tensor(result, outputName);
+        if (t.getInfo().type != OnnxJavaType.FLOAT) {
+            throw new IllegalArgumentException("the model's output '" + shown(outputName, shownName) + "' is " + t.getInfo().type
+                    + " " + Arrays.toString(t.getInfo().getShape()) + ", not float " + what
+                    + "; integer outputs are read as label maps (--output-kind labels)");
+        }
+        return t;
+    }
+
+    /** The name of an output for messages. */
+    static String shown(String outputName, String shownName) {
+        return shownName != null ? shownName : outputName != null ? outputName : "#0";
     }
 }

@@ -1,24 +1,44 @@
 package org.int8workbench.core.labels;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.util.Arrays;
+import java.nio.FloatBuffer;
+import java.util.List;
 import org.int8workbench.core.dataset.LabelMask;
 
 /**
- * The decoder of {@link OutputKind#LABEL_MAP} outputs: a model that already computes labels (an integer tensor of
- * shape {@code [N,H,W]}, {@code [N,1,H,W]} or {@code [N,H,W,1]}, of type int64, int32, uint8 or int8); the labels are
- * taken as they are. Immutable.
+ * The decoder of {@link OutputKind#LABEL_MAP} outputs: a model that already computes labels, {@code [N,H,W]},
+ * {@code [N,1,H,W]} or {@code [N,H,W,1]}. An integer tensor (int64, int32, uint8 or int8) is taken as it is; a float
+ * one (an {@code ArgMax} cast to float, or labels stored as numbers when the user says so) is rounded to the nearest
+ * integer. A negative label is an error that says what to choose instead. Immutable.
  */
 public final class LabelMapDecoder implements LabelDecoder {
     private final String outputName;
+    private final String shownName;
+    private final String reason;
 
     /**
      * @param outputName the output to read, or {@code null} for the first
      */
     public LabelMapDecoder(String outputName) {
+        this(outputName, null);
+    }
+
+    /**
+     * @param outputName the output to read, or {@code null} for the first
+     * @param reason why the output is read as labels, for reports; {@code null} for the description
+     */
+    public LabelMapDecoder(String outputName, String reason) {
+        this(outputName, outputName, reason);
+    }
+
+    /** As the public constructor; {@code shownName} names the output in {@link #output()} and messages. */
+    LabelMapDecoder(String outputName, String shownName, String reason) {
         this.outputName = outputName;
+        this.shownName = shownName;
+        this.reason = reason;
     }
 
     /** The output this decoder reads, or {@code null} for the first. */
@@ -37,19 +57,49 @@ public final class LabelMapDecoder implements LabelDecoder {
     }
 
     @Override
+    public ModelOutput output() {
+        return new ModelOutput(shownName, OutputKind.LABEL_MAP, 1, List.of(), false, null, reason != null ? reason : description());
+    }
+
+    @Override
     public Prediction decode(OrtSession.Result result) throws OrtException {
         OnnxTensor t = LabelDecoders.tensor(result, outputName);
-        return new Prediction(labelMap(read(t), t.getInfo().getShape()), null);
+        int[] labels = labels(t);
+        long[] shape = t.getInfo().getShape();
+        OutputShapes.requireMapSize(shape, "a label map");
+        return new Prediction(labelMap(labels, shape, what(t)), null);
     }
 
     @Override
     public int[] decodeBatch(OrtSession.Result result) throws OrtException {
-        return read(LabelDecoders.tensor(result, outputName));
+        return labels(LabelDecoders.tensor(result, outputName));
     }
 
     /** The values of an integer tensor (int64, int32, uint8 or int8) as ints, in order; see {@link LabelTensors}. */
     public static int[] read(OnnxTensor t) throws OrtException {
         return LabelTensors.read(t);
+    }
+
+    /** Integer labels as they are, float labels rounded (NaN to 0). */
+    private int[] labels(OnnxTensor t) {
+        if (t.getInfo().type != OnnxJavaType.FLOAT) {
+            return LabelTensors.read(t);
+        }
+        if (!OutputShapes.singleChannel(t.getInfo().getShape())) {
+            throw new IllegalArgumentException("the model's output '" + LabelDecoders.shown(outputName, shownName) + "' is FLOAT "
+                    + java.util.Arrays.toString(t.getInfo().getShape()) + ": several float channels, not labels; "
+                    + "choose --output-kind classes (argmax) or multilabel (each channel thresholded)");
+        }
+        FloatBuffer b = t.getFloatBuffer();
+        int[] labels = new int[b.remaining()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = Math.round(b.get(i));
+        }
+        return labels;
+    }
+
+    private String what(OnnxTensor t) {
+        return "output '" + LabelDecoders.shown(outputName, shownName) + "' (" + t.getInfo().type + ")";
     }
 
     /**
@@ -59,28 +109,19 @@ public final class LabelMapDecoder implements LabelDecoder {
      * @throws IllegalArgumentException for another shape, or a negative label
      */
     public static LabelMask labelMap(int[] labels, long[] shape) {
-        int h;
-        int w;
-        if (shape.length == 3 && shape[0] == 1) {
-            h = (int) shape[1];
-            w = (int) shape[2];
-        } else if (shape.length == 4 && shape[0] == 1 && shape[1] == 1) {
-            h = (int) shape[2];
-            w = (int) shape[3];
-        } else if (shape.length == 4 && shape[0] == 1 && shape[3] == 1) {
-            h = (int) shape[1];
-            w = (int) shape[2];
-        } else if (shape.length == 2) {
-            h = (int) shape[0];
-            w = (int) shape[1];
-        } else {
-            throw new IllegalArgumentException("expected a label map [1,H,W], [1,1,H,W] or [1,H,W,1], got " + Arrays.toString(shape));
-        }
+        return labelMap(labels, shape, null);
+    }
+
+    /** {@link #labelMap(int[], long[])} naming the output in the message on a negative label. */
+    static LabelMask labelMap(int[] labels, long[] shape, String what) {
+        int[] hw = OutputShapes.requireMapSize(shape, "a label map");
         for (int l : labels) {
             if (l < 0) {
-                throw new IllegalArgumentException("the model's label map holds a negative label " + l);
+                throw new IllegalArgumentException("the model's label map " + (what != null ? "(" + what + ") " : "")
+                        + "holds a negative label " + l + "; labels are 0 or more, so this output is not a label map: "
+                        + "choose --output-kind regression for values (depth, edges) or binary for a logit");
             }
         }
-        return new LabelMask(w, h, labels);
+        return new LabelMask(hw[1], hw[0], labels);
     }
 }

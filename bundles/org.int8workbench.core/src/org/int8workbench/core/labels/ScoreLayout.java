@@ -72,13 +72,14 @@ public enum ScoreLayout {
 
     /**
      * The number of classes of float scores of the given shape, or -1 when the shape is not that of class scores with
-     * a known class count greater than one (label maps, a single channel, dynamic axes, not 4-D).
+     * a known class count greater than one (label maps, a single channel, dynamic axes, not 4-D). The channels follow
+     * {@link OutputShapes#channels}, the one rule of the label path.
      */
     public static int classCount(long[] shape, Preprocessing input) {
         if (shape.length != 4 || shape[1] <= 0 || shape[2] <= 0 || shape[3] <= 0) {
             return -1;
         }
-        long c = shape[decide(shape, input).classAxis()];
-        return c > 1 ? (int) c : -1;
+        int c = OutputShapes.channels(shape, input);
+        return c > 1 ? c : -1;
     }
 }

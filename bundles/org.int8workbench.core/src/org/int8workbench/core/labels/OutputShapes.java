@@ -1,0 +1,109 @@
+package org.int8workbench.core.labels;
+
+import java.util.Arrays;
+import org.int8workbench.core.dataset.Preprocessing;
+
+/**
+ * The one rule for the channels of a model's per-pixel output, for every caller of the label path (decoders, the
+ * evaluator, generated code's checks): how many channels an output has, whether it is a single-channel map and how
+ * large its map is. Shapes are as a model declares them (dynamic axes negative) or as a result has them.
+ *
+ * <ul>
+ * <li>A single-channel map is {@code [N,H,W]}, {@code [N,1,H,W]} or {@code [N,H,W,1]} (not both axes 1 and 3 equal
+ * to 1, which is a one-pixel-wide map of either layout and is read by the layout rule).</li>
+ * <li>Otherwise a 4-D output has its channels on axis 1 or 3 by {@link ScoreLayout#decide} when axes 1 to 3 are
+ * known; when some are dynamic, on the axis of the input's layout when that one is known, else on the other axis
+ * when that one is; unknown (-1) otherwise.</li>
+ * </ul>
+ */
+public final class OutputShapes {
+
+    private OutputShapes() {
+    }
+
+    /** Whether an output of this shape is a single-channel map: {@code [N,H,W]}, {@code [N,1,H,W]} or {@code [N,H,W,1]}. */
+    public static boolean singleChannel(long[] shape) {
+        return shape.length == 3 || (shape.length == 4 && (shape[1] == 1 || shape[3] == 1) && !(shape[1] == 1 && shape[3] == 1));
+    }
+
+    /**
+     * The channel count of an output of this shape from a model whose image input is {@code input}: 1 for a
+     * single-channel map, the size of the channel axis for other 4-D shapes (see the class comment), -1 when not known
+     * (a dynamic channel axis, or a rank other than 3 and 4).
+     *
+     * @param input the model's input size and layout, or {@code null} when not known
+     */
+    public static int channels(long[] shape, Preprocessing input) {
+        if (shape == null) {
+            return -1;
+        }
+        if (singleChannel(shape)) {
+            return 1;
+        }
+        if (shape.length != 4) {
+            return -1;
+        }
+        if (shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
+            return (int) shape[ScoreLayout.decide(shape, input).classAxis()];
+        }
+        int preferred = input != null ? ScoreLayout.of(input.layout()).classAxis() : ScoreLayout.NCHW.classAxis();
+        int other = preferred == 1 ? 3 : 1;
+        if (shape[preferred] > 0) {
+            return (int) shape[preferred];
+        }
+        return shape[other] > 0 ? (int) shape[other] : -1;
+    }
+
+    /**
+     * The layout of a multi-channel output of this shape, as {@link #channels} decides it: empty when the shape is
+     * not 4-D or the channel axis is not known.
+     */
+    public static java.util.Optional<ScoreLayout> layout(long[] shape, Preprocessing input) {
+        if (shape == null || shape.length != 4) {
+            return java.util.Optional.empty();
+        }
+        if (shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
+            return java.util.Optional.of(ScoreLayout.decide(shape, input));
+        }
+        ScoreLayout preferred = input != null ? ScoreLayout.of(input.layout()) : ScoreLayout.NCHW;
+        ScoreLayout other = preferred == ScoreLayout.NCHW ? ScoreLayout.NHWC : ScoreLayout.NCHW;
+        if (shape[preferred.classAxis()] > 0) {
+            return java.util.Optional.of(preferred);
+        }
+        return shape[other.classAxis()] > 0 ? java.util.Optional.of(other) : java.util.Optional.empty();
+    }
+
+    /**
+     * {@code {height, width}} of one image's single-channel map of this concrete shape: {@code [1,H,W]},
+     * {@code [1,1,H,W]}, {@code [1,H,W,1]} or {@code [H,W]}; {@code null} for any other shape.
+     */
+    public static int[] mapSize(long[] shape) {
+        if (shape.length == 3 && shape[0] == 1) {
+            return new int[] {(int) shape[1], (int) shape[2]};
+        }
+        if (shape.length == 4 && shape[0] == 1 && shape[1] == 1) {
+            return new int[] {(int) shape[2], (int) shape[3]};
+        }
+        if (shape.length == 4 && shape[0] == 1 && shape[3] == 1) {
+            return new int[] {(int) shape[1], (int) shape[2]};
+        }
+        if (shape.length == 2) {
+            return new int[] {(int) shape[0], (int) shape[1]};
+        }
+        return null;
+    }
+
+    /**
+     * {@link #mapSize}, or an {@link IllegalArgumentException} saying which shapes are read.
+     *
+     * @param what what the output holds, for the message (e.g. {@code a label map})
+     */
+    static int[] requireMapSize(long[] shape, String what) {
+        int[] hw = mapSize(shape);
+        if (hw == null) {
+            throw new IllegalArgumentException("expected " + what + " [1,H,W], [1,1,H,W] or [1,H,W,1] for one image, got "
+                    + Arrays.toString(shape));
+        }
+        return hw;
+    }
+}
