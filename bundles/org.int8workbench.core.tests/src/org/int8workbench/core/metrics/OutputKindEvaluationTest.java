@@ -22,8 +22,8 @@ import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.OutputKind;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
@@ -110,7 +110,7 @@ class OutputKindEvaluationTest {
         InMemory data = new InMemory(List.of(image(FIRST), image(fill(A))), List.of(truth(FIRST, 255), truth(fill(A), 255)));
         Path dir = tmp.resolve("binary-report");
         AccuracyReport r = new EvaluateOperation().model(model).parent(parent).dataset(data).preprocessing(PRE)
-                .predictors(List.of(binary("mask")), List.of(binary("mask"))).reportDir(dir).run(new NullProgressMonitor());
+                .reportDir(dir).run(new NullProgressMonitor());
 
         assertEquals("binary", r.outputKind());
         assertEquals("mask", r.output().name());
@@ -157,7 +157,8 @@ class OutputKindEvaluationTest {
         assertEquals(dot / Math.sqrt(np * nm), first.cosine(), 1e-7);
 
         assertTrue(r.aggregation().contains("foreground IoU"), r.aggregation());
-        assertTrue(r.postprocessing().startsWith("test binary decoder"), r.postprocessing());
+        assertTrue(r.postprocessing().startsWith("probability > 0.5 (binary"), r.postprocessing());
+        assertTrue(r.output().reason() != null && !r.output().reason().isBlank());
         String csv = Files.readString(dir.resolve(AccuracyReportWriter.IMAGES_CSV));
         assertTrue(csv.startsWith("image,width,height,meanIoU,pixelAccuracy,parentMeanIoU,parentPixelAccuracy,foregroundIoU,"), csv);
         String html = Files.readString(dir.resolve(AccuracyReportWriter.HTML));
@@ -185,7 +186,7 @@ class OutputKindEvaluationTest {
             assertTrue(data.hasMasks());
             assertEquals(ClassInfo.binary(), data.classes());
             AccuracyReport r = new EvaluateOperation().model(model).parent(parent).dataset(data).preprocessing(PRE)
-                    .predictors(List.of(binary("mask")), List.of(binary("mask"))).run(new NullProgressMonitor());
+                    .run(new NullProgressMonitor());
             assertEquals(32, r.groundTruth().pixels(), "mask 0/" + fg);
             assertEquals((5 / 11.0 + 21 / 27.0) / 2, r.groundTruth().meanIoU(), 1e-15, "mask 0/" + fg);
             assertEquals(1.0, r.reference().meanIoU(), 1e-15, "mask 0/" + fg);
@@ -216,7 +217,7 @@ class OutputKindEvaluationTest {
         InMemory data = new InMemory(List.of(image(FIRST), image(fill(ALL))), null);
         Path dir = tmp.resolve("multilabel-report");
         AccuracyReport r = new EvaluateOperation().model(model).parent(parent).dataset(data).preprocessing(PRE)
-                .predictors(List.of(multilabel("labels")), List.of(multilabel("labels"))).reportDir(dir)
+                .classes(new ClassInfo(List.of("skin", "hair"), List.of(0xFF8080, 0x804000), -1)).reportDir(dir)
                 .run(new NullProgressMonitor());
 
         assertEquals("multilabel", r.outputKind());
@@ -268,8 +269,7 @@ class OutputKindEvaluationTest {
         InMemory data = new InMemory(List.of(image(FIRST), image(fill(A))), null);
         Path dir = tmp.resolve("regression-report");
         AccuracyReport r = new EvaluateOperation().model(model).parent(parent).dataset(data).preprocessing(PRE)
-                .predictors(List.of(regression("depth")), List.of(regression("depth"))).outputs(
-                        org.int8workbench.core.labels.OutputSelection.AUTO.withTolerance(0.06))
+                .outputs(REGRESSION.withTolerance(0.06))
                 .reportDir(dir).run(new NullProgressMonitor());
 
         float[] x = PRE.toTensor(image(FIRST));
@@ -318,7 +318,7 @@ class OutputKindEvaluationTest {
 
         // the default tolerance: 1% of the parent's range on each image (0 on the flat second image)
         AccuracyReport d = new EvaluateOperation().model(model).parent(parent).dataset(data).preprocessing(PRE)
-                .predictors(List.of(regression("depth")), List.of(regression("depth"))).run(new NullProgressMonitor());
+                .outputs(REGRESSION).run(new NullProgressMonitor());
         assertEquals(0.01 * range, d.images().get(0).regression().tolerance(), 1e-9);
         assertEquals(0.0, d.images().get(0).regression().withinTolerance());
         assertEquals(0.0, d.images().get(1).regression().tolerance());
@@ -331,8 +331,7 @@ class OutputKindEvaluationTest {
     void visualizeReturnsThePredictionsOfTheKind() throws Exception {
         Path parent = model("parent", b -> conv(b, "mask", new float[][] {GREEN}, true));
         Path model = model("model", b -> conv(b, "mask", new float[][] {BLUE}, true));
-        ImagePrediction p = new PredictOperation().model(model).parent(parent).preprocessing(PRE).predictor(binary("mask"))
-                .parentPredictor(binary("mask")).image("first", image(FIRST)).groundTruth(truth(FIRST, 255))
+        ImagePrediction p = new PredictOperation().model(model).parent(parent).preprocessing(PRE).image("first", image(FIRST)).groundTruth(truth(FIRST, 255))
                 .run(new NullProgressMonitor());
         assertEquals("binary", p.kind());
         assertEquals(List.of("background", "mask"), p.classes().names());
@@ -349,8 +348,8 @@ class OutputKindEvaluationTest {
 
         Path rp = model("rparent", b -> conv(b, "depth", new float[][] {GREEN}, false));
         Path rm = model("rmodel", b -> conv(b, "depth", new float[][] {{0, 1, 0.1f}}, false));
-        ImagePrediction v = new PredictOperation().model(rm).parent(rp).preprocessing(PRE).predictor(regression("depth"))
-                .parentPredictor(regression("depth")).image("first", image(FIRST)).run(new NullProgressMonitor());
+        ImagePrediction v = new PredictOperation().model(rm).parent(rp).preprocessing(PRE).outputs(REGRESSION)
+                .image("first", image(FIRST)).run(new NullProgressMonitor());
         assertEquals("regression", v.kind());
         assertNull(v.model());
         assertEquals(16, v.modelPrediction().values().values().length);
@@ -367,55 +366,60 @@ class OutputKindEvaluationTest {
 
     @Test
     void twoOutputsGiveTwoReports() throws Exception {
-        java.util.function.Consumer<GraphBuilder> parentOutputs = b -> {
+        // two binary outputs: the first as in the binary test, the second (red) foreground on neither image for either model
+        Path parent = model("parent", b -> {
             conv(b, "mask", new float[][] {GREEN}, true);
-            conv(b, "depth", new float[][] {GREEN}, false);
-        };
-        Path parent = model("parent", parentOutputs);
+            conv(b, "red", new float[][] {RED}, true);
+        });
         Path model = model("model", b -> {
             conv(b, "mask", new float[][] {BLUE}, true);
-            conv(b, "depth", new float[][] {{0, 1, 0.1f}}, false);
+            conv(b, "red", new float[][] {RED}, true);
         });
         InMemory data = new InMemory(List.of(image(FIRST), image(fill(A))), null);
         Path dir = tmp.resolve("two-report");
         AccuracyReport r = new EvaluateOperation().model(model).parent(parent).dataset(data).preprocessing(PRE)
-                .predictors(List.of(binary("mask"), regression("depth")), List.of(regression("depth"), binary("mask")))
                 .reportDir(dir).run(new NullProgressMonitor());
         assertEquals("mask", r.output().name());
         assertEquals(5 / 11.0, r.agreement().meanIoU(), 1e-15);
+        assertEquals(26 / 32.0, r.agreement().pixelAgreement(), 1e-15);
         assertEquals(1, r.outputs().size());
-        AccuracyReport depth = r.outputs().get(0);
-        assertEquals("depth", depth.output().name());
-        assertEquals("regression", depth.outputKind());
-        assertTrue(depth.outputs().isEmpty());
-        assertEquals(2, depth.images().size());
-        assertEquals(r.images().get(0).id(), depth.images().get(0).id());
-        assertNotNull(depth.agreement().regression());
-        assertTrue(Files.isRegularFile(dir.resolve("report-depth.html")));
-        assertTrue(Files.isRegularFile(dir.resolve("images-depth.csv")));
-        assertTrue(Files.readString(dir.resolve("report.html")).contains("href=\"report-depth.html\""));
-        assertTrue(Files.isRegularFile(dir.resolve(depth.images().get(0).composite())));
+        AccuracyReport red = r.outputs().get(0);
+        assertEquals("red", red.output().name());
+        assertEquals("binary", red.outputKind());
+        assertEquals(List.of("background", "red"), red.classes().names());
+        assertTrue(red.outputs().isEmpty());
+        assertEquals(2, red.images().size());
+        assertEquals(r.images().get(0).id(), red.images().get(0).id());
+        assertEquals(1.0, red.agreement().meanIoU());
+        assertEquals(1.0, red.agreement().pixelAgreement());
+        assertEquals(1.0, red.images().get(0).agreementMeanIoU());
+        assertTrue(Files.isRegularFile(dir.resolve("report-red.html")));
+        assertTrue(Files.isRegularFile(dir.resolve("images-red.csv")));
+        assertTrue(Files.isRegularFile(dir.resolve("classes-red.csv")));
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("href=\"report-red.html\""));
+        assertTrue(Files.readString(dir.resolve("report-red.html")).contains("href=\"report.html\""));
+        assertTrue(Files.isRegularFile(dir.resolve(red.images().get(0).composite())));
+        assertFalse(red.images().get(0).composite().equals(r.images().get(0).composite()));
         AccuracyReport back = AccuracyReportWriter.read(dir.resolve(AccuracyReportWriter.JSON));
-        assertEquals(depth.agreement().regression(), back.outputs().get(0).agreement().regression());
+        assertEquals(red.agreement(), back.outputs().get(0).agreement());
+
+        // one output chosen by name: one report
+        AccuracyReport one = new EvaluateOperation().model(model).parent(parent).dataset(data).preprocessing(PRE)
+                .outputs(OutputSelection.AUTO.withOutputName("red")).run(new NullProgressMonitor());
+        assertEquals("red", one.output().name());
+        assertTrue(one.outputs().isEmpty());
 
         // a parent without the model's outputs: a clear error
-        CoreException e = assertThrows(CoreException.class, () -> new EvaluateOperation().model(model).parent(parent).dataset(data)
-                .preprocessing(PRE).predictors(List.of(binary("mask"), regression("depth")), List.of(binary("mask"), regression("other")))
-                .run(new NullProgressMonitor()));
+        Path other = model("other", b -> {
+            conv(b, "mask", new float[][] {GREEN}, true);
+            conv(b, "green", new float[][] {GREEN}, true);
+        });
+        CoreException e = assertThrows(CoreException.class, () -> new EvaluateOperation().model(model).parent(other).dataset(data)
+                .preprocessing(PRE).run(new NullProgressMonitor()));
         assertTrue(e.getMessage().contains("different outputs"), e.getMessage());
     }
 
-    private static LabelDecoder binary(String output) {
-        return KindTestDecoders.of(OutputKind.BINARY, output, List.of(), 0.5);
-    }
-
-    private static LabelDecoder multilabel(String output) {
-        return KindTestDecoders.of(OutputKind.MULTILABEL, output, List.of("skin", "hair"), 0.5);
-    }
-
-    private static LabelDecoder regression(String output) {
-        return KindTestDecoders.of(OutputKind.REGRESSION, output, List.of(), 0.5);
-    }
+    private static final OutputSelection REGRESSION = OutputSelection.AUTO.withKind(OutputKind.REGRESSION);
 
     /** Images with masks (or none), in memory. */
     private record InMemory(List<BufferedImage> images, List<LabelMask> masks) implements SegmentationDataset {
