@@ -1,6 +1,7 @@
 package org.int8workbench.core.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Preprocessing.Layout;
 import org.int8workbench.core.dataset.Preprocessing.Rgb;
+import org.int8workbench.core.labels.OutputKind;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.int8workbench.testing.TestData;
@@ -26,10 +29,15 @@ class ZooEvaluationTest {
     private static final int IMAGES = 3;
 
     private static AccuracyReport selfEvaluation(String file, Preprocessing pre, ClassInfo classes, String reportName) throws Exception {
+        return selfEvaluation(file, pre, classes, reportName, OutputSelection.AUTO);
+    }
+
+    private static AccuracyReport selfEvaluation(String file, Preprocessing pre, ClassInfo classes, String reportName,
+            OutputSelection selection) throws Exception {
         Path model = TestData.zooModel(file);
         Path dir = TestData.scratch("zoo-evaluation").resolve(reportName);
         EvaluateOperation op = new EvaluateOperation().model(model).parent(model).dataset(Datasets.open(TestData.calibrationPhotos()))
-                .preprocessing(pre).limit(IMAGES).reportDir(dir).overwrite(true);
+                .preprocessing(pre).limit(IMAGES).reportDir(dir).overwrite(true).outputs(selection);
         if (classes != null) {
             op.classes(classes);
         }
@@ -67,6 +75,22 @@ class ZooEvaluationTest {
         assertEquals(List.of("background", "activation_10"), r.classes().names());
         assertTrue(r.postprocessing().contains("binary"), r.postprocessing());
         agreesWithItself(r);
+    }
+
+    @Test
+    void mediaPipeSelfieReadAsValuesIsEvaluatedAsRegression() throws Exception {
+        AccuracyReport r = selfEvaluation("mediapipe_selfie_256_nhwc.onnx",
+                Preprocessing.defaults(256, 256, Layout.NHWC).withNormalization(Rgb.all(0), Rgb.all(255)), null, "mediapipe-values",
+                OutputSelection.AUTO.withKind(OutputKind.REGRESSION));
+        assertEquals("regression", r.outputKind());
+        agreesWithItself(r);
+        AccuracyReport.Regression g = r.agreement().regression();
+        assertEquals(0.0, g.mae());
+        assertEquals(0.0, g.rmse());
+        assertNull(g.psnr());
+        assertEquals(1.0, g.withinTolerance());
+        assertTrue(g.range() > 0 && g.range() <= 1, "sigmoid probabilities: " + g.range());
+        assertNull(r.agreement().meanIoU());
     }
 
     @Test
