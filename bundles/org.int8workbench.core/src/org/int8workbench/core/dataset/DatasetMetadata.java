@@ -25,7 +25,7 @@ import org.int8workbench.core.Json;
  *
  * All fields are optional; {@code "preset": "pascal-voc"} gives the 21 VOC classes, VOC palette and ignore 255;
  * {@code "preset": "binary"} gives background and foreground with binary masks (0/255 or 0/1: a value above 0 is
- * foreground). Without a metadata file, greyscale masks holding only 0 and 255 (or only 0 and 1) are read as binary.
+ * foreground). Without a metadata file, greyscale masks holding 0 and 255 (and nothing else) are read as binary.
  * JSON does not allow comments: they are only for explanation here.
  */
 public record DatasetMetadata(String name, String preset, List<String> classes, List<String> colors, Integer ignoreLabel,

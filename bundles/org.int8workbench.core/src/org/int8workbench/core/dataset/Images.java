@@ -166,8 +166,8 @@ public final class Images {
     }
 
     /**
-     * True when the mask file is a greyscale image (not a palette) whose values are only 0 and 255, or only 0 and 1: a
-     * binary mask.
+     * True when the mask file is a greyscale image (not a palette) whose values are 0 and 255, and only those: a binary
+     * mask. (A 0/1 mask is also an index mask of two classes; it needs the metadata file, e.g. {@code "preset": "binary"}.)
      */
     static boolean binaryMask(Path file) {
         try {
@@ -178,17 +178,14 @@ public final class Images {
             int w = img.getWidth();
             int h = img.getHeight();
             boolean has255 = false;
-            boolean has1 = false;
             for (int v : img.getRaster().getSamples(0, 0, w, h, 0, new int[w * h])) {
                 if (v == 255) {
                     has255 = true;
-                } else if (v == 1) {
-                    has1 = true;
                 } else if (v != 0) {
                     return false;
                 }
             }
-            return !(has255 && has1);
+            return has255;
         } catch (IOException | RuntimeException e) {
             return false;
         }

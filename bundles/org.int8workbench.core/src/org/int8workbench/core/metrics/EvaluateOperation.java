@@ -59,8 +59,8 @@ public final class EvaluateOperation {
     private boolean overwrite;
     private int limit;
     private ClassInfo classes;
-    private LabelDecoder predictor;
-    private LabelDecoder parentPredictor;
+    private List<LabelDecoder> predictor;
+    private List<LabelDecoder> parentPredictor;
     private boolean strict;
     private OutputSelection outputSelection = OutputSelection.AUTO;
     private boolean renderImages = true;
@@ -120,15 +120,25 @@ public final class EvaluateOperation {
         return this;
     }
 
-    /** How the model's outputs become labels (default {@link LabelDecoders#forSession}). */
+    /** How the model's outputs become labels (default {@link LabelDecoders#forModel} with {@link #outputs}). */
     public EvaluateOperation predictor(LabelDecoder p) {
-        this.predictor = p;
+        this.predictor = p == null ? null : List.of(p);
         return this;
     }
 
-    /** How the parent's outputs become labels (default {@link LabelDecoders#forSession}). */
+    /**
+     * How the outputs of the model and of the parent become labels, one decoder per reported output in the same order
+     * (default {@link LabelDecoders#forModel} with {@link #outputs}); a seam for tests.
+     */
+    EvaluateOperation predictors(List<LabelDecoder> model, List<LabelDecoder> parentModel) {
+        this.predictor = model;
+        this.parentPredictor = parentModel;
+        return this;
+    }
+
+    /** How the parent's outputs become labels (default {@link LabelDecoders#forModel} with {@link #outputs}). */
     public EvaluateOperation parentPredictor(LabelDecoder p) {
-        this.parentPredictor = p;
+        this.parentPredictor = p == null ? null : List.of(p);
         return this;
     }
 

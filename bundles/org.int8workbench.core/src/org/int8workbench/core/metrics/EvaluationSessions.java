@@ -138,6 +138,14 @@ final class EvaluationSessions {
     static Opened open(Path model, Path parent, Preprocessing given, ClassInfo classes, LabelDecoder predictor,
             LabelDecoder parentPredictor, OutputSelection selection, IProgressMonitor monitor)
             throws IOException, OrtException, CoreException {
+        return open(model, parent, given, classes, predictor == null ? null : List.of(predictor),
+                parentPredictor == null ? null : List.of(parentPredictor), selection, monitor);
+    }
+
+    /** {@link #open} with the decoders of every reported output given ({@code null}: from the model). */
+    static Opened open(Path model, Path parent, Preprocessing given, ClassInfo classes, List<LabelDecoder> predictors,
+            List<LabelDecoder> parentPredictors, OutputSelection selection, IProgressMonitor monitor)
+            throws IOException, OrtException, CoreException {
         SubMonitor sub = SubMonitor.convert(monitor, 2);
         AccuracyReport.Model modelRef = describe(model);
         AccuracyReport.Model parentRef = parent == null ? null : describe(parent);
@@ -161,12 +169,12 @@ final class EvaluationSessions {
                 checkInput(parentSession, pre, parent);
             }
             ClassInfo cls = extendClasses(classes, session, pre);
-            List<LabelDecoder> decoders = predictor != null ? List.of(predictor)
+            List<LabelDecoder> decoders = predictors != null ? predictors
                     : LabelDecoders.forModel(model, session, pre, selection);
             InferencePipeline.Run run = new InferencePipeline.Run(session, decoders);
             InferencePipeline.Run parentRun = null;
             if (parentSession != null) {
-                List<LabelDecoder> parentDecoders = parentPredictor != null ? List.of(parentPredictor)
+                List<LabelDecoder> parentDecoders = parentPredictors != null ? parentPredictors
                         : LabelDecoders.forModel(parent, parentSession, pre, selection);
                 parentRun = new InferencePipeline.Run(parentSession, matchParent(decoders, parentDecoders, model, parent));
             }
