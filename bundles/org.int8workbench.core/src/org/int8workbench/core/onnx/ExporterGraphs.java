@@ -212,6 +212,18 @@ public final class ExporterGraphs {
         return b.build();
     }
 
+    /** NHWC when the model's single input has 4 dimensions, the last 3 and the second not, else NCHW. */
+    public static org.int8workbench.core.dataset.Preprocessing.Layout imageLayout(OnnxModel model) {
+        List<ValueInfoProto> inputs = model.graph().inputs();
+        if (inputs.size() == 1 && inputs.get(0).getType().getTensorType().hasShape()) {
+            List<TensorShapeProto.Dimension> d = inputs.get(0).getType().getTensorType().getShape().getDimList();
+            if (d.size() == 4 && d.get(3).getDimValue() == 3 && d.get(1).getDimValue() != 3) {
+                return org.int8workbench.core.dataset.Preprocessing.Layout.NHWC;
+            }
+        }
+        return org.int8workbench.core.dataset.Preprocessing.Layout.NCHW;
+    }
+
     /** True when a dimension other than the first of {@code v} is not a fixed positive number (or it has no shape). */
     public static boolean hasDynamicImageDims(ValueInfoProto v) {
         if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
@@ -242,14 +254,17 @@ public final class ExporterGraphs {
                 image = i;
             }
         }
-        if (image < 0 || !hasDynamicImageDims(inputs.get(image))) {
+        if (image < 0) {
             return m;
         }
         ValueInfoProto v = inputs.get(image);
         var tt = v.getType().getTensorType();
         if (tt.hasShape() && tt.getShape().getDimCount() != shape.length) {
             throw new IllegalArgumentException("the model's input '" + v.getName() + "' has " + tt.getShape().getDimCount()
-                    + " dimensions; an image input needs 4 (NCHW or NHWC)");
+                    + " dimensions; INT8 Workbench feeds images as 4-D tensors (NCHW or NHWC, batch 1)");
+        }
+        if (!hasDynamicImageDims(v)) {
+            return m;
         }
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         List<String> was = new ArrayList<>();
