@@ -2,18 +2,32 @@ package org.int8workbench.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.onnx.ExporterGraphs;
 import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code int8wb inspect MODEL [--json FILE]}: the model's interface, operators, size, precision and MACs. */
+/**
+ * {@code int8wb inspect MODEL [--size WxH] [--layout nchw|nhwc] [--json FILE]}: the model's interface, operators,
+ * size, precision and MACs. A model with a dynamic input size has its MACs counted for {@code --size} (batch 1),
+ * or for the preprocessing recorded in its metadata (an INT8 model written by {@code optimize} carries it).
+ */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Shows an ONNX model's inputs, outputs, operators, parameters, precision and estimated MACs.")
 public final class InspectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model.")
     Path model;
+
+    @Option(names = "--size", paramLabel = "WxH",
+            description = "Input size to count MACs for when the model's input size is dynamic (default: from its metadata).")
+    String size;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT", description = "nchw or nhwc, with --size (default: from the input shape).")
+    String layout;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON ('-' for standard output).")
     Path json;
@@ -24,7 +38,18 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliSupport.refuseExistingJson(json, force);
-        ModelSummary s = ModelSummary.of(model);
+        OnnxModel m = OnnxModel.load(model);
+        Preprocessing pre = null;
+        if (size != null || layout != null) {
+            if (size == null) {
+                throw new IllegalArgumentException("--layout needs --size WIDTHxHEIGHT (the input size to count MACs for)");
+            }
+            PreprocessingOptions o = new PreprocessingOptions();
+            o.size = size;
+            o.layout = layout;
+            pre = o.apply(Preprocessing.defaults(1, 1, ExporterGraphs.imageLayout(m)));
+        }
+        ModelSummary s = ModelSummary.of(m, pre);
         if (json == null || !json.toString().equals("-")) {
             System.out.print(s.describe());
         }

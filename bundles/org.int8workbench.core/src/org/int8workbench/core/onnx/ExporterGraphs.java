@@ -32,6 +32,10 @@ import java.util.Set;
  * <li>{@link Options#arithmetic}: {@code Div(x, c)} and {@code Sub(x, c)} by a float constant become
  * {@code Mul(x, 1/c)} and {@code Add(x, -c)} (ONNX Runtime has integer kernels for Mul and Add only; hard-swish is
  * written as Add, Clip, Mul, Div).</li>
+ * <li>{@link Options#foldShapes}: integer shape computations whose values are known once the input shape is fixed
+ * ({@code Shape → Slice → Cast → Concat} feeding a Reshape or a Resize's sizes, as exporters write them for dynamic
+ * inputs) become int64/int32 initializers, so the Resize of a segmentation head has static sizes (the exact fast label
+ * head needs them) and ONNX Runtime has less to do.</li>
  * <li>{@link Options#upgradeOpset}: an opset 10–12 model is raised to opset 13 when every node means the same there
  * (Squeeze, Unsqueeze, Split and ReduceSum get their attribute lists as inputs; Dropout loses its ratio attribute;
  * Softmax, LogSoftmax and Hardmax only over their last axis), so that weights can be quantized per channel
@@ -50,15 +54,15 @@ public final class ExporterGraphs {
      *
      * @param inputShape fixed shape for a dynamic image input (batch 1), or {@code null}
      */
-    public record Options(long[] inputShape, boolean foldBatchNorm, boolean arithmetic, boolean upgradeOpset) {
+    public record Options(long[] inputShape, boolean foldBatchNorm, boolean arithmetic, boolean upgradeOpset, boolean foldShapes) {
         /** Only the lossless steps (for inspecting). */
         public static Options inspect(long[] inputShape) {
-            return new Options(inputShape, false, false, false);
+            return new Options(inputShape, false, false, false, false);
         }
 
         /** Everything (for quantizing). */
         public static Options quantize(long[] inputShape) {
-            return new Options(inputShape, true, true, true);
+            return new Options(inputShape, true, true, true, true);
         }
     }
 
@@ -93,6 +97,9 @@ public final class ExporterGraphs {
         }
         if (options.arithmetic()) {
             work = OnnxModel.of(arithmetic(work, notes), source.file());
+        }
+        if (options.foldShapes()) {
+            work = OnnxModel.of(foldShapes(work, notes), source.file());
         }
         String opsetNote = null;
         if (options.upgradeOpset() && work.graph().onnxOpset() >= 10 && work.graph().onnxOpset() < 13) {
@@ -212,6 +219,18 @@ public final class ExporterGraphs {
         return b.build();
     }
 
+    /** NHWC when the model's single input has 4 dimensions, the last 3 and the second not, else NCHW. */
+    public static org.int8workbench.core.dataset.Preprocessing.Layout imageLayout(OnnxModel model) {
+        List<ValueInfoProto> inputs = model.graph().inputs();
+        if (inputs.size() == 1 && inputs.get(0).getType().getTensorType().hasShape()) {
+            List<TensorShapeProto.Dimension> d = inputs.get(0).getType().getTensorType().getShape().getDimList();
+            if (d.size() == 4 && d.get(3).getDimValue() == 3 && d.get(1).getDimValue() != 3) {
+                return org.int8workbench.core.dataset.Preprocessing.Layout.NHWC;
+            }
+        }
+        return org.int8workbench.core.dataset.Preprocessing.Layout.NCHW;
+    }
+
     /** True when a dimension other than the first of {@code v} is not a fixed positive number (or it has no shape). */
     public static boolean hasDynamicImageDims(ValueInfoProto v) {
         if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
@@ -242,14 +261,17 @@ public final class ExporterGraphs {
                 image = i;
             }
         }
-        if (image < 0 || !hasDynamicImageDims(inputs.get(image))) {
+        if (image < 0) {
             return m;
         }
         ValueInfoProto v = inputs.get(image);
         var tt = v.getType().getTensorType();
         if (tt.hasShape() && tt.getShape().getDimCount() != shape.length) {
             throw new IllegalArgumentException("the model's input '" + v.getName() + "' has " + tt.getShape().getDimCount()
-                    + " dimensions; an image input needs 4 (NCHW or NHWC)");
+                    + " dimensions; INT8 Workbench feeds images as 4-D tensors (NCHW or NHWC, batch 1)");
+        }
+        if (!hasDynamicImageDims(v)) {
+            return m;
         }
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         List<String> was = new ArrayList<>();
@@ -308,6 +330,85 @@ public final class ExporterGraphs {
         }
         notes.add((div > 0 ? div + " Div by a constant written as Mul" : "") + (div > 0 && sub > 0 ? ", " : "")
                 + (sub > 0 ? sub + " Sub of a constant written as Add" : "") + " (integer kernels exist for Mul and Add only)");
+        return model.proto().toBuilder().setGraph(b).build();
+    }
+
+    private static ModelProto foldShapes(OnnxModel model, List<String> notes) {
+        OnnxGraph g = model.graph();
+        ShapeInference si = ShapeInference.of(model);
+        Set<String> outputs = new HashSet<>();
+        for (ValueInfoProto v : g.outputs()) {
+            outputs.add(v.getName());
+        }
+        List<TensorProto> added = new ArrayList<>();
+        Set<NodeProto> folded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (NodeProto n : g.nodes()) {
+            if (n.getOutputCount() != 1 || outputs.contains(n.getOutput(0)) || !n.getDomain().isEmpty()) {
+                continue;
+            }
+            String o = n.getOutput(0);
+            long[] v = si.values(o);
+            long[] dims = si.shape(o);
+            int type = si.type(o);
+            if (v == null || dims == null || ShapeInference.prod(dims) != v.length || dims.length > 1
+                    || !(type == TensorProto.DataType.INT64_VALUE || type == TensorProto.DataType.INT32_VALUE)) {
+                continue;
+            }
+            TensorProto.Builder t = TensorProto.newBuilder().setName(o).setDataType(type);
+            for (long d : dims) {
+                t.addDims(d);
+            }
+            for (long x : v) {
+                if (type == TensorProto.DataType.INT64_VALUE) {
+                    t.addInt64Data(x);
+                } else {
+                    t.addInt32Data((int) x);
+                }
+            }
+            added.add(t.build());
+            folded.add(n);
+        }
+        if (folded.isEmpty()) {
+            return model.proto();
+        }
+        // drop the folded nodes, then nodes none of whose outputs is read any more (the Shape nodes that fed them)
+        List<NodeProto> kept = new ArrayList<>();
+        for (NodeProto n : g.nodes()) {
+            if (!folded.contains(n)) {
+                kept.add(n);
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Set<String> read = new HashSet<>(outputs);
+            for (NodeProto n : kept) {
+                read.addAll(n.getInputList());
+            }
+            for (java.util.Iterator<NodeProto> it = kept.iterator(); it.hasNext();) {
+                NodeProto n = it.next();
+                boolean used = false;
+                for (String o : n.getOutputList()) {
+                    used |= !o.isEmpty() && read.contains(o);
+                }
+                if (!used && !n.getOpType().equals("Constant")) {
+                    it.remove();
+                    changed = true;
+                }
+            }
+        }
+        int removed = g.nodes().size() - kept.size();
+        Set<String> read = new HashSet<>(outputs);
+        for (NodeProto n : kept) {
+            read.addAll(n.getInputList());
+        }
+        GraphProto.Builder b = g.proto().toBuilder().clearNode().addAllNode(kept);
+        for (TensorProto t : added) {
+            if (read.contains(t.getName())) {
+                b.addInitializer(t);
+            }
+        }
+        notes.add(removed + " nodes of shape computations folded into constants for the fixed input size");
         return model.proto().toBuilder().setGraph(b).build();
     }
 

@@ -179,13 +179,18 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
         ShapeInference shapes = ShapeInference.of(read);
         long macs = 0;
         boolean complete = true;
+        List<String> unknown = new ArrayList<>();
         for (NodeProto n : rg.nodes()) {
             long m = shapes.macs(n);
             if (m < 0) {
                 complete = false;
+                unknown.add(rg.name(n));
             } else {
                 macs += m;
             }
+        }
+        if (!unknown.isEmpty()) {
+            notes.add("MACs of " + unknown.size() + " nodes unknown (shapes not inferred), e.g. " + unknown.get(0));
         }
         List<Long> macsInput = null;
         if (rg.inputs().size() == 1) {

@@ -515,6 +515,12 @@ public final class ShapeInference {
                 set(n, 0, out, t0);
             }
             case "Shape" -> set(n, 0, x == null ? null : new long[] {x.length}, TensorProto.DataType.INT64_VALUE);
+            case "Expand" -> {
+                long[] target = longsOf(n.getInput(1));
+                if (x != null && target != null) {
+                    set(n, 0, broadcast(x, target), t0);
+                }
+            }
             case "Split" -> {
                 if (x == null) {
                     return;
@@ -605,7 +611,7 @@ public final class ShapeInference {
                 }
             }
             case "Cast", "Identity", "Squeeze", "Unsqueeze", "Flatten", "Reshape" -> {
-                long[] v = values.get(n.getInput(0));
+                long[] v = intInput(n, 0);
                 boolean intTarget = !op.equals("Cast") || isIntegerValued(n.getOutput(0));
                 out = v != null && intTarget ? v : null;
             }

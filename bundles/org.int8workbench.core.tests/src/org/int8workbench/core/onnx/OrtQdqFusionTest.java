@@ -6,7 +6,16 @@ import java.util.function.BiFunction;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
-class OrtFusionProbeTest {
+/**
+ * What ONNX Runtime 1.29's CPU provider makes of {@code DQ → op → Q} for each operator the quantizer has to decide about,
+ * counted in its saved optimized graph (opsets 13 and 21): the facts behind {@code QdqPlan}'s compute set and its
+ * float reasons. Fused: Conv, MatMul, Add, Mul, Sigmoid, LeakyRelu, AveragePool, GlobalAveragePool, Concat, Softmax;
+ * MaxPool and Transpose move uint8 data. Not fused: ConvTranspose, Sub, Div, HardSigmoid, Clip (alone), PRelu,
+ * ReduceMean, BatchNormalization.
+ */
+class OrtQdqFusionTest {
+    final java.util.Map<String, OrtOptimizedGraph> seen = new java.util.HashMap<>();
+
     static int k;
 
     static String q(GraphBuilder b, String x) {
@@ -48,12 +57,58 @@ class OrtFusionProbeTest {
         try {
             OrtOptimizedGraph g = OrtOptimizedGraph.analyze(b.build().toByteArray(), label, OptLevel.ALL_OPT);
             System.out.println("PROBE " + label + " opset " + opset + ": " + g.opHistogram());
+            seen.put(label + "@" + opset, g);
         } catch (Exception e) {
             System.out.println("PROBE " + label + " opset " + opset + ": FAILED " + e.getMessage());
         }
     }
 
+    void fused(String label, String integerOp) {
+        for (int opset : new int[] {13, 21}) {
+            OrtOptimizedGraph g = seen.get(label + "@" + opset);
+            org.junit.jupiter.api.Assertions.assertEquals(1, g.count(integerOp), label + "@" + opset + " " + g.opHistogram());
+        }
+    }
+
+    void unfused(String label, String op) {
+        for (int opset : new int[] {13, 21}) {
+            OrtOptimizedGraph g = seen.get(label + "@" + opset);
+            org.junit.jupiter.api.Assertions.assertEquals(1, g.count(op), label + "@" + opset + " " + g.opHistogram());
+            org.junit.jupiter.api.Assertions.assertTrue(g.count("DequantizeLinear") >= 2, label + "@" + opset + " " + g.opHistogram());
+        }
+    }
+
     @Test
+    void measuredFusions() throws Exception {
+        probeAll();
+        fused("Conv-pc", "QLinearConv");
+        fused("MatMul-pc", "QLinearMatMul");
+        fused("MatMul-act", "QLinearMatMul");
+        fused("Add", "QLinearAdd");
+        fused("Mul", "QLinearMul");
+        fused("MulConst", "QLinearMul");
+        fused("Sigmoid", "QLinearSigmoid");
+        fused("LeakyRelu", "QLinearLeakyRelu");
+        fused("AveragePool", "QLinearAveragePool");
+        fused("GlobalAveragePool", "QLinearGlobalAveragePool");
+        fused("Concat", "QLinearConcat");
+        fused("Softmax", "QLinearSoftmax");
+        unfused("ConvTranspose-pc1", "ConvTranspose");
+        unfused("ConvTranspose-pc1-bias", "ConvTranspose");
+        unfused("Sub", "Sub");
+        unfused("Div", "Div");
+        unfused("HardSigmoid", "HardSigmoid");
+        unfused("Clip-3-3", "Clip");
+        unfused("PRelu", "PRelu");
+        unfused("ReduceMean", "ReduceMean");
+        unfused("BatchNormalization", "BatchNormalization");
+        for (int opset : new int[] {13, 21}) {
+            // data movement: the pair around MaxPool and Transpose is dropped (one DQ and one Q are the graph's ends)
+            org.junit.jupiter.api.Assertions.assertEquals(1, seen.get("MaxPool@" + opset).count("DequantizeLinear"));
+            org.junit.jupiter.api.Assertions.assertEquals(1, seen.get("Transpose@" + opset).count("DequantizeLinear"));
+        }
+    }
+
     void probeAll() throws Exception {
         for (int opset : new int[] {13, 21}) {
             probe("ConvTranspose-pc1", opset, (b, x) -> b.node("ConvTranspose", x, w(b, new long[] {8, 4, 2, 2}, 1, true)).attrInts("strides", 2, 2).output());
