@@ -373,8 +373,9 @@ public final class AccuracyReportEditor extends ReportEditor {
                 case "multilabel" -> "Mean IoU over labels vs parent";
                 default -> "Mean IoU vs parent";
             };
-            worst = basicTable.column(basicTitle, 170, i -> pct(i.agreementMeanIoU()), SortableTable.by(ImageRow::agreementMeanIoU));
-            basicTable.column(kind.equals("multilabel") ? "Pixel agreement (mean over labels)" : "Pixel agreement", 130,
+            worst = basicTable.column(basicTitle, Math.max(150, 9 * basicTitle.length()), i -> pct(i.agreementMeanIoU()), SortableTable.by(ImageRow::agreementMeanIoU));
+            basicTable.column(kind.equals("multilabel") ? "Pixel agreement (mean over labels)" : "Pixel agreement",
+                    kind.equals("multilabel") ? 260 : 130,
                     i -> pct(i.pixelAgreement()), SortableTable.by(ImageRow::pixelAgreement));
             basicTable.column("Changed pixels", 125, i -> String.format(Locale.ROOT, "%,d", i.changedPixels()),
                     Comparator.comparingLong(ImageRow::changedPixels));
