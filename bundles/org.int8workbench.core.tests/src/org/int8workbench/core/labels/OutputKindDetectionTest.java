@@ -272,6 +272,36 @@ class OutputKindDetectionTest {
     }
 
     @Test
+    void aCutModelReportsItsHeadThenItsOtherClassOutputs() throws Exception {
+        // the cut model: "logits" [1,3,4,5] whose head (Resize x2 + ArgMax) is recorded, and a second class output "aux"
+        SegmentationHead head = new SegmentationHead(SegmentationHead.FORMAT_VERSION, "Resize", 13, "linear", "half_pixel", null,
+                new float[] {1, 1, 2, 2}, null, "stretch", "NCHW", 1, 3, new long[] {1, 3, 4, 5}, 8, 10, "argmax", false, "logits",
+                "labels", List.of("Resize", "ArgMax"), SegmentationHead.KERNEL_STANDARD);
+        GraphBuilder b = new GraphBuilder("cut").opset(13);
+        b.input("x", DataType.FLOAT, 1, 3, 4, 5);
+        KindGraphs.output(b, "x", "logits", DataType.FLOAT, 1, 3, 4, 5);
+        KindGraphs.output(b, b.node("Neg", "x").output(), "aux", DataType.FLOAT, 1, 3, 4, 5);
+        b.metadata(SegmentationHead.METADATA_KEY, head.toJson());
+        Path model = KindGraphs.write(b, dir, "cut.onnx");
+        Preprocessing pre = Preprocessing.defaults(10, 8, Preprocessing.Layout.NCHW);
+        try (OrtSession s = KindGraphs.session(model)) {
+            List<LabelDecoder> auto = LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO);
+            assertEquals(List.of(OutputKind.CUT_HEAD, OutputKind.CLASS_SCORES), auto.stream().map(LabelDecoder::kind).toList());
+            assertEquals(List.of("labels", "aux"), auto.stream().map(d -> d.output().name()).toList());
+            assertInstanceOf(HeadLabelDecoder.class, LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withOutputName("labels"))
+                    .get(0));
+            assertInstanceOf(HeadLabelDecoder.class, LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withOutputName("logits"))
+                    .get(0));
+            List<LabelDecoder> aux = LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withOutputName("aux"));
+            assertEquals(1, aux.size());
+            assertEquals("aux", ((ArgmaxDecoder) aux.get(0)).outputName());
+            String e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withKind(OutputKind.BINARY))).getMessage();
+            assertTrue(e.contains("cut before its segmentation head") && e.contains("choose classes or auto"), e);
+        }
+    }
+
+    @Test
     void dynamicBatchAndSizeDecodeEveryImage() throws Exception {
         GraphBuilder b = new GraphBuilder("dyn").opset(13);
         b.input("x", DataType.FLOAT, "N", 3, "H", "W");

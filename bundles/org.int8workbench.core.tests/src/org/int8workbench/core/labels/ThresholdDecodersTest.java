@@ -62,6 +62,17 @@ class ThresholdDecodersTest {
             }
         }
         assertTrue(new BinaryDecoder(null, false, 0.8, "t").description().contains("logit > 1.386"));
+        // floats next to the cut-off: one float comparison decides exactly as the comparison with the double would
+        for (double t : new double[] {0.8, 0.3, 0.5, 0.999}) {
+            double cut = Math.log(t / (1 - t));
+            float near = (float) cut;
+            float[] v = {Math.nextDown(Math.nextDown(near)), Math.nextDown(near), near, Math.nextUp(near), Math.nextUp(Math.nextUp(near))};
+            int[] exact = new int[v.length];
+            for (int i = 0; i < v.length; i++) {
+                exact[i] = v[i] > cut ? 1 : 0;
+            }
+            assertArrayEquals(exact, new BinaryDecoder(null, false, t, "t").threshold(v), "T " + t);
+        }
     }
 
     @Test

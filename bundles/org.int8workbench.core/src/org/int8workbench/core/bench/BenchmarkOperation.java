@@ -500,11 +500,13 @@ public final class BenchmarkOperation {
     }
 
     /** The decoders of a model's end-to-end requests: {@link LabelDecoders#forModel} with the output selection. */
-    private List<LabelDecoder> decoders(Path p, OrtSession session, Preprocessing pre) throws OrtException, IOException {
+    private List<LabelDecoder> decoders(Path p, OrtSession session, Preprocessing pre) throws OrtException, CoreException {
         try {
             return LabelDecoders.forModel(p, session, pre, outputSelection);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(p.getFileName() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw error("cannot read the graph of " + p + " to find its output kinds: " + e.getMessage(), e);
         }
     }
 

@@ -20,6 +20,7 @@ public final class BinaryDecoder implements LabelDecoder {
     private final boolean probabilities;
     private final double threshold;
     private final double cut;
+    private final float floor;
     private final String reason;
 
     /**
@@ -42,6 +43,7 @@ public final class BinaryDecoder implements LabelDecoder {
         this.probabilities = probabilities;
         this.threshold = threshold;
         this.cut = cutoff(probabilities, threshold);
+        this.floor = floatFloor(cut);
         this.reason = reason;
     }
 
@@ -51,6 +53,15 @@ public final class BinaryDecoder implements LabelDecoder {
      */
     public static double cutoff(boolean probabilities, double threshold) {
         return probabilities ? threshold : Math.log(threshold / (1 - threshold));
+    }
+
+    /**
+     * The largest float not above {@code cut}: for every float {@code x}, {@code x > floatFloor(cut)} exactly when
+     * {@code x > cut} (false for NaN), so the per-pixel test is one float comparison.
+     */
+    static float floatFloor(double cut) {
+        float f = (float) cut;
+        return f > cut ? Math.nextDown(f) : f;
     }
 
     /** The output this decoder reads, or {@code null} for the first. */
@@ -102,7 +113,7 @@ public final class BinaryDecoder implements LabelDecoder {
     /** The 0/1 labels of values in any order: 1 where the value is above the cut-off (never for NaN). */
     public int[] threshold(float[] values) {
         int[] labels = new int[values.length];
-        double c = cut;
+        float c = floor;
         for (int i = 0; i < values.length; i++) {
             labels[i] = values[i] > c ? 1 : 0;
         }

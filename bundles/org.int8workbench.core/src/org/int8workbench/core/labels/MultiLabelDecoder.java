@@ -28,6 +28,7 @@ public final class MultiLabelDecoder implements LabelDecoder {
     private final boolean probabilities;
     private final double threshold;
     private final double cut;
+    private final float floor;
     private final String reason;
 
     /**
@@ -65,6 +66,7 @@ public final class MultiLabelDecoder implements LabelDecoder {
         this.probabilities = probabilities;
         this.threshold = threshold;
         this.cut = BinaryDecoder.cutoff(probabilities, threshold);
+        this.floor = BinaryDecoder.floatFloor(cut);
         this.reason = reason;
     }
 
@@ -123,17 +125,18 @@ public final class MultiLabelDecoder implements LabelDecoder {
         int h = (int) shape[l.heightAxis()];
         int w = (int) shape[l.widthAxis()];
         int pixels = w * h;
+        check(raw.length, 1, c, pixels);
+        float f = floor;
         List<LabelMask> masks = new ArrayList<>(c);
         for (int k = 0; k < c; k++) {
             int[] m = new int[pixels];
             if (l == ScoreLayout.NCHW) {
-                int base = k * pixels;
-                for (int p = 0; p < pixels; p++) {
-                    m[p] = raw[base + p] > cut ? 1 : 0;
+                for (int p = 0, i = k * pixels; p < pixels; p++, i++) {
+                    m[p] = raw[i] > f ? 1 : 0;
                 }
             } else {
                 for (int p = 0, i = k; p < pixels; p++, i += c) {
-                    m[p] = raw[i] > cut ? 1 : 0;
+                    m[p] = raw[i] > f ? 1 : 0;
                 }
             }
             masks.add(new LabelMask(w, h, m));
@@ -154,26 +157,28 @@ public final class MultiLabelDecoder implements LabelDecoder {
         return display(t.getFloatBuffer(), (int) s[0], (int) s[l.classAxis()], (int) (s[l.heightAxis()] * s[l.widthAxis()]), l);
     }
 
-    /** 0 = no label above the cut-off, 1 + i = the label with the highest value above it (first on a tie). */
+    /**
+     * 0 = no label above the cut-off, 1 + i = the label with the highest value above it (first on a tie): the running
+     * best starts at the cut-off, so a label replaces it only when above the cut-off and strictly above the best so far.
+     */
     private int[] display(FloatBuffer v, int batch, int classes, int pixels, ScoreLayout l) {
-        if ((long) batch * classes * pixels != v.limit()) {
-            throw new IllegalArgumentException(v.limit() + " values do not hold " + batch + " image(s) of " + classes + " labels x "
-                    + pixels + " pixels");
-        }
+        check(v.limit(), batch, classes, pixels);
+        float f = floor;
         int[] labels = new int[batch * pixels];
         if (l == ScoreLayout.NCHW) {
             float[] best = new float[pixels];
             float[] plane = new float[pixels];
             for (int n = 0; n < batch; n++) {
                 int lo = n * pixels;
-                Arrays.fill(best, 0f);
+                Arrays.fill(best, f);
                 for (int k = 0; k < classes; k++) {
                     v.get((n * classes + k) * pixels, plane, 0, pixels);
+                    int label = k + 1;
                     for (int p = 0; p < pixels; p++) {
                         float x = plane[p];
-                        if (x > cut && (labels[lo + p] == 0 || x > best[p])) {
+                        if (x > best[p]) {
                             best[p] = x;
-                            labels[lo + p] = k + 1;
+                            labels[lo + p] = label;
                         }
                     }
                 }
@@ -183,9 +188,9 @@ public final class MultiLabelDecoder implements LabelDecoder {
             for (int p = 0, total = batch * pixels; p < total; p++) {
                 v.get(p * classes, px, 0, classes);
                 int arg = 0;
-                float best = 0;
+                float best = f;
                 for (int k = 0; k < classes; k++) {
-                    if (px[k] > cut && (arg == 0 || px[k] > best)) {
+                    if (px[k] > best) {
                         best = px[k];
                         arg = k + 1;
                     }
@@ -194,6 +199,13 @@ public final class MultiLabelDecoder implements LabelDecoder {
             }
         }
         return labels;
+    }
+
+    private static void check(int length, int batch, int classes, int pixels) {
+        if ((long) batch * classes * pixels != length) {
+            throw new IllegalArgumentException(length + " values do not hold " + batch + " image(s) of " + classes + " labels x "
+                    + pixels + " pixels");
+        }
     }
 
     private IllegalArgumentException shapeError(long[] shape, String expected) {
