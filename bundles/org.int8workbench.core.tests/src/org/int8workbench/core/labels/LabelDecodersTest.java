@@ -59,6 +59,9 @@ class LabelDecodersTest {
             assertEquals(OutputKind.CUT_HEAD, forCut.kind());
             assertEquals(head, ((HeadLabelDecoder) forCut).head());
             assertTrue(forCut.description().contains("exact label head"), forCut.description());
+            assertEquals("labels", forCut.output().name(), "the cut model's prediction is named like the full model's output");
+            assertEquals(3, forCut.output().channels());
+            assertTrue(forCut.output().reason().startsWith("the model records its cut-off head (Resize linear"), forCut.output().reason());
             assertInstanceOf(ArgmaxDecoder.class, LabelDecoders.forSession(uncutS, pre), "no head recorded: argmax");
             assertInstanceOf(ArgmaxDecoder.class, LabelDecoders.FROM_MODEL.create(uncutS, null));
 

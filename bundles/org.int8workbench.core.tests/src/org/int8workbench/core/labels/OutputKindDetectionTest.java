@@ -104,6 +104,30 @@ class OutputKindDetectionTest {
     }
 
     @Test
+    void oneChannelTakenOutOfASoftmaxIsABinaryProbability() throws Exception {
+        GraphBuilder b = KindGraphs.graph(false, 1);
+        String soft = b.softmax(KindGraphs.conv(b, "x", 2), 1);
+        String starts = b.initializer(b.unique("starts"), new long[] {1}, 1);
+        String ends = b.initializer(b.unique("ends"), new long[] {2}, 1);
+        String axes = b.initializer(b.unique("axes"), new long[] {1}, 1);
+        KindGraphs.output(b, b.node("Slice", soft, starts, ends, axes).output(), "person", DataType.FLOAT, 1, 1, H, W);
+        Path model = KindGraphs.write(b, dir, "softmax-slice.onnx");
+        float[] in = KindGraphs.input(19, 1);
+        float[] v0 = KindGraphs.convChannel(in, 0, 0, false);
+        float[] v1 = KindGraphs.convChannel(in, 0, 1, false);
+        int[] expected = new int[PIXELS];
+        for (int i = 0; i < PIXELS; i++) {
+            expected[i] = v1[i] > v0[i] ? 1 : 0;
+        }
+        try (OrtSession s = KindGraphs.session(model); OrtSession.Result r = KindGraphs.run(s, in, 1, 3, H, W)) {
+            LabelDecoder d = LabelDecoders.forModel(model, s, NCHW, OutputSelection.AUTO).get(0);
+            assertEquals(new ModelOutput("person", OutputKind.BINARY, 1, List.of(), true, 0.5, "final Softmax, 1 channel (a class probability)"),
+                    d.output());
+            assertArrayEquals(expected, d.decode(r).labels().labels());
+        }
+    }
+
+    @Test
     void oneChannelWithoutSigmoidIsRegression() throws Exception {
         GraphBuilder b = KindGraphs.graph(false, 1);
         KindGraphs.output(b, KindGraphs.conv(b, "x", 1), "depth", DataType.FLOAT, 1, 1, H, W);
@@ -244,6 +268,36 @@ class OutputKindDetectionTest {
             List<ModelOutput> all = LabelDecoders.describe(model, s, NCHW);
             assertEquals(List.of(OutputKind.BINARY, OutputKind.CLASS_SCORES), all.stream().map(ModelOutput::kind).toList());
             assertEquals(List.of("mask", "scores"), all.stream().map(ModelOutput::name).toList());
+        }
+    }
+
+    @Test
+    void aCutModelReportsItsHeadThenItsOtherClassOutputs() throws Exception {
+        // the cut model: "logits" [1,3,4,5] whose head (Resize x2 + ArgMax) is recorded, and a second class output "aux"
+        SegmentationHead head = new SegmentationHead(SegmentationHead.FORMAT_VERSION, "Resize", 13, "linear", "half_pixel", null,
+                new float[] {1, 1, 2, 2}, null, "stretch", "NCHW", 1, 3, new long[] {1, 3, 4, 5}, 8, 10, "argmax", false, "logits",
+                "labels", List.of("Resize", "ArgMax"), SegmentationHead.KERNEL_STANDARD);
+        GraphBuilder b = new GraphBuilder("cut").opset(13);
+        b.input("x", DataType.FLOAT, 1, 3, 4, 5);
+        KindGraphs.output(b, "x", "logits", DataType.FLOAT, 1, 3, 4, 5);
+        KindGraphs.output(b, b.node("Neg", "x").output(), "aux", DataType.FLOAT, 1, 3, 4, 5);
+        b.metadata(SegmentationHead.METADATA_KEY, head.toJson());
+        Path model = KindGraphs.write(b, dir, "cut.onnx");
+        Preprocessing pre = Preprocessing.defaults(10, 8, Preprocessing.Layout.NCHW);
+        try (OrtSession s = KindGraphs.session(model)) {
+            List<LabelDecoder> auto = LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO);
+            assertEquals(List.of(OutputKind.CUT_HEAD, OutputKind.CLASS_SCORES), auto.stream().map(LabelDecoder::kind).toList());
+            assertEquals(List.of("labels", "aux"), auto.stream().map(d -> d.output().name()).toList());
+            assertInstanceOf(HeadLabelDecoder.class, LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withOutputName("labels"))
+                    .get(0));
+            assertInstanceOf(HeadLabelDecoder.class, LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withOutputName("logits"))
+                    .get(0));
+            List<LabelDecoder> aux = LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withOutputName("aux"));
+            assertEquals(1, aux.size());
+            assertEquals("aux", ((ArgmaxDecoder) aux.get(0)).outputName());
+            String e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> LabelDecoders.forModel(model, s, pre, OutputSelection.AUTO.withKind(OutputKind.BINARY))).getMessage();
+            assertTrue(e.contains("cut before its segmentation head") && e.contains("choose classes or auto"), e);
         }
     }
 

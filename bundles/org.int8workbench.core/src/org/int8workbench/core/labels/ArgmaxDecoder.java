@@ -130,7 +130,7 @@ public final class ArgmaxDecoder implements LabelDecoder {
             for (int i = 0; i < raw.length; i++) {
                 labels[i] = Math.round(raw[i]);
             }
-            return new Prediction(LabelMapDecoder.labelMap(labels, shape), raw);
+            return new Prediction(LabelMapDecoder.labelMap(labels, shape, null, true), raw);
         }
         if (shape.length != 4 || shape[0] != 1) {
             throw new IllegalArgumentException("expected class scores [1,C,H,W] or [1,H,W,C], got " + Arrays.toString(shape));

@@ -57,6 +57,10 @@ record FoundOutput(String name, OnnxJavaType type, long[] shape, int channels, S
             OutputKind k = c == 1 ? OutputKind.BINARY : OutputKind.MULTILABEL;
             return new FoundOutput(name, type, shape, c, lastOp, k, true, "final " + lastOp + ", " + channels);
         }
+        if (c == 1 && "Softmax".equals(lastOp)) {
+            // one class's probability taken out of a softmax (e.g. Softmax -> Slice of the foreground channel)
+            return new FoundOutput(name, type, shape, 1, lastOp, OutputKind.BINARY, true, "final Softmax, 1 channel (a class probability)");
+        }
         if (c == 1) {
             String why = lastOp == null ? "1 float channel (the graph was not read): values, not class scores"
                     : "1 float channel, no final Sigmoid (last: " + lastOp + "): values, not class scores";
@@ -87,7 +91,7 @@ record FoundOutput(String name, OnnxJavaType type, long[] shape, int channels, S
         }
         String why = override != null ? "--output-kind " + override.cliName() : reason;
         String reads = readFirst ? null : name;
-        boolean sigmoid = lastOp != null && OutputTrace.SIGMOIDS.contains(lastOp);
+        boolean sigmoid = lastOp != null && (OutputTrace.SIGMOIDS.contains(lastOp) || (channels == 1 && "Softmax".equals(lastOp)));
         return switch (k) {
             case CLASS_SCORES -> new ArgmaxDecoder(reads, name, input, shape, "Softmax".equals(lastOp), why);
             case LABEL_MAP -> new LabelMapDecoder(reads, name, why);

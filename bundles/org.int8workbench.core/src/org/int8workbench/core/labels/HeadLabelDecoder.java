@@ -39,6 +39,17 @@ public final class HeadLabelDecoder implements LabelDecoder {
         return OutputKind.CUT_HEAD;
     }
 
+    /**
+     * The output of the full model that the head gives back (the removed graph output, so that the cut model's
+     * prediction is named like its parent's), its classes, and the recorded head as the reason.
+     */
+    @Override
+    public ModelOutput output() {
+        String name = head.originalOutput() != null ? head.originalOutput() : head.logitsOutput();
+        return new ModelOutput(name, OutputKind.CUT_HEAD, head.numClasses(), java.util.List.of(), false, null,
+                "the model records its cut-off head (" + head.describe() + ")");
+    }
+
     @Override
     public String description() {
         return "exact label head (" + head.describe() + ", Java)";

@@ -6,7 +6,8 @@ import org.int8workbench.core.dataset.Preprocessing;
 
 /**
  * How a model's outputs become labels: the one decoder the benchmark (end to end), the evaluator, Visualize and the
- * generated code's expectations share. {@link LabelDecoders#forSession} chooses it from the model. Implementations
+ * generated code's expectations share. {@link LabelDecoders#forModel} chooses one per reported output from the model
+ * file ({@link LabelDecoders#forSession} from a session alone). Implementations
  * are immutable (or otherwise safe for concurrent use): the evaluator and the throughput benchmark call one decoder
  * from several threads at once. Neither method closes the result, which stays owned by the caller.
  */

@@ -27,8 +27,8 @@ import org.int8workbench.core.dataset.Preprocessing;
  * model reads like its parent):
  * <ol>
  * <li>an integer output, or a final {@code ArgMax}: {@link OutputKind#LABEL_MAP} ({@link LabelMapDecoder});</li>
- * <li>a float output of one channel after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#BINARY}
- * ({@link BinaryDecoder}); of one channel otherwise: {@link OutputKind#REGRESSION} ({@link RegressionDecoder}) — a single
+ * <li>a float output of one channel after {@code Sigmoid}/{@code HardSigmoid} (or one channel taken out of a
+ * {@code Softmax}): {@link OutputKind#BINARY} ({@link BinaryDecoder}); of one channel otherwise: {@link OutputKind#REGRESSION} ({@link RegressionDecoder}) — a single
  * float channel is never a class-score tensor;</li>
  * <li>a float output of several channels after {@code Sigmoid}/{@code HardSigmoid}: {@link OutputKind#MULTILABEL}
  * ({@link MultiLabelDecoder}); otherwise (a {@code Softmax} or logits): {@link OutputKind#CLASS_SCORES}
@@ -68,12 +68,15 @@ public final class LabelDecoders {
     /**
      * The decoders for a model's outputs as the user selected them: one per reported output, in the model's output
      * order. With {@link OutputSelection#AUTO} the kind of every output is found from the graph (see the class
-     * comment) and every output of the first output's kind is reported; a model recording a cut-off head gets its
-     * {@link HeadLabelDecoder} only. {@link OutputSelection#outputName} picks one output, {@link OutputSelection#kind}
+     * comment) and every output of the first output's kind (of the first output that can be read) is reported; a model
+     * recording a cut-off head gets its {@link HeadLabelDecoder} first, then decoders of its other class-score outputs
+     * (the head's output is named by the removed output it gives back, or by the logits output it reads).
+     * {@link OutputSelection#outputName} picks one output, {@link OutputSelection#kind}
      * overrides the kind found (of every reported output), {@link OutputSelection#threshold} applies to sigmoid maps.
      * Each decoder's {@link LabelDecoder#output()} says which output it reads, as what and why.
      *
-     * @param modelFile the model file of the session (its graph is read to find the output kinds)
+     * @param modelFile the model file of the session (its graph is read to find the output kinds); {@code null} when not
+     *        at hand, which reads the outputs as {@link #forSession} does (no final operator known)
      * @param preprocessing the model's input size and layout, or {@code null} to read them from the model
      * @param selection what the user chose, or {@code null} for {@link OutputSelection#AUTO}
      * @throws IllegalArgumentException when the selection does not fit the model (no such output, a kind that the output
@@ -85,10 +88,20 @@ public final class LabelDecoders {
         OutputSelection sel = selection != null ? selection : OutputSelection.AUTO;
         Map<String, String> metadata = session.getMetadata().getCustomMetadata();
         Optional<SegmentationHead> head = SegmentationHead.fromMetadata(metadata);
-        if (head.isPresent()) {
-            return List.of(headDecoder(head.get(), sel));
-        }
         Preprocessing input = preprocessing != null ? preprocessing : inputOf(session, metadata);
+        if (head.isPresent() && (sel.outputName() == null || headOutput(head.get(), sel.outputName()))) {
+            List<LabelDecoder> decoders = new ArrayList<>();
+            decoders.add(headDecoder(head.get(), sel));
+            if (sel.outputName() == null && session.getOutputInfo().size() > 1) {
+                // the model's other outputs of the head's kind (class scores) are reported too
+                for (FoundOutput f : outputs(modelFile, session, input)) {
+                    if (!f.name().equals(head.get().logitsOutput()) && f.kind() == OutputKind.CLASS_SCORES) {
+                        decoders.add(f.decoder(sel.kind(), sel, input, false));
+                    }
+                }
+            }
+            return List.copyOf(decoders);
+        }
         List<FoundOutput> found = outputs(modelFile, session, input);
         List<FoundOutput> chosen;
         if (sel.outputName() != null) {
@@ -154,11 +167,12 @@ public final class LabelDecoders {
                     + "from that head (class scores); --output-kind " + sel.kind().cliName()
                     + " does not apply, choose classes or auto, or give the full model");
         }
-        if (sel.outputName() != null && !sel.outputName().equals(head.logitsOutput())) {
-            throw new IllegalArgumentException("the model was cut before its segmentation head: its one output read is '"
-                    + head.logitsOutput() + "', not '" + sel.outputName() + "'; leave out --output-name or give the full model");
-        }
         return new HeadLabelDecoder(head);
+    }
+
+    /** Whether {@code name} names the output a recorded head reads: its logits output or the removed output it gives back. */
+    private static boolean headOutput(SegmentationHead head, String name) {
+        return name.equals(head.logitsOutput()) || name.equals(head.originalOutput());
     }
 
     /** What is found for each output of the session's model, in order. */

@@ -67,7 +67,7 @@ public final class LabelMapDecoder implements LabelDecoder {
         int[] labels = labels(t);
         long[] shape = t.getInfo().getShape();
         OutputShapes.requireMapSize(shape, "a label map");
-        return new Prediction(labelMap(labels, shape, what(t)), null);
+        return new Prediction(labelMap(labels, shape, what(t), t.getInfo().type == OnnxJavaType.FLOAT), null);
     }
 
     @Override
@@ -109,17 +109,21 @@ public final class LabelMapDecoder implements LabelDecoder {
      * @throws IllegalArgumentException for another shape, or a negative label
      */
     public static LabelMask labelMap(int[] labels, long[] shape) {
-        return labelMap(labels, shape, null);
+        return labelMap(labels, shape, null, false);
     }
 
-    /** {@link #labelMap(int[], long[])} naming the output in the message on a negative label. */
-    static LabelMask labelMap(int[] labels, long[] shape, String what) {
+    /**
+     * {@link #labelMap(int[], long[])} naming the output in the message on a negative label; for a float output the
+     * message says which kinds read such values.
+     */
+    static LabelMask labelMap(int[] labels, long[] shape, String what, boolean fromFloats) {
         int[] hw = OutputShapes.requireMapSize(shape, "a label map");
         for (int l : labels) {
             if (l < 0) {
                 throw new IllegalArgumentException("the model's label map " + (what != null ? "(" + what + ") " : "")
-                        + "holds a negative label " + l + "; labels are 0 or more, so this output is not a label map: "
-                        + "choose --output-kind regression for values (depth, edges) or binary for a logit");
+                        + "holds a negative label " + l + "; labels are 0 or more, so this output is not a label map"
+                        + (fromFloats ? ": choose --output-kind regression for values (depth, edges) or binary for a logit"
+                                : " the tool can read"));
             }
         }
         return new LabelMask(hw[1], hw[0], labels);

@@ -12,8 +12,9 @@ import org.int8workbench.core.dataset.Preprocessing;
  * <li>A single-channel map is {@code [N,H,W]}, {@code [N,1,H,W]} or {@code [N,H,W,1]} (not both axes 1 and 3 equal
  * to 1, which is a one-pixel-wide map of either layout and is read by the layout rule).</li>
  * <li>Otherwise a 4-D output has its channels on axis 1 or 3 by {@link ScoreLayout#decide} when axes 1 to 3 are
- * known; when some are dynamic, on the axis of the input's layout when that one is known, else on the other axis
- * when that one is; unknown (-1) otherwise.</li>
+ * known; when only axis 2 is dynamic, on the axis of the input's layout; when the rows and one of axes 1 and 3 are
+ * dynamic (dynamic spatial size), on the fixed one of axes 1 and 3; unknown (-1) otherwise, e.g. a dynamic channel
+ * axis.</li>
  * </ul>
  */
 public final class OutputShapes {
@@ -43,34 +44,31 @@ public final class OutputShapes {
         if (shape.length != 4) {
             return -1;
         }
-        if (shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
-            return (int) shape[ScoreLayout.decide(shape, input).classAxis()];
-        }
-        int preferred = input != null ? ScoreLayout.of(input.layout()).classAxis() : ScoreLayout.NCHW.classAxis();
-        int other = preferred == 1 ? 3 : 1;
-        if (shape[preferred] > 0) {
-            return (int) shape[preferred];
-        }
-        return shape[other] > 0 ? (int) shape[other] : -1;
+        return layout(shape, input).map(l -> (int) shape[l.classAxis()]).orElse(-1);
     }
 
     /**
-     * The layout of a multi-channel output of this shape, as {@link #channels} decides it: empty when the shape is
-     * not 4-D or the channel axis is not known.
+     * The layout of a 4-D output of this shape (the rule of the class comment; a single-channel map is not looked at
+     * specially): empty when the shape is not 4-D or the channel axis is not known.
      */
     public static java.util.Optional<ScoreLayout> layout(long[] shape, Preprocessing input) {
         if (shape == null || shape.length != 4) {
             return java.util.Optional.empty();
         }
-        if (shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
+        boolean f1 = shape[1] > 0;
+        boolean f2 = shape[2] > 0;
+        boolean f3 = shape[3] > 0;
+        if (f1 && f2 && f3) {
             return java.util.Optional.of(ScoreLayout.decide(shape, input));
         }
-        ScoreLayout preferred = input != null ? ScoreLayout.of(input.layout()) : ScoreLayout.NCHW;
-        ScoreLayout other = preferred == ScoreLayout.NCHW ? ScoreLayout.NHWC : ScoreLayout.NCHW;
-        if (shape[preferred.classAxis()] > 0) {
-            return java.util.Optional.of(preferred);
+        if (f1 && f3) {
+            return java.util.Optional.of(input != null ? ScoreLayout.of(input.layout()) : ScoreLayout.NCHW);
         }
-        return shape[other.classAxis()] > 0 ? java.util.Optional.of(other) : java.util.Optional.empty();
+        if (!f2 && f1 != f3) {
+            // the spatial axes are the dynamic ones: the fixed axis holds the channels
+            return java.util.Optional.of(f1 ? ScoreLayout.NCHW : ScoreLayout.NHWC);
+        }
+        return java.util.Optional.empty();
     }
 
     /**
