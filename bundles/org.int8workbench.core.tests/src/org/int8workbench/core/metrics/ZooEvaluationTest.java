@@ -1,5 +1,6 @@
 package org.int8workbench.core.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,9 @@ class ZooEvaluationTest {
         assertEquals("activation_10", r.output().name());
         assertEquals(List.of("background", "activation_10"), r.classes().names());
         assertTrue(r.postprocessing().contains("binary"), r.postprocessing());
+        ImagePrediction p = PredictOperation.forReport(r, r.images().get(0)).run(new NullProgressMonitor());
+        assertEquals("binary", p.kind());
+        assertEquals(r.classes().names(), p.classes().names());
         agreesWithItself(r);
     }
 
@@ -104,6 +108,12 @@ class ZooEvaluationTest {
         agreesWithItself(r);
         assertEquals(4, r.agreement().classes().size());
         assertTrue(r.classRows().stream().allMatch(c -> c.iou() == 1.0));
+        // Visualize of a row: the report's output read again, with its label names
+        ImagePrediction p = PredictOperation.forReport(r, r.images().get(0)).run(new NullProgressMonitor());
+        assertEquals("multilabel", p.kind());
+        assertEquals(r.classes().names(), p.classes().names());
+        assertEquals(3, p.modelPrediction().channels().size());
+        assertArrayEquals(p.parent().labels(), p.model().labels());
     }
 
     @Test
@@ -120,5 +130,10 @@ class ZooEvaluationTest {
         Path dir = TestData.scratch("zoo-evaluation").resolve("twinlitenet");
         assertTrue(Files.isRegularFile(dir.resolve("report-lanes.html")));
         assertTrue(Files.isRegularFile(dir.resolve("images-lanes.csv")));
+        // Visualize of a row of the second output reads that output
+        ImagePrediction p = PredictOperation.forReport(lanes, lanes.images().get(0)).run(new NullProgressMonitor());
+        assertEquals("classes", p.kind());
+        assertEquals(320 * 320, p.modelPrediction().labels().labels().length);
+        assertArrayEquals(p.parent().labels(), p.model().labels());
     }
 }

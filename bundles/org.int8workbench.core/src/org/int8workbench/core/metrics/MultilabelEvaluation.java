@@ -58,15 +58,18 @@ final class MultilabelEvaluation extends OutputEvaluation {
     }
 
     /**
-     * {@code none} and the labels: the user's names when the user gave one per label, else the output's, else
-     * {@code label i}.
+     * {@code none} and the labels: the user's names when the user gave one per label (or {@code none} and one per
+     * label, as a multi-label report's classes are), else the output's, else {@code label i}.
      */
     static ClassInfo classes(List<String> labelNames, int channels, ClassInfo user) {
         int n = !labelNames.isEmpty() ? labelNames.size() : Math.max(1, channels);
         List<String> names = new ArrayList<>();
         names.add("none");
+        // the user's names: one per label, or "none" and one per label (a multi-label report's own classes)
+        int offset = user != null && user.count() == n + 1 && user.name(0).equals("none") ? 1 : 0;
+        boolean fromUser = user != null && user.count() == n + offset;
         for (int i = 0; i < n; i++) {
-            names.add(user != null && user.count() == n ? user.name(i) : i < labelNames.size() ? labelNames.get(i) : "label " + i);
+            names.add(fromUser ? user.name(i + offset) : i < labelNames.size() ? labelNames.get(i) : "label " + i);
         }
         List<Integer> colors = new ArrayList<>();
         colors.add(0x000000);
