@@ -160,8 +160,12 @@ class ExporterGraphsTest {
         return v.getType().getTensorType().getShape().getDimList().stream().mapToLong(d -> d.getDimValue()).toArray();
     }
 
+    /**
+     * A 2x2 stride-2 ConvTranspose + BatchNormalization (folded, then written as a 1x1 Conv + DepthToSpace, exactly)
+     * and a 3x3 stride-1 padded ConvTranspose (not rewritable: stays float with the measured reason).
+     */
     @Test
-    void convTransposeBatchNormFoldsAndConvTransposeStaysFloatWithItsReason() throws Exception {
+    void convTransposeFoldsRewritesOrStaysFloatWithItsReason() throws Exception {
         Random r = new Random(7);
         GraphBuilder b = new GraphBuilder("deconv").opset(17);
         b.input("input", DataType.FLOAT, 1, 3, 16, 16);
@@ -169,16 +173,22 @@ class ExporterGraphsTest {
         String w = b.initializer("up.w", TinyModels.random(r, 8 * 4 * 4, 0.3f), 8, 4, 2, 2);
         String up = b.node("ConvTranspose", c1, w).attrInts("strides", 2, 2).attrInts("kernel_shape", 2, 2).output();
         String act = b.relu(bn(b, up, 4, r, false));
-        b.node("Conv", act, b.initializer("cls.w", TinyModels.random(r, 2 * 4, 0.3f), 2, 4, 1, 1)).outputs("out");
+        String w2 = b.initializer("smooth.w", TinyModels.random(r, 4 * 4 * 9, 0.2f), 4, 4, 3, 3);
+        String smooth = b.node("ConvTranspose", act, w2, b.initializer("smooth.b", TinyModels.random(r, 4, 0.1f), 4))
+                .attrInts("pads", 1, 1, 1, 1).attrInts("kernel_shape", 3, 3).output();
+        b.node("Conv", b.relu(smooth), b.initializer("cls.w", TinyModels.random(r, 2 * 4, 0.3f), 2, 4, 1, 1)).outputs("out");
         b.output("out", DataType.FLOAT, 1, 2, 16, 16);
         ModelProto m = b.build();
         OnnxModel work = ExporterGraphs.normalize(OnnxModel.of(m, null), ExporterGraphs.Options.quantize(PRE.shape(1))).model();
         assertEquals(0, work.graph().opHistogram().getOrDefault("BatchNormalization", 0));
+        assertEquals(1, work.graph().opHistogram().get("ConvTranspose"));
+        assertEquals(1, work.graph().opHistogram().get("DepthToSpace"));
         float[] x = input(9, 3 * 16 * 16);
-        assertTrue(maxAbsDiff(run(m.toByteArray(), x, PRE.shape(1)), run(work.proto().toByteArray(), x, PRE.shape(1))) < 1e-4);
+        float d = maxAbsDiff(run(m.toByteArray(), x, PRE.shape(1)), run(work.proto().toByteArray(), x, PRE.shape(1)));
+        assertTrue(d < 1e-4, "working copy differs by " + d);
 
         QuantizationResult q = quantize(m, "deconv");
-        assertEquals(2, q.integerConvNodes());
+        assertEquals(3, q.integerConvNodes(), q.optimizedGraph().opHistogram().toString());
         NodeReport ct = q.nodes().stream().filter(n -> n.opType().equals("ConvTranspose")).findFirst().orElseThrow();
         assertFalse(ct.quantized());
         assertTrue(ct.reason().contains("measured") && ct.reason().contains("ConvTranspose"), ct.reason());

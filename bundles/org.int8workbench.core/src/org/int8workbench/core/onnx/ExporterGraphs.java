@@ -31,7 +31,8 @@ import java.util.Set;
  * ConvTranspose's) output, with constant float parameters, is folded into the weights and bias.</li>
  * <li>{@link Options#arithmetic}: {@code Div(x, c)} and {@code Sub(x, c)} by a float constant become
  * {@code Mul(x, 1/c)} and {@code Add(x, -c)} (ONNX Runtime has integer kernels for Mul and Add only; hard-swish is
- * written as Add, Clip, Mul, Div).</li>
+ * written as Add, Clip, Mul, Div); a ConvTranspose whose kernel equals its stride becomes a 1x1 Conv and a
+ * DepthToSpace ({@link ConvTransposeRewrite}).</li>
  * <li>{@link Options#foldShapes}: integer shape computations whose values are known once the input shape is fixed
  * ({@code Shape → Slice → Cast → Concat} feeding a Reshape or a Resize's sizes, as exporters write them for dynamic
  * inputs) become int64/int32 initializers, so the Resize of a segmentation head has static sizes (the exact fast label
@@ -97,6 +98,7 @@ public final class ExporterGraphs {
         }
         if (options.arithmetic()) {
             work = OnnxModel.of(arithmetic(work, notes), source.file());
+            work = OnnxModel.of(ConvTransposeRewrite.rewrite(work, notes), source.file());
         }
         if (options.foldShapes()) {
             work = OnnxModel.of(foldShapes(work, notes), source.file());
