@@ -282,6 +282,43 @@ class ExporterGraphsTest {
         }
     }
 
+    /**
+     * MobileNetV3 style: hard-swish written as Add, Clip, Mul, Div and a squeeze-excite block pooled with ReduceMean:
+     * the working copy writes Div by 6 as Mul and the ReduceMean as GlobalAveragePool (exactly), so all of them run as
+     * integer kernels; HardSigmoid stays float with the measured reason.
+     */
+    @Test
+    void hardSwishAndSqueezeExcite() throws Exception {
+        Random r = new Random(13);
+        GraphBuilder b = new GraphBuilder("mnv3").opset(13);
+        b.input("input", DataType.FLOAT, 1, 3, 16, 16);
+        String c = b.conv("input", TinyModels.random(r, 8 * 27, 0.3f), new long[] {8, 3, 3, 3}, TinyModels.random(r, 8, 0.1f), 1, 1, 1, 1);
+        String relu6 = b.clip(b.add(c, b.initializer("three", new float[] {3f})), 0f, 6f);
+        String hs = b.node("Div", b.node("Mul", c, relu6).output(), b.initializer("six", new float[] {6f})).output();
+        String pooled = b.node("ReduceMean", hs).attrInts("axes", 2, 3).attr("keepdims", 1L).output();
+        String fc = b.conv(pooled, TinyModels.random(r, 8 * 8, 0.3f), new long[] {8, 8, 1, 1}, TinyModels.random(r, 8, 0.1f), 1, 1, 0, 1);
+        String gate = b.node("HardSigmoid", fc).attr("alpha", 1f / 6).attr("beta", 0.5f).output();
+        String se = b.node("Mul", hs, gate).output();
+        b.node("Conv", se, b.initializer("cls.w", TinyModels.random(r, 2 * 8, 0.3f), 2, 8, 1, 1)).outputs("out");
+        b.output("out", DataType.FLOAT, 1, 2, 16, 16);
+        ModelProto m = b.build();
+        OnnxModel work = ExporterGraphs.normalize(OnnxModel.of(m, null), ExporterGraphs.Options.quantize(PRE.shape(1))).model();
+        assertEquals(0, work.graph().opHistogram().getOrDefault("Div", 0));
+        assertEquals(0, work.graph().opHistogram().getOrDefault("ReduceMean", 0));
+        float[] x = input(21, 3 * 16 * 16);
+        float d = maxAbsDiff(run(m.toByteArray(), x, PRE.shape(1)), run(work.proto().toByteArray(), x, PRE.shape(1)));
+        assertTrue(d < 1e-4, "working copy differs by " + d);
+
+        QuantizationResult q = quantize(m, "mnv3");
+        var g = q.optimizedGraph();
+        assertEquals(3, q.integerConvNodes(), g.opHistogram().toString());
+        assertEquals(1, g.count("QLinearGlobalAveragePool"), g.opHistogram().toString());
+        assertEquals(3, g.count("QLinearMul"), g.opHistogram().toString());
+        assertEquals(1, g.count("QLinearAdd"), g.opHistogram().toString());
+        NodeReport hsig = q.nodes().stream().filter(n -> n.opType().equals("HardSigmoid")).findFirst().orElseThrow();
+        assertTrue(hsig.reason().contains("measured"), hsig.reason());
+    }
+
     @Test
     void fp16ModelGetsOneClearLine() throws Exception {
         GraphBuilder b = new GraphBuilder("fp16").opset(13);
