@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What ONNX Runtime 1.29's CPU provider makes of {@code DQ → op → Q} for each operator the quantizer has to decide about,
  * counted in its saved optimized graph (opsets 13 and 21): the facts behind {@code QdqPlan}'s compute set and its
- * float reasons. Fused: Conv, MatMul, Add, Mul, Sigmoid, LeakyRelu, AveragePool, GlobalAveragePool, Concat, Softmax;
+ * float reasons. Fused: Conv, MatMul, Gemm (its input read straight from a DequantizeLinear), Add, Mul, Sigmoid, LeakyRelu, AveragePool, GlobalAveragePool, Concat, Softmax;
  * MaxPool, Transpose and DepthToSpace move uint8 data. Not fused: ConvTranspose, Sub, Div, HardSigmoid, Clip (alone), PRelu,
  * ReduceMean, BatchNormalization.
  */
@@ -84,6 +84,9 @@ class OrtQdqFusionTest {
         fused("Conv-pc", "QLinearConv");
         fused("MatMul-pc", "QLinearMatMul");
         fused("MatMul-act", "QLinearMatMul");
+        // Gemm fuses (QGemm) when its activation input comes straight from a DequantizeLinear, per channel or not
+        fused("Gemm-2d", "QGemm");
+        fused("Gemm-2d-pt", "QGemm");
         fused("Add", "QLinearAdd");
         fused("Mul", "QLinearMul");
         fused("MulConst", "QLinearMul");
@@ -121,6 +124,10 @@ class OrtQdqFusionTest {
             probe("ConvTranspose-pc1-bias", opset, (b, x) -> b.node("ConvTranspose", x, w(b, new long[] {8, 4, 2, 2}, 1, true), b.initializer("ctb" + k++, new float[4], 4)).attrInts("strides", 2, 2).output());
             probe("Conv-pc", opset, (b, x) -> b.node("Conv", x, w(b, new long[] {4, 8, 3, 3}, 0, true)).attrInts("pads", 1, 1, 1, 1).output());
             probe("Gemm", opset, (b, x) -> b.node("Gemm", b.node("Flatten", x).output(), w(b, new long[] {4, 2048}, 0, true)).attr("transB", 1L).output());
+            probe("Gemm-2d", opset, (b, x) -> b.node("Gemm", q(b, b.node("Flatten", x).output()), w(b, new long[] {4, 2048}, 0, true),
+                    b.initializer("gb" + k++, new float[4], 4)).attr("transB", 1L).output());
+            probe("Gemm-2d-pt", opset, (b, x) -> b.node("Gemm", q(b, b.node("Flatten", x).output()), w(b, new long[] {4, 2048}, 0, false))
+                    .attr("transB", 1L).output());
             probe("Add", opset, (b, x) -> b.node("Add", x, q(b, b.relu("x"))).output());
             probe("Mul", opset, (b, x) -> b.node("Mul", x, q(b, b.relu("x"))).output());
             probe("Sub", opset, (b, x) -> b.node("Sub", x, q(b, b.relu("x"))).output());
