@@ -424,7 +424,8 @@ public final class QuantizeOperation {
         AtomicOutput.write(out, overwrite, bytes);
         sub.worked(2); // no cancellation point after the file exists
         int convs = 0;
-        for (NodeProto n : source.graph().nodes()) {
+        // Conv of the working copy: a ConvTranspose written as Conv + DepthToSpace counts as the Conv it became
+        for (NodeProto n : work.graph().nodes()) {
             if (n.getOpType().equals("Conv")) {
                 convs++;
             }
