@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What ONNX Runtime 1.29's CPU provider makes of {@code DQ → op → Q} for each operator the quantizer has to decide about,
  * counted in its saved optimized graph (opsets 13 and 21): the facts behind {@code QdqPlan}'s compute set and its
- * float reasons. Fused: Conv, MatMul, Add, Mul, Sigmoid, LeakyRelu, AveragePool, GlobalAveragePool, Concat, Softmax;
- * MaxPool and Transpose move uint8 data. Not fused: ConvTranspose, Sub, Div, HardSigmoid, Clip (alone), PRelu,
+ * float reasons. Fused: Conv, MatMul, Gemm (its input read straight from a DequantizeLinear), Add, Mul, Sigmoid, LeakyRelu, AveragePool, GlobalAveragePool, Concat, Softmax;
+ * MaxPool, Transpose and DepthToSpace move uint8 data. Not fused: ConvTranspose, Sub, Div, HardSigmoid, Clip (alone), PRelu,
  * ReduceMean, BatchNormalization.
  */
 class OrtQdqFusionTest {
@@ -84,6 +84,9 @@ class OrtQdqFusionTest {
         fused("Conv-pc", "QLinearConv");
         fused("MatMul-pc", "QLinearMatMul");
         fused("MatMul-act", "QLinearMatMul");
+        // Gemm fuses (QGemm) when its activation input comes straight from a DequantizeLinear, per channel or not
+        fused("Gemm-2d", "QGemm");
+        fused("Gemm-2d-pt", "QGemm");
         fused("Add", "QLinearAdd");
         fused("Mul", "QLinearMul");
         fused("MulConst", "QLinearMul");
@@ -106,6 +109,8 @@ class OrtQdqFusionTest {
             // data movement: the pair around MaxPool and Transpose is dropped (one DQ and one Q are the graph's ends)
             org.junit.jupiter.api.Assertions.assertEquals(1, seen.get("MaxPool@" + opset).count("DequantizeLinear"));
             org.junit.jupiter.api.Assertions.assertEquals(1, seen.get("Transpose@" + opset).count("DequantizeLinear"));
+            org.junit.jupiter.api.Assertions.assertEquals(1, seen.get("DepthToSpace@" + opset).count("DequantizeLinear"),
+                    seen.get("DepthToSpace@" + opset).opHistogram().toString());
         }
     }
 
@@ -119,6 +124,10 @@ class OrtQdqFusionTest {
             probe("ConvTranspose-pc1-bias", opset, (b, x) -> b.node("ConvTranspose", x, w(b, new long[] {8, 4, 2, 2}, 1, true), b.initializer("ctb" + k++, new float[4], 4)).attrInts("strides", 2, 2).output());
             probe("Conv-pc", opset, (b, x) -> b.node("Conv", x, w(b, new long[] {4, 8, 3, 3}, 0, true)).attrInts("pads", 1, 1, 1, 1).output());
             probe("Gemm", opset, (b, x) -> b.node("Gemm", b.node("Flatten", x).output(), w(b, new long[] {4, 2048}, 0, true)).attr("transB", 1L).output());
+            probe("Gemm-2d", opset, (b, x) -> b.node("Gemm", q(b, b.node("Flatten", x).output()), w(b, new long[] {4, 2048}, 0, true),
+                    b.initializer("gb" + k++, new float[4], 4)).attr("transB", 1L).output());
+            probe("Gemm-2d-pt", opset, (b, x) -> b.node("Gemm", q(b, b.node("Flatten", x).output()), w(b, new long[] {4, 2048}, 0, false))
+                    .attr("transB", 1L).output());
             probe("Add", opset, (b, x) -> b.node("Add", x, q(b, b.relu("x"))).output());
             probe("Mul", opset, (b, x) -> b.node("Mul", x, q(b, b.relu("x"))).output());
             probe("Sub", opset, (b, x) -> b.node("Sub", x, q(b, b.relu("x"))).output());
@@ -126,7 +135,9 @@ class OrtQdqFusionTest {
             probe("MulConst", opset, (b, x) -> b.node("Mul", x, q(b, b.initializer("c6", new float[] {0.1666f}))).output());
             probe("Sigmoid", opset, (b, x) -> b.node("Sigmoid", x).output());
             probe("HardSigmoid", opset, (b, x) -> b.node("HardSigmoid", x).output());
-            probe("HardSwish", opset, (b, x) -> b.node("HardSwish", x).output());
+            if (opset >= 14) {
+                probe("HardSwish", opset, (b, x) -> b.node("HardSwish", x).output());
+            }
             probe("Clip-3-3", opset, (b, x) -> b.clip(x, -3f, 3f));
             probe("Clip0-6", opset, (b, x) -> b.clip(x, 0f, 6f));
             probe("Relu", opset, (b, x) -> b.relu(x));
@@ -139,7 +150,14 @@ class OrtQdqFusionTest {
             probe("Softmax", opset, (b, x) -> b.node("Softmax", x).attr("axis", 1L).output());
             probe("ReduceMean", opset, (b, x) -> opset >= 18 ? b.node("ReduceMean", x, b.initializer("ax" + k++, new long[] {2, 3}, 2)).output()
                     : b.node("ReduceMean", x).attrInts("axes", 2, 3).output());
-            probe("Split", opset, (b, x) -> b.node("Split", x).attr("axis", 1L).outputs("s1" + k, "s2" + k).output());
+            probe("Split", opset, (b, x) -> {
+                var n = b.node("Split", x).attr("axis", 1L).outputs("s1" + k, "s2" + k);
+                if (opset >= 18) {
+                    n.attr("num_outputs", 2L);
+                }
+                return n.output();
+            });
+            probe("DepthToSpace", opset, (b, x) -> b.node("DepthToSpace", x).attr("blocksize", 2L).attr("mode", "CRD").output());
             probe("Transpose", opset, (b, x) -> b.node("Transpose", x).attrInts("perm", 0, 2, 3, 1).output());
             probe("BatchNormalization", opset, (b, x) -> b.node("BatchNormalization", x, b.initializer("g" + k, new float[8], 8),
                     b.initializer("bb" + k, new float[8], 8), b.initializer("m" + k, new float[8], 8), b.initializer("v" + k++, new float[] {1, 1, 1, 1, 1, 1, 1, 1}, 8)).output());

@@ -160,8 +160,12 @@ class ExporterGraphsTest {
         return v.getType().getTensorType().getShape().getDimList().stream().mapToLong(d -> d.getDimValue()).toArray();
     }
 
+    /**
+     * A 2x2 stride-2 ConvTranspose + BatchNormalization (folded, then written as a 1x1 Conv + DepthToSpace, exactly)
+     * and a 3x3 stride-1 padded ConvTranspose (not rewritable: stays float with the measured reason).
+     */
     @Test
-    void convTransposeBatchNormFoldsAndConvTransposeStaysFloatWithItsReason() throws Exception {
+    void convTransposeFoldsRewritesOrStaysFloatWithItsReason() throws Exception {
         Random r = new Random(7);
         GraphBuilder b = new GraphBuilder("deconv").opset(17);
         b.input("input", DataType.FLOAT, 1, 3, 16, 16);
@@ -169,16 +173,22 @@ class ExporterGraphsTest {
         String w = b.initializer("up.w", TinyModels.random(r, 8 * 4 * 4, 0.3f), 8, 4, 2, 2);
         String up = b.node("ConvTranspose", c1, w).attrInts("strides", 2, 2).attrInts("kernel_shape", 2, 2).output();
         String act = b.relu(bn(b, up, 4, r, false));
-        b.node("Conv", act, b.initializer("cls.w", TinyModels.random(r, 2 * 4, 0.3f), 2, 4, 1, 1)).outputs("out");
+        String w2 = b.initializer("smooth.w", TinyModels.random(r, 4 * 4 * 9, 0.2f), 4, 4, 3, 3);
+        String smooth = b.node("ConvTranspose", act, w2, b.initializer("smooth.b", TinyModels.random(r, 4, 0.1f), 4))
+                .attrInts("pads", 1, 1, 1, 1).attrInts("kernel_shape", 3, 3).output();
+        b.node("Conv", b.relu(smooth), b.initializer("cls.w", TinyModels.random(r, 2 * 4, 0.3f), 2, 4, 1, 1)).outputs("out");
         b.output("out", DataType.FLOAT, 1, 2, 16, 16);
         ModelProto m = b.build();
         OnnxModel work = ExporterGraphs.normalize(OnnxModel.of(m, null), ExporterGraphs.Options.quantize(PRE.shape(1))).model();
         assertEquals(0, work.graph().opHistogram().getOrDefault("BatchNormalization", 0));
+        assertEquals(1, work.graph().opHistogram().get("ConvTranspose"));
+        assertEquals(1, work.graph().opHistogram().get("DepthToSpace"));
         float[] x = input(9, 3 * 16 * 16);
-        assertTrue(maxAbsDiff(run(m.toByteArray(), x, PRE.shape(1)), run(work.proto().toByteArray(), x, PRE.shape(1))) < 1e-4);
+        float d = maxAbsDiff(run(m.toByteArray(), x, PRE.shape(1)), run(work.proto().toByteArray(), x, PRE.shape(1)));
+        assertTrue(d < 1e-4, "working copy differs by " + d);
 
         QuantizationResult q = quantize(m, "deconv");
-        assertEquals(2, q.integerConvNodes());
+        assertEquals(3, q.integerConvNodes(), q.optimizedGraph().opHistogram().toString());
         NodeReport ct = q.nodes().stream().filter(n -> n.opType().equals("ConvTranspose")).findFirst().orElseThrow();
         assertFalse(ct.quantized());
         assertTrue(ct.reason().contains("measured") && ct.reason().contains("ConvTranspose"), ct.reason());
@@ -270,6 +280,43 @@ class ExporterGraphsTest {
             float[] yq = run(Files.readAllBytes(Path.of(q.outputModel())), x, PRE.shape(1));
             assertTrue(cosine(y, yq) > 0.98, "opset " + opset + ": INT8 cosine " + cosine(y, yq));
         }
+    }
+
+    /**
+     * MobileNetV3 style: hard-swish written as Add, Clip, Mul, Div and a squeeze-excite block pooled with ReduceMean:
+     * the working copy writes Div by 6 as Mul and the ReduceMean as GlobalAveragePool (exactly), so all of them run as
+     * integer kernels; HardSigmoid stays float with the measured reason.
+     */
+    @Test
+    void hardSwishAndSqueezeExcite() throws Exception {
+        Random r = new Random(13);
+        GraphBuilder b = new GraphBuilder("mnv3").opset(13);
+        b.input("input", DataType.FLOAT, 1, 3, 16, 16);
+        String c = b.conv("input", TinyModels.random(r, 8 * 27, 0.3f), new long[] {8, 3, 3, 3}, TinyModels.random(r, 8, 0.1f), 1, 1, 1, 1);
+        String relu6 = b.clip(b.add(c, b.initializer("three", new float[] {3f})), 0f, 6f);
+        String hs = b.node("Div", b.node("Mul", c, relu6).output(), b.initializer("six", new float[] {6f})).output();
+        String pooled = b.node("ReduceMean", hs).attrInts("axes", 2, 3).attr("keepdims", 1L).output();
+        String fc = b.conv(pooled, TinyModels.random(r, 8 * 8, 0.3f), new long[] {8, 8, 1, 1}, TinyModels.random(r, 8, 0.1f), 1, 1, 0, 1);
+        String gate = b.node("HardSigmoid", fc).attr("alpha", 1f / 6).attr("beta", 0.5f).output();
+        String se = b.node("Mul", hs, gate).output();
+        b.node("Conv", se, b.initializer("cls.w", TinyModels.random(r, 2 * 8, 0.3f), 2, 8, 1, 1)).outputs("out");
+        b.output("out", DataType.FLOAT, 1, 2, 16, 16);
+        ModelProto m = b.build();
+        OnnxModel work = ExporterGraphs.normalize(OnnxModel.of(m, null), ExporterGraphs.Options.quantize(PRE.shape(1))).model();
+        assertEquals(0, work.graph().opHistogram().getOrDefault("Div", 0));
+        assertEquals(0, work.graph().opHistogram().getOrDefault("ReduceMean", 0));
+        float[] x = input(21, 3 * 16 * 16);
+        float d = maxAbsDiff(run(m.toByteArray(), x, PRE.shape(1)), run(work.proto().toByteArray(), x, PRE.shape(1)));
+        assertTrue(d < 1e-4, "working copy differs by " + d);
+
+        QuantizationResult q = quantize(m, "mnv3");
+        var g = q.optimizedGraph();
+        assertEquals(3, q.integerConvNodes(), g.opHistogram().toString());
+        assertEquals(1, g.count("QLinearGlobalAveragePool"), g.opHistogram().toString());
+        assertEquals(3, g.count("QLinearMul"), g.opHistogram().toString());
+        assertEquals(1, g.count("QLinearAdd"), g.opHistogram().toString());
+        NodeReport hsig = q.nodes().stream().filter(n -> n.opType().equals("HardSigmoid")).findFirst().orElseThrow();
+        assertTrue(hsig.reason().contains("measured"), hsig.reason());
     }
 
     @Test

@@ -31,7 +31,8 @@ import java.util.Set;
  * ConvTranspose's) output, with constant float parameters, is folded into the weights and bias.</li>
  * <li>{@link Options#arithmetic}: {@code Div(x, c)} and {@code Sub(x, c)} by a float constant become
  * {@code Mul(x, 1/c)} and {@code Add(x, -c)} (ONNX Runtime has integer kernels for Mul and Add only; hard-swish is
- * written as Add, Clip, Mul, Div).</li>
+ * written as Add, Clip, Mul, Div); a ConvTranspose whose kernel equals its stride becomes a 1x1 Conv and a
+ * DepthToSpace ({@link ConvTransposeRewrite}).</li>
  * <li>{@link Options#foldShapes}: integer shape computations whose values are known once the input shape is fixed
  * ({@code Shape → Slice → Cast → Concat} feeding a Reshape or a Resize's sizes, as exporters write them for dynamic
  * inputs) become int64/int32 initializers, so the Resize of a segmentation head has static sizes (the exact fast label
@@ -97,6 +98,7 @@ public final class ExporterGraphs {
         }
         if (options.arithmetic()) {
             work = OnnxModel.of(arithmetic(work, notes), source.file());
+            work = OnnxModel.of(ConvTransposeRewrite.rewrite(work, notes), source.file());
         }
         if (options.foldShapes()) {
             work = OnnxModel.of(foldShapes(work, notes), source.file());
@@ -300,8 +302,21 @@ public final class ExporterGraphs {
         }
         int div = 0;
         int sub = 0;
+        int means = 0;
+        ShapeInference si = null;
         for (NodeProto n : g.proto().getNodeList()) {
             String op = n.getOpType();
+            if (op.equals("ReduceMean") && n.getDomain().isEmpty()) {
+                if (si == null) {
+                    si = ShapeInference.of(model);
+                }
+                if (isSpatialMean(model, n, si)) {
+                    b.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName(n.getName()).addInput(n.getInput(0))
+                            .addOutput(n.getOutput(0)));
+                    means++;
+                    continue;
+                }
+            }
             TensorProto c = (op.equals("Div") || op.equals("Sub")) && n.getDomain().isEmpty() && n.getInputCount() == 2
                     ? g.initializer(n.getInput(1)) : null;
             if (c == null || c.getDataType() != TensorProto.DataType.FLOAT_VALUE || g.initializer(n.getInput(0)) != null) {
@@ -325,8 +340,14 @@ public final class ExporterGraphs {
                 sub++;
             }
         }
-        if (div + sub == 0) {
+        if (means > 0) {
+            notes.add(means + " ReduceMean over the spatial axes written as GlobalAveragePool (it has an integer kernel)");
+        }
+        if (div + sub + means == 0) {
             return model.proto();
+        }
+        if (div + sub == 0) {
+            return model.proto().toBuilder().setGraph(b).build();
         }
         notes.add((div > 0 ? div + " Div by a constant written as Mul" : "") + (div > 0 && sub > 0 ? ", " : "")
                 + (sub > 0 ? sub + " Sub of a constant written as Add" : "") + " (integer kernels exist for Mul and Add only)");
@@ -410,6 +431,27 @@ public final class ExporterGraphs {
         }
         notes.add(removed + " nodes of shape computations folded into constants for the fixed input size");
         return model.proto().toBuilder().setGraph(b).build();
+    }
+
+    /** A ReduceMean over axes 2 and 3 of a 4-D NCHW tensor with keepdims: the same as GlobalAveragePool. */
+    private static boolean isSpatialMean(OnnxModel model, NodeProto n, ShapeInference si) throws IOException {
+        long[] x = si.shape(n.getInput(0));
+        if (x == null || x.length != 4 || ShapeInference.Attrs.i(n, "keepdims", 1) != 1) {
+            return false;
+        }
+        long[] axes = ShapeInference.Attrs.ints(n, "axes", null);
+        if (axes == null && n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
+            TensorProto c = model.graph().initializer(n.getInput(1));
+            axes = c == null ? null : model.longs(c);
+        }
+        if (axes == null || axes.length != 2) {
+            return false;
+        }
+        java.util.Set<Long> a = new java.util.HashSet<>();
+        for (long v : axes) {
+            a.add(v < 0 ? v + 4 : v);
+        }
+        return a.equals(java.util.Set.of(2L, 3L));
     }
 
     /** Sets the default-domain opset import of {@code m} to {@code version}. */

@@ -19,7 +19,7 @@ import org.int8workbench.core.onnx.OrtOptimizedGraph;
  * @param quantizedNodes nodes of the FP32 model that run in INT8 by the plan
  * @param floatNodes nodes of the FP32 model that stayed FP32 by the plan
  * @param integerNodes integer kernels in ONNX Runtime's optimized graph of the written model (-1 when not verified)
- * @param convNodes Conv nodes of the FP32 model
+ * @param convNodes Conv nodes of the FP32 model as quantized (a ConvTranspose written as Conv + DepthToSpace counts)
  * @param integerConvNodes convolutions that run as integer kernels in ONNX Runtime's optimized graph
  * @param ortFloatNodes nodes of ONNX Runtime's optimized graph that compute in float, with reasons
  * @param optimizedGraph ONNX Runtime's optimized graph analysis ({@code null} when not verified)

@@ -55,6 +55,16 @@ import org.int8workbench.core.quantize.QdqPlan.Role;
  * quantize weights (int8 symmetric per channel) and biases (int32); optionally correct biases; write the model to
  * memory, let ONNX Runtime optimize it and count the integer kernels; finally write it atomically next to the source
  * ({@code NAME.int8.onnx}) unless told otherwise. Cancelling (through the monitor) or failing leaves no file.
+ *
+ * <p>Graphs as exporters write them are read through a working copy ({@link ExporterGraphs}; the input file is never
+ * changed): weights in Constant nodes and initializers listed as inputs become plain initializers, BatchNormalization
+ * after a Conv is folded into it, Div/Sub by a constant become Mul/Add, an opset 11/12 model is raised to 13 where
+ * that means the same (per-channel weights), and a dynamic or symbolic input is fixed to the preprocessing's size with
+ * batch 1, after which shape computations fold into constants. The INT8 model is written from that working copy, so
+ * <b>it has the fixed input shape it was calibrated for</b> (recorded with the preprocessing in its metadata), not the
+ * parent's dynamic one: its Resize sizes are then constants (the exact fast label head needs them) and ONNX Runtime
+ * does not recompute shapes per run. A model whose input is already fixed keeps its declared shape. An FP16 model is
+ * refused with one line saying to convert it to FP32 first.
  */
 public final class QuantizeOperation {
 
@@ -414,7 +424,8 @@ public final class QuantizeOperation {
         AtomicOutput.write(out, overwrite, bytes);
         sub.worked(2); // no cancellation point after the file exists
         int convs = 0;
-        for (NodeProto n : source.graph().nodes()) {
+        // Conv of the working copy: a ConvTranspose written as Conv + DepthToSpace counts as the Conv it became
+        for (NodeProto n : work.graph().nodes()) {
             if (n.getOpType().equals("Conv")) {
                 convs++;
             }
