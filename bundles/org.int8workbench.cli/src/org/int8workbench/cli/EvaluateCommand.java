@@ -110,8 +110,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
         EvaluationSummary.print(r, reference != null, out);
         out.flush();
-        if (!r.outputKind().equals("regression")) {
-            System.out.println("Mean IoU = mean over classes with a non-zero union of (total intersection / total union) over all images.");
+        String definition = switch (r.outputKind()) {
+            case "regression" -> null;
+            case "binary" -> "Foreground IoU = pixels both models call foreground / pixels either calls foreground, totals over all"
+                    + " images (1 when neither predicts any).";
+            case "multilabel" -> "Per label: IoU of its mask against the parent's, totals over all images; pixel agreement = the"
+                    + " mean over labels of each label's agreement.";
+            default -> "Mean IoU = mean over classes with a non-zero union of (total intersection / total union) over all images.";
+        };
+        if (definition != null) {
+            System.out.println(definition);
         }
         System.out.println(String.format(Locale.ROOT, "%d images in %.1f s (%d runs at once on %d thread(s) each; session.run %.1f s model + %.1f s parent)",
                 r.timing().images(), r.timing().wallSeconds(), r.timing().concurrentRuns(), r.timing().threadsPerRun(),

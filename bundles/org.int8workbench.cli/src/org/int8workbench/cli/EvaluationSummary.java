@@ -86,7 +86,7 @@ final class EvaluationSummary {
                     "Optimized vs parent:", f(a.meanIoU()), f(a.pixelAgreement()), f(a.meanCosine())));
             // labels are 1 + channel; 0 is the display map's "none"
             for (ClassScore c : a.classes().stream().filter(c -> c.label() >= 1).toList()) {
-                out.println(String.format(Locale.ROOT, "  label %-18s IoU vs parent %s  (parent %d px, optimized %d px)",
+                out.println(String.format(Locale.ROOT, "  %-20s IoU vs parent %s  (parent %d px, optimized %d px)",
                         c.name() != null ? c.name() : Integer.toString(c.label()), f(c.iou()), c.referencePixels(), c.predictedPixels()));
             }
         }

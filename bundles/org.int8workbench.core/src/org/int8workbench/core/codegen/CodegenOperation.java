@@ -48,6 +48,7 @@ import org.int8workbench.core.head.HeadCut;
 import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.OutputShapes;
 import org.int8workbench.core.labels.ScoreLayout;
 import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.metrics.EvaluateOperation;
@@ -345,7 +346,7 @@ public final class CodegenOperation {
                         output, shape, null, axis, null, hh, ww);
             }
             case INT64, INT32, UINT8, INT8 -> {
-                int[] hw = labelMapSize(shape);
+                int[] hw = OutputShapes.mapSize(shape);
                 if (hw == null) {
                     throw new IllegalArgumentException(modelFile + ": output '" + output + "' has shape " + Arrays.toString(shape)
                             + "; expected a label map [1,H,W], [1,1,H,W] or [1,H,W,1]");
@@ -364,20 +365,6 @@ public final class CodegenOperation {
             return -1;
         }
         return ScoreLayout.decide(s, pre).classAxis();
-    }
-
-    /** {height, width} of a label map output, or null. */
-    private static int[] labelMapSize(long[] s) {
-        if (s.length == 3 && s[0] == 1) {
-            return new int[] {(int) s[1], (int) s[2]};
-        }
-        if (s.length == 4 && s[0] == 1 && s[1] == 1) {
-            return new int[] {(int) s[2], (int) s[3]};
-        }
-        if (s.length == 4 && s[0] == 1 && s[3] == 1) {
-            return new int[] {(int) s[1], (int) s[2]};
-        }
-        return null;
     }
 
     // ---------------------------------------------------------------- expected label maps
