@@ -149,6 +149,19 @@ public final class HeadCut {
         throw new NoHead(firstReason);
     }
 
+    /**
+     * The operator a node stands for in messages: itself, or for a QuantizeLinear/DequantizeLinear of the INT8 model
+     * the first other operator behind it (e.g. {@code Sigmoid (behind its Q/DQ)}).
+     */
+    private static String behindQdq(GraphProto g, NodeProto n, Map<String, Integer> producer) {
+        NodeProto m = n;
+        for (int guard = 0; guard < 4 && (m.getOpType().equals("DequantizeLinear") || m.getOpType().equals("QuantizeLinear"))
+                && m.getInputCount() > 0 && producer.get(m.getInput(0)) != null; guard++) {
+            m = g.getNode(producer.get(m.getInput(0)));
+        }
+        return m == n ? n.getOpType() : m.getOpType() + " (behind its Q/DQ)";
+    }
+
     private static Result cutAt(ModelProto model, int opset, String output, Map<String, Integer> producer,
             Map<String, List<Integer>> consumers, Set<String> graphOutputs) throws NoHead {
         GraphProto g = model.getGraph();
@@ -209,8 +222,11 @@ public final class HeadCut {
                     if (RESIZE_OPS.contains(op)) {
                         resize = n;
                     } else {
-                        throw new NoHead("graph output '" + output + "' is produced by " + op + (chain.size() > 1 ? " before the head nodes" : "")
-                                + ", not by a Resize of class logits (optionally followed by ArgMax or Softmax)");
+                        String shown = behindQdq(g, n, producer);
+                        throw new NoHead("graph output '" + output + "' is produced by " + shown + (chain.size() > 1 ? " before the head nodes" : "")
+                                + ", not by a Resize of class logits (optionally followed by ArgMax or Softmax)"
+                                + (shown.startsWith("Sigmoid") || shown.startsWith("HardSigmoid")
+                                        ? "; the exact label head does not read sigmoid maps yet" : ""));
                     }
             }
             if (resize != null) {
