@@ -147,8 +147,8 @@ class ExporterGraphsTest {
         OnnxModel out = OnnxModel.load(Path.of(r.outputModel()));
         // written with the fixed input size it was calibrated for (see QuantizeOperation)
         assertEquals("[1, 3, 16, 16]", java.util.Arrays.toString(shape(out.graph().inputs().get(0))));
-        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("Constant nodes read as initializers")), r.warnings().toString());
-        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("2 BatchNormalization folded")), r.warnings().toString());
+        assertTrue(r.notes().stream().anyMatch(w -> w.contains("Constant nodes read as initializers")), r.notes().toString());
+        assertTrue(r.notes().stream().anyMatch(w -> w.contains("2 BatchNormalization folded")), r.notes().toString());
         // per-channel weights after the opset 12 model was raised to 13
         assertEquals(13, out.graph().onnxOpset());
         NodeProto dq = out.graph().nodes().stream().filter(n -> n.getOpType().equals("DequantizeLinear")

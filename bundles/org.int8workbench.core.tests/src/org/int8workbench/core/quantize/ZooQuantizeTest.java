@@ -50,6 +50,9 @@ class ZooQuantizeTest {
         for (OrtOptimizedGraph.FloatNode f : g.floatComputeNodes()) {
             System.out.println("ZOO   float " + f.opType() + " " + f.name() + ": " + f.reason());
         }
+        for (String w : r.notes()) {
+            System.out.println("ZOO   note " + w);
+        }
         for (String w : r.warnings()) {
             System.out.println("ZOO   warning " + w);
         }

@@ -28,17 +28,21 @@ import org.int8workbench.core.onnx.OrtOptimizedGraph;
  * @param nodes per node of the FP32 model: quantized or not and why, scale, zero point, ranges
  * @param warnings things the user should know (e.g. few calibration images)
  * @param provenance machine, runtime and time
+ * @param notes how the graph was read, for the record (e.g. the working copy's rewrites of an exporter's graph: weights
+ *        held in Constant nodes, BatchNormalization folded); nothing to act on, unlike {@code warnings}
  */
 public record QuantizationResult(String sourceModel, String sourceSha256, String outputModel, String outputSha256,
         QuantizationSettings settings, Preprocessing preprocessing, String calibration, int calibrationImages,
         int quantizedNodes, int floatNodes, int integerNodes, int convNodes, int integerConvNodes,
         List<OrtOptimizedGraph.FloatNode> ortFloatNodes, OrtOptimizedGraph optimizedGraph, double seconds,
-        double calibrationSeconds, List<NodeReport> nodes, List<String> warnings, Provenance provenance) {
+        double calibrationSeconds, List<NodeReport> nodes, List<String> warnings, Provenance provenance,
+        List<String> notes) {
 
     public QuantizationResult {
         ortFloatNodes = List.copyOf(ortFloatNodes);
         nodes = List.copyOf(nodes);
         warnings = List.copyOf(warnings);
+        notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
     /** A few lines for the command line. */
@@ -59,6 +63,9 @@ public record QuantizationResult(String sourceModel, String sourceSha256, String
             if (!n.quantized() && !n.opType().equals("Identity")) {
                 b.append("  FP32: ").append(n.name()).append(" (").append(n.opType()).append("): ").append(n.reason()).append('\n');
             }
+        }
+        for (String n : notes) {
+            b.append("  note: ").append(n).append('\n');
         }
         for (String w : warnings) {
             b.append("  warning: ").append(w).append('\n');

@@ -268,8 +268,9 @@ public final class QuantizeOperation {
         SegmentationDataset images = dataset != null ? dataset : openCalibration();
         List<Sample> samples = pick(images.samples(), settings);
         List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (String note : normalized.notes()) {
-            warnings.add("read as exporters write it: " + note);
+            notes.add("read as exporters write it: " + note);
         }
         if (normalized.opsetNote() != null) {
             warnings.add(normalized.opsetNote());
@@ -436,7 +437,7 @@ public final class QuantizeOperation {
                 settings, pre, description, used, plan.quantizedCount(), plan.nodes().size() - plan.quantizedCount(),
                 optimized == null ? -1 : optimized.integerNodes(), convs, optimized == null ? -1 : optimized.integerConvCount(),
                 optimized == null ? List.of() : optimized.floatComputeNodes(), optimized, seconds, calibrationSeconds, reports,
-                warnings, Provenance.now());
+                warnings, Provenance.now(), notes);
     }
 
     private static List<NodeReport> reports(QdqPlan plan, Map<String, QuantParams> params, Map<String, float[]> ranges,
