@@ -67,7 +67,7 @@ class BenchmarkReportWriterTest {
         BenchmarkLatency elat = new BenchmarkLatency(100, median * 1.2, median * 1.15, median * 1.3, median * 1.4, median * 1.1, median * 2);
         return new BenchmarkModelResult(path, sha, "input", List.of(1L, 3L, 257L, 257L), "FLOAT", 1, batchNote, 120.5, fps, lat,
                 List.of(fps, fps * 0.98, fps * 1.01, fps * 0.97, fps * 1.02), 100,
-                new BenchmarkEndToEnd(decoder, e2eFps, elat, List.of(e2eFps, e2eFps, e2eFps, e2eFps, e2eFps), 100), p, g, null);
+                new BenchmarkEndToEnd(decoder, e2eFps, elat, List.of(e2eFps, e2eFps, e2eFps, e2eFps, e2eFps), 100, List.of()), p, g, null);
     }
 
     private static BenchmarkSpread spread(double median, double min, double max) {

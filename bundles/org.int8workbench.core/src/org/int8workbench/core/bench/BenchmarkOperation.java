@@ -516,11 +516,21 @@ public final class BenchmarkOperation {
      */
     static String endToEndDescription(List<LabelDecoder> decoders) {
         List<String> parts = new ArrayList<>();
-        for (LabelDecoder d : decoders) {
-            String name = d.output().name();
-            parts.add(d.description() + " [" + d.kind().cliName() + (name != null ? " '" + name + "'" : "") + "]");
+        List<String> outputs = endToEndOutputs(decoders);
+        for (int i = 0; i < decoders.size(); i++) {
+            parts.add(decoders.get(i).description() + " [" + outputs.get(i) + "]");
         }
         return String.join(" + ", parts);
+    }
+
+    /** Each decoder's kind and output name, e.g. {@code binary 'mask'}. */
+    static List<String> endToEndOutputs(List<LabelDecoder> decoders) {
+        List<String> outputs = new ArrayList<>();
+        for (LabelDecoder d : decoders) {
+            String name = d.output().name();
+            outputs.add(d.kind().cliName() + (name != null ? " '" + name + "'" : ""));
+        }
+        return outputs;
     }
 
     private Preprocessing preprocessingFor(int index) {
@@ -755,7 +765,7 @@ public final class BenchmarkOperation {
                 e2eRounds.add(e2eRound);
                 long[] el = m.latencies(i, Phase.END_TO_END);
                 e2e = new BenchmarkEndToEnd(endToEndDescription(l.decoders), m.requestsPerSecond(i, Phase.END_TO_END) * l.batch,
-                        Statistics.latency(el), boxed(e2eRound), el.length);
+                        Statistics.latency(el), boxed(e2eRound), el.length, endToEndOutputs(l.decoders));
             }
             List<Long> shape = Arrays.stream(l.shape).boxed().toList();
             models.add(new BenchmarkModelResult(l.path.toAbsolutePath().toString(), l.sha256, l.inputName, shape,

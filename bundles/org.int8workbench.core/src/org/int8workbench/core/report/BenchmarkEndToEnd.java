@@ -10,10 +10,13 @@ import java.util.List;
  * @param latencyMs latency of run + decode per request
  * @param fpsPerRound label maps per second in each round
  * @param requests requests measured (warm-up excluded)
+ * @param outputs the decoded outputs, each as its kind and name, e.g. {@code binary 'mask'} (empty in results written
+ *        before output kinds were recorded)
  */
 public record BenchmarkEndToEnd(String decoder, double fps, BenchmarkLatency latencyMs, List<Double> fpsPerRound,
-        long requests) {
+        long requests, List<String> outputs) {
     public BenchmarkEndToEnd {
         fpsPerRound = List.copyOf(fpsPerRound);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
 }

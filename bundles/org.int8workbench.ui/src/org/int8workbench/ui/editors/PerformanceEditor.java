@@ -36,6 +36,7 @@ import org.int8workbench.core.report.BenchmarkLatency;
 import org.int8workbench.core.report.BenchmarkModelResult;
 import org.int8workbench.core.report.BenchmarkOpTime;
 import org.int8workbench.core.report.BenchmarkReportWriter;
+import org.int8workbench.core.report.BenchmarkEndToEnd;
 import org.int8workbench.core.report.BenchmarkResult;
 import org.int8workbench.core.report.BenchmarkSettings;
 import org.int8workbench.ui.Activator;
@@ -346,21 +347,15 @@ public final class PerformanceEditor extends ReportEditor {
     }
 
     /**
-     * The output kinds an end-to-end request decodes, from the decoder description's {@code [kind 'output']} parts, e.g.
-     * {@code binary} or {@code classes 'drivable_area', classes 'lanes'}; {@code classes} for descriptions written before
-     * output kinds were recorded.
+     * The output kinds an end-to-end request decodes, as the benchmark recorded them, e.g. {@code binary 'mask'};
+     * for results written before kinds were recorded, {@code head} or {@code classes} from the decoder's description.
      */
-    static String outputKinds(String decoder) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(classes|labels|head|binary|multilabel|regression)( '[^']*')?\\]")
-                .matcher(decoder == null ? "" : decoder);
-        List<String> kinds = new ArrayList<>();
-        while (m.find()) {
-            kinds.add(m.group(1) + (m.group(2) != null ? m.group(2) : ""));
+    static String outputKinds(BenchmarkEndToEnd e2e) {
+        if (!e2e.outputs().isEmpty()) {
+            return String.join(", ", e2e.outputs());
         }
-        if (kinds.isEmpty()) {
-            return decoder != null && decoder.toLowerCase(java.util.Locale.ROOT).contains("head") ? "head" : "classes";
-        }
-        return String.join(", ", kinds);
+        String decoder = e2e.decoder();
+        return decoder != null && decoder.toLowerCase(java.util.Locale.ROOT).contains("head") ? "head" : "classes";
     }
 
     /**
@@ -392,7 +387,7 @@ public final class PerformanceEditor extends ReportEditor {
             out.add(row("Latency p90, end to end (ms)", ms,
                     m -> m.endToEnd() == null ? "" : lat(m.endToEnd().latencyMs(), BenchmarkLatency::p90)));
             out.add(row("Label map by", ms, m -> m.endToEnd() == null ? "" : m.endToEnd().decoder()));
-            out.add(row("Output kind (end to end)", ms, m -> m.endToEnd() == null ? "" : outputKinds(m.endToEnd().decoder())));
+            out.add(row("Output kind (end to end)", ms, m -> m.endToEnd() == null ? "" : outputKinds(m.endToEnd())));
         }
         BenchmarkSettings s = r.settings();
         if (s != null) {
