@@ -64,7 +64,7 @@ public final class ModelOutputs {
     }
 
     /**
-     * The kind found for each output of {@code model} on its own (auto kind, the output named), by output name in the
+     * The kind found for each output of {@code model} ({@link LabelDecoders#describe}: one read of the graph), by output name in the
      * model's order; an output whose kind cannot be found maps to {@code null}. For overviews such as the workbench's
      * Model Explorer; an unreadable model gives an empty map.
      */
@@ -73,18 +73,11 @@ public final class ModelOutputs {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
-                for (String name : s.getOutputNames()) {
-                    ModelOutput found = null;
-                    try {
-                        List<LabelDecoder> d = LabelDecoders.forModel(model, s, null, OutputSelection.AUTO.withOutputName(name));
-                        found = d.isEmpty() ? null : d.get(0).output();
-                    } catch (IOException | RuntimeException e) {
-                        found = null;
-                    }
-                    out.put(name, found);
+                for (ModelOutput found : LabelDecoders.describe(model, s, null)) {
+                    out.put(found.name(), found.kind() == null ? null : found);
                 }
             }
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException | IOException | RuntimeException e) {
             return java.util.Map.of();
         }
         return out;
