@@ -77,6 +77,7 @@ class ZooModelsCliTest {
 
         Run inspect = run("inspect", model.toString());
         assertEquals(0, inspect.code(), inspect.err());
+        assertTrue(inspect.out().contains(": " + expectedKind + " \u2014"), "inspect names the output kind found:\n" + inspect.out());
 
         Path int8 = tmp.resolve(file.replace(".onnx", ".int8.onnx"));
         Path optimizeJson = tmp.resolve("optimize.json");

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.onnx.ExporterGraphs;
 import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.pipeline.ModelOutputs;
 import org.int8workbench.core.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +53,9 @@ public final class InspectCommand implements Callable<Integer> {
         ModelSummary s = ModelSummary.of(m, pre);
         if (json == null || !json.toString().equals("-")) {
             System.out.print(s.describe());
+            // how each output would be read (found from the graph; optimize/evaluate/benchmark take --output-kind to override)
+            ModelOutputs.each(model).forEach((name, o) -> System.out.println("  read as     " + name + ": "
+                    + (o == null ? "unknown (give --output-kind to the other commands)" : o.kind().cliName() + " \u2014 " + o.reason())));
         }
         CliSupport.writeJson(json, s, force);
         return 0;
