@@ -22,7 +22,7 @@ import org.int8workbench.core.Ort;
  * Runs a model in ONNX Runtime with chosen intermediate tensors exposed as extra graph outputs (the model is
  * augmented in memory and handed to ONNX Runtime as bytes; nothing is written to disk).
  */
-final class ModelRunner implements AutoCloseable {
+public final class ModelRunner implements AutoCloseable {
 
     /** Receives one exposed tensor of one image. */
     @FunctionalInterface

@@ -84,6 +84,14 @@ final class QdqWriter {
         return n;
     }
 
+    /**
+     * The name of {@code tensor}'s dequantized value in the written model (after {@link #write}): what its readers see;
+     * the tensor itself when it is a graph output or not quantized.
+     */
+    public String dequantized(String tensor) {
+        return dqName.getOrDefault(tensor, tensor);
+    }
+
     /** What the weights of each weighted node became, by node name (after {@link #write}). */
     public Map<String, WeightInfo> weightInfo() {
         return weightInfo;

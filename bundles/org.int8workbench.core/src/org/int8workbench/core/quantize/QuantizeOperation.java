@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +27,6 @@ import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.ModelNames;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
-import org.int8workbench.core.Version;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
@@ -35,7 +34,6 @@ import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.onnx.ExporterGraphs;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
-import org.int8workbench.core.onnx.QuantizationMetadata;
 import org.int8workbench.core.quantize.QdqPlan.NodePlan;
 import org.int8workbench.core.quantize.QdqPlan.Role;
 
@@ -219,20 +217,65 @@ public final class QuantizeOperation {
         } catch (OperationCanceledException e) {
             throw e;
         } catch (IOException | OrtException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e instanceof FileAlreadyExistsException f) {
-                msg = f.getFile() + " exists; choose another output or allow overwriting";
-            } else if (e instanceof OrtException) {
-                msg = "ONNX Runtime failed on " + model + ": " + msg;
-            }
-            throw CoreStatus.exception(msg, e);
+            throw failure(e);
         }
     }
 
     private QuantizationResult doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
-        long t0 = System.nanoTime();
-        QuantizationSettings settings = settings();
         SubMonitor sub = SubMonitor.convert(monitor, "Quantizing " + model.getFileName(), 100);
+        Path out = checkOutput();
+        Calibration c = doCalibrate(sub.split(87));
+        return doWrite(c, List.of(), out, sub.split(13));
+    }
+
+    /**
+     * Calibrates without writing anything: the ranges, parameters and bias corrections this operation's settings give,
+     * kept in memory so that INT8 models with further nodes kept in FP32 can be written from the same calibration
+     * ({@link Calibration#write}), as the sensitivity analysis and the Accuracy-aware method do.
+     *
+     * @throws CoreException naming the file and the problem
+     * @throws OperationCanceledException when cancelled
+     */
+    public Calibration calibrate(IProgressMonitor monitor) throws CoreException {
+        try {
+            return doCalibrate(SubMonitor.convert(monitor, "Calibrating " + model.getFileName(), 100));
+        } catch (OperationCanceledException e) {
+            throw e;
+        } catch (IOException | OrtException | RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Writes the INT8 model of {@code calibration} (made by this operation's {@link #calibrate}) with the nodes
+     * {@code keepFloat} (display names) also kept in FP32, to this operation's output, as {@link #run} does.
+     *
+     * @throws CoreException naming the file and the problem (existing output, ...)
+     * @throws OperationCanceledException when cancelled; nothing was written
+     */
+    public QuantizationResult write(Calibration calibration, Collection<String> keepFloat, IProgressMonitor monitor)
+            throws CoreException {
+        try {
+            Path out = checkOutput();
+            return doWrite(calibration, keepFloat, out, SubMonitor.convert(monitor, "Writing the INT8 model", 100));
+        } catch (OperationCanceledException e) {
+            throw e;
+        } catch (IOException | OrtException | RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    private CoreException failure(Exception e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof FileAlreadyExistsException f) {
+            msg = f.getFile() + " exists; choose another output or allow overwriting";
+        } else if (e instanceof OrtException) {
+            msg = "ONNX Runtime failed on " + model + ": " + msg;
+        }
+        return CoreStatus.exception(msg, e);
+    }
+
+    private Path checkOutput() throws IOException {
         Path out = output != null ? output.toAbsolutePath() : defaultOutput(model);
         if (Files.exists(out) && Files.exists(model) && Files.isSameFile(out, model)) {
             throw new IOException(out + " is the source model; choose another output");
@@ -240,6 +283,13 @@ public final class QuantizeOperation {
         if (!overwrite && Files.exists(out)) {
             throw new FileAlreadyExistsException(out.toString());
         }
+        return out;
+    }
+
+    private Calibration doCalibrate(SubMonitor sub) throws IOException, OrtException, CoreException {
+        long t0 = System.nanoTime();
+        sub.setWorkRemaining(100);
+        QuantizationSettings settings = settings();
         // 1. model and plan
         sub.subTask("Reading the model");
         OnnxModel source = OnnxModel.load(model);
@@ -254,12 +304,7 @@ public final class QuantizeOperation {
         OnnxModel work = normalized.model();
         ModelProto inline = work.proto();
         QdqPlan plan = QdqPlan.of(work, ignored, keepFirstLast);
-        for (NodePlan p : plan.nodes()) {
-            String why = normalized.unfolded().get(p.name);
-            if (why != null && !p.quantized()) {
-                p.reason = why;
-            }
-        }
+        Calibration.explainUnfolded(plan, normalized.unfolded());
         if (plan.quantizedCount() == 0) {
             throw new IllegalArgumentException(model + ": nothing to quantize (no Conv, Gemm, MatMul, Add, ... outside the ignored scope)");
         }
@@ -299,7 +344,7 @@ public final class QuantizeOperation {
         List<String> exposed = new ArrayList<>(calibrated);
         long c0 = System.nanoTime();
         int used = 0;
-        SubMonitor calib = sub.split(fastBiasCorrection ? 55 : 80).setWorkRemaining(samples.size());
+        SubMonitor calib = sub.split(fastBiasCorrection ? 65 : 95).setWorkRemaining(samples.size());
         calib.setTaskName("Calibrating on " + samples.size() + " images");
         try (ModelRunner runner = new ModelRunner(inline, exposed, OptLevel.ALL_OPT)) {
             for (Sample s : samples) {
@@ -365,7 +410,7 @@ public final class QuantizeOperation {
                 }
             }
             List<Sample> bcSamples = samples.size() > BIAS_CORRECTION_IMAGES ? samples.subList(0, BIAS_CORRECTION_IMAGES) : samples;
-            SubMonitor bc = sub.split(25).setWorkRemaining(bcSamples.size());
+            SubMonitor bc = sub.split(30).setWorkRemaining(bcSamples.size());
             bc.setTaskName("Correcting biases on " + bcSamples.size() + " images");
             try (ModelRunner runner = new ModelRunner(shadowModel, outs, OptLevel.ALL_OPT)) {
                 for (Sample s : bcSamples) {
@@ -396,48 +441,49 @@ public final class QuantizeOperation {
             }
         }
         double calibrationSeconds = (System.nanoTime() - c0) / 1e9;
-        // 6. the INT8 model
-        sub.setTaskName("Writing the INT8 model");
-        List<String> floatNodes = new ArrayList<>();
-        for (NodePlan p : plan.nodes()) {
-            if (!p.quantized() && !p.node.getOpType().equals("Identity")) {
-                floatNodes.add(p.name + " (" + p.node.getOpType() + "): " + p.reason);
-            }
+        List<String> calibratedIds = new ArrayList<>();
+        for (Sample s : samples) {
+            calibratedIds.add(s.id());
         }
-        String description = describe(images);
-        QuantizationMetadata meta = new QuantizationMetadata(Version.PRODUCT, Instant.now().toString(),
-                model.getFileName().toString(), source.sha256(), settings.toMap(), description, used, plan.quantizedCount(),
-                floatNodes);
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put(Preprocessing.METADATA_KEY, pre.toJson());
-        props.put(QuantizationMetadata.METADATA_KEY, meta.toJson());
-        QdqWriter writer = new QdqWriter(plan, params, shifts);
-        byte[] bytes = writer.write(props).toByteArray();
-        sub.split(3);
-        // 7. what ONNX Runtime makes of it (on the exact bytes that will be written)
+        return new Calibration(model, source.sha256(), normalized, pre, settings, plan, params, ranges, stats, shifts,
+                describe(images), used, calibratedIds, warnings, notes, calibrationSeconds,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private QuantizationResult doWrite(Calibration c, Collection<String> keepFloat, Path out, SubMonitor sub)
+            throws IOException, OrtException {
+        long t0 = System.nanoTime();
+        sub.setWorkRemaining(100);
+        sub.setTaskName("Writing the INT8 model");
+        Calibration.Written w = c.write(keepFloat);
+        byte[] bytes = w.bytesShared();
+        sub.split(20);
+        // what ONNX Runtime makes of it (on the exact bytes that will be written)
         OrtOptimizedGraph optimized = null;
         if (verify) {
             sub.subTask("Checking ONNX Runtime's optimized graph");
             optimized = OrtOptimizedGraph.analyze(bytes, out.toString(), OptLevel.ALL_OPT);
         }
-        sub.split(8);
-        // 8. write (the last step: a cancel before here leaves nothing)
+        sub.split(65);
+        // write (the last step: a cancel before here leaves nothing)
         AtomicOutput.write(out, overwrite, bytes);
-        sub.worked(2); // no cancellation point after the file exists
+        sub.worked(15); // no cancellation point after the file exists
         int convs = 0;
         // Conv of the working copy: a ConvTranspose written as Conv + DepthToSpace counts as the Conv it became
-        for (NodeProto n : work.graph().nodes()) {
+        for (NodeProto n : c.workingModel().graph().nodes()) {
             if (n.getOpType().equals("Conv")) {
                 convs++;
             }
         }
-        List<NodeReport> reports = reports(plan, params, ranges, stats, writer.weightInfo());
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new QuantizationResult(model.toAbsolutePath().toString(), source.sha256(), out.toString(), Sha256.of(bytes),
-                settings, pre, description, used, plan.quantizedCount(), plan.nodes().size() - plan.quantizedCount(),
+        QdqPlan plan = w.plan();
+        List<NodeReport> reports = reports(plan, c.params(), c.ranges(), c.statistics(), w.weightInfo());
+        double seconds = c.seconds() + (System.nanoTime() - t0) / 1e9;
+        return new QuantizationResult(model.toAbsolutePath().toString(), c.sourceSha256(), out.toString(), Sha256.of(bytes),
+                w.settings(), c.preprocessing(), c.calibration(), c.images(), plan.quantizedCount(),
+                plan.nodes().size() - plan.quantizedCount(),
                 optimized == null ? -1 : optimized.integerNodes(), convs, optimized == null ? -1 : optimized.integerConvCount(),
-                optimized == null ? List.of() : optimized.floatComputeNodes(), optimized, seconds, calibrationSeconds, reports,
-                warnings, Provenance.now(), notes);
+                optimized == null ? List.of() : optimized.floatComputeNodes(), optimized, seconds, c.calibrationSeconds(),
+                reports, c.warnings(), Provenance.now(), c.notes());
     }
 
     private static List<NodeReport> reports(QdqPlan plan, Map<String, QuantParams> params, Map<String, float[]> ranges,
