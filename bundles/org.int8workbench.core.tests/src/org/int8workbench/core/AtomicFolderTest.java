@@ -28,7 +28,8 @@ class AtomicFolderTest {
 
     private static List<String> tree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().toList();
+            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(AtomicFolder.MARKER))
+                    .map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().toList();
         }
     }
 
@@ -38,6 +39,7 @@ class AtomicFolderTest {
         Files.createDirectories(target.resolve("images"));
         Files.writeString(target.resolve("report.json"), "old");
         Files.writeString(target.resolve("images/a.png"), "old picture");
+        Files.writeString(target.resolve(AtomicFolder.MARKER), "");
         IOException e = assertThrows(IOException.class, () -> {
             try (AtomicFolder f = AtomicFolder.replace(target, true)) {
                 Files.writeString(f.path().resolve("report.json"), "new");
@@ -57,6 +59,7 @@ class AtomicFolderTest {
         Path target = tmp.resolve("report");
         Files.createDirectories(target.resolve("images"));
         Files.writeString(target.resolve("images/a.png"), "old picture");
+        Files.writeString(target.resolve(AtomicFolder.MARKER), "");
         try (AtomicFolder f = AtomicFolder.replace(target, true)) {
             Files.writeString(f.path().resolve("report.json"), "new");
             assertTrue(Files.exists(target.resolve("images/a.png")), "the old content stays until the commit");
@@ -79,6 +82,50 @@ class AtomicFolderTest {
             f.commit();
         }
         assertEquals(List.of("x.txt"), tree(fresh));
+    }
+
+    @Test
+    void aFolderTheToolDidNotWriteIsNeverReplacedEvenWhenOverwriting() throws IOException {
+        // e.g. `evaluate --report DATASET --force`: the dataset must survive
+        Path dataset = tmp.resolve("victim");
+        Files.createDirectories(dataset.resolve("JPEGImages"));
+        Files.writeString(dataset.resolve("JPEGImages/a.jpg"), "photo");
+        IOException e = assertThrows(IOException.class, () -> AtomicFolder.replace(dataset, true));
+        assertTrue(e.getMessage().contains("did not write"), e.getMessage());
+        assertEquals(List.of("JPEGImages/a.jpg"), tree(dataset));
+        assertEquals(List.of("victim"), siblings(), "nothing created beside it");
+        Path file = tmp.resolve("file.txt");
+        Files.writeString(file, "x");
+        assertThrows(IOException.class, () -> AtomicFolder.replace(file, true));
+
+        // an empty folder, or one the tool wrote (its marker), is replaced; the new one carries the marker again
+        Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty);
+        try (AtomicFolder f = AtomicFolder.replace(empty, true)) {
+            Files.writeString(f.path().resolve("report.json"), "1");
+            f.commit();
+        }
+        assertTrue(Files.isRegularFile(empty.resolve(AtomicFolder.MARKER)));
+        try (AtomicFolder f = AtomicFolder.replace(empty, true)) {
+            Files.writeString(f.path().resolve("report.json"), "2");
+            f.commit();
+        }
+        assertEquals("2", Files.readString(empty.resolve("report.json")));
+    }
+
+    @Test
+    void outputsGetTheModeTheUmaskGivesNotOwnerOnly() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.createFile(tmp.resolve("plain.txt"));
+        Path plainDir = Files.createDirectory(tmp.resolve("plainDir"));
+        Path out = tmp.resolve("out.txt");
+        AtomicOutput.write(out, false, new byte[] {1});
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
+        Path folder = tmp.resolve("folder");
+        try (AtomicFolder f = AtomicFolder.replace(folder, false)) {
+            f.commit();
+        }
+        assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(folder));
     }
 
     @Test

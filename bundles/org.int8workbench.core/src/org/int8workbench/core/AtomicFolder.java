@@ -26,6 +26,11 @@ import java.util.stream.Stream;
  *
  * An existing target is moved aside to a second hidden sibling, the new folder moved in, and only then the old one
  * deleted; if moving the new folder in fails, the old one is moved back.
+ *
+ * <p>{@link #replace} replaces only what the tool wrote: every folder it commits holds a marker file ({@link #MARKER}),
+ * and an existing target is replaced only when it holds that marker or is empty. Any other folder is refused, even when
+ * overwriting is allowed: a report folder given as the dataset's or the model's own folder must never be emptied. The
+ * folders are created with the permissions the umask gives (not the owner-only ones of a temporary folder).
  */
 public final class AtomicFolder implements AutoCloseable {
     private final Path target;
@@ -50,7 +55,38 @@ public final class AtomicFolder implements AutoCloseable {
         if (!overwrite && Files.exists(abs)) {
             throw new FileAlreadyExistsException(abs.toString(), null, "the folder exists; choose another folder or allow replacing it");
         }
-        return new AtomicFolder(abs, stage(abs), null);
+        checkReplaceable(abs);
+        AtomicFolder f = new AtomicFolder(abs, stage(abs), null);
+        Files.writeString(f.staging.resolve(MARKER), MARKER_TEXT);
+        return f;
+    }
+
+    /** The file that marks a folder as written (and so replaceable) by INT8 Workbench. */
+    public static final String MARKER = ".int8workbench-output";
+    private static final String MARKER_TEXT = "This folder was written by INT8 Workbench; its next run may replace it as a whole.\n";
+
+    /**
+     * Refuses to replace {@code target} unless it does not exist, is an empty folder or is a folder INT8 Workbench
+     * wrote ({@link #MARKER}).
+     */
+    public static void checkReplaceable(Path target) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(abs + " is a file, not a folder; choose a new or empty folder");
+        }
+        if (Files.isRegularFile(abs.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(abs)) {
+            var first = s.findFirst();
+            if (first.isPresent()) {
+                throw new IOException(abs + " holds files that INT8 Workbench did not write (" + first.get().getFileName()
+                        + ", ...); it replaces only folders it wrote itself. Choose a new or empty folder");
+            }
+        }
     }
 
     /**
@@ -70,7 +106,22 @@ public final class AtomicFolder implements AutoCloseable {
             throw new IOException("cannot write a file system root (" + abs + ") as a folder");
         }
         Files.createDirectories(parent);
-        return Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+        return freshSibling(parent, "." + abs.getFileName() + ".tmp-");
+    }
+
+    /** A new folder {@code prefix + random} in {@code parent}, with the permissions the umask gives. */
+    private static Path freshSibling(Path parent, String prefix) throws IOException {
+        java.util.Random r = new java.security.SecureRandom();
+        for (int i = 0; ; i++) {
+            Path p = parent.resolve(prefix + Long.toUnsignedString(r.nextLong(), 36));
+            try {
+                return Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (i > 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The temporary folder to write the content into. */
@@ -93,7 +144,7 @@ public final class AtomicFolder implements AutoCloseable {
         }
         Path backup = null;
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            backup = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            backup = freshSibling(target.getParent(), "." + target.getFileName() + ".old-");
             Files.delete(backup);
             Files.move(target, backup);
         }

@@ -11,7 +11,8 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes a file so that it either appears complete or not at all: the bytes go to a hidden temporary file
  * in the same folder, which is moved over the target only after it was written and flushed. A failure or
- * cancellation in between deletes the temporary file.
+ * cancellation in between deletes the temporary file. The file gets the permissions the umask gives, as any file the
+ * user writes.
  */
 public final class AtomicOutput {
 
@@ -38,10 +39,24 @@ public final class AtomicOutput {
         }
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
+        // not Files.createTempFile: its owner-only mode would stay on the finished file; this one gets the umask's
+        Path tmp = null;
+        java.util.Random r = new java.security.SecureRandom();
+        OutputStream created = null;
+        for (int i = 0; created == null; i++) {
+            tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(r.nextLong(), 36) + ".part");
+            try {
+                created = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                if (i > 100) {
+                    throw e;
+                }
+            }
+        }
         boolean done = false;
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = created) {
                 writer.write(out);
             }
             try {
