@@ -42,6 +42,33 @@ class CliHintsTest {
     }
 
     @Test
+    void jsonWithForceNeverReplacesTheModelItDescribes() throws IOException {
+        GraphBuilder b = new GraphBuilder("relu").opset(13);
+        b.input("X", DataType.FLOAT, 1, 3, 8, 8);
+        b.node("Relu", "X").outputs("Y");
+        b.output("Y", DataType.FLOAT, 1, 3, 8, 8);
+        Path model = tmp.resolve("relu.onnx");
+        byte[] bytes = b.build().toByteArray();
+        Files.write(model, bytes);
+
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.getSubcommands().values().forEach(c -> c.setErr(new PrintWriter(err)));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.getSubcommands().values().forEach(c -> c.setOut(new PrintWriter(new StringWriter())));
+        assertEquals(1, cl.execute("inspect", model.toString(), "--json", model.toString(), "--force"));
+        assertTrue(err.toString().contains("is not a JSON file"), err.toString());
+        assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(Files.readAllBytes(model)), "the model is untouched");
+
+        // a JSON result of an earlier run is replaced with --force
+        Path json = tmp.resolve("relu.json");
+        Files.writeString(json, "{\"old\": true}");
+        assertEquals(0, cl.execute("inspect", model.toString(), "--json", json.toString(), "--force"));
+        assertFalse(Files.readString(json).contains("old"));
+    }
+
+    @Test
     void aModelWithoutItsImageSizeGetsThePreprocessingOptions() throws IOException {
         GraphBuilder b = new GraphBuilder("dynamic_size").opset(13);
         b.input("X", DataType.FLOAT, 1, 3, "H", "W");

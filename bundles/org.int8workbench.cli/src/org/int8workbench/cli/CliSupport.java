@@ -73,10 +73,37 @@ public final class CliSupport {
      * Fails before any work when {@code file} (a {@code --json} output; "-" is standard output) exists and
      * {@code force} is not given, so a long run does not end in a refusal to write its result.
      */
-    public static void refuseExistingJson(Path file, boolean force) throws FileAlreadyExistsException {
+    public static void refuseExistingJson(Path file, boolean force) throws IOException {
         if (file != null && !force && !file.toString().equals("-") && java.nio.file.Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toAbsolutePath().toString(), null,
                     "the file exists; choose another --json file or add --force");
+        }
+        refuseNonJson(file);
+    }
+
+    /**
+     * Fails when {@code file} exists and is not a JSON document (a model, an image, a folder...): {@code --force} replaces
+     * a JSON result, never an input or anything else the user owns.
+     */
+    static void refuseNonJson(Path file) throws IOException {
+        if (file == null || file.toString().equals("-") || !java.nio.file.Files.exists(file)) {
+            return;
+        }
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException(file.toAbsolutePath() + " is not a file; choose another --json file");
+        }
+        int first = -1;
+        try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file))) {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                    first = b;
+                    break;
+                }
+            }
+        }
+        if (first != '{' && first != '[' && first != -1) {
+            throw new IOException(file.toAbsolutePath() + " exists and is not a JSON file (a model or data?); --json never"
+                    + " replaces it, even with --force. Choose another --json file");
         }
     }
 
@@ -88,6 +115,7 @@ public final class CliSupport {
         if (file.toString().equals("-")) {
             System.out.println(Json.toJson(value));
         } else {
+            refuseNonJson(file);
             Json.write(file, value, force);
         }
     }
