@@ -22,10 +22,50 @@ public final class Ort {
                 if (e == null) {
                     e = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "int8workbench");
                     env = e;
+                    removeNativeFolder();
                 }
             }
         }
         return e;
+    }
+
+    /**
+     * ONNX Runtime's Java binding extracts its native libraries into a new {@code onnxruntime-java*} folder of the
+     * temporary directory on every start and deletes the libraries only at exit, and never the folder: the folders of
+     * earlier runs would pile up (with 28 MB of libraries each when the JVM is killed). Once the libraries are loaded
+     * (the environment exists), the folder they were loaded from is removed at once, found from the process's memory
+     * map (Linux; elsewhere nothing is removed).
+     */
+    private static void removeNativeFolder() {
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+        if (!java.nio.file.Files.isReadable(maps)) {
+            return;
+        }
+        java.util.Set<java.nio.file.Path> folders = new java.util.HashSet<>();
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(maps)) {
+            lines.forEach(l -> {
+                int i = l.indexOf('/');
+                if (i >= 0) {
+                    java.nio.file.Path lib = java.nio.file.Path.of(l.substring(i).replace(" (deleted)", ""));
+                    java.nio.file.Path dir = lib.getParent();
+                    if (dir != null && dir.getFileName() != null && dir.getFileName().toString().startsWith("onnxruntime-java")) {
+                        folders.add(dir);
+                    }
+                }
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            return;
+        }
+        for (java.nio.file.Path p : folders) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(p)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+                java.nio.file.Files.deleteIfExists(p);
+            } catch (java.io.IOException | RuntimeException e) {
+                // gone already, or not ours to delete
+            }
+        }
     }
 
     /** The ONNX Runtime version, e.g. {@code 1.29.0}. */
