@@ -20,6 +20,53 @@ import org.junit.jupiter.api.Test;
 /** The fast pixel access of {@link Images} gives exactly what {@code getRGB}/{@code setRGB} give. */
 class ImagesTest {
 
+    /** A PNG whose header claims {@code w x h} pixels, with no pixel data (a few dozen bytes). */
+    static byte[] pngHeaderOnly(int w, int h) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+        d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        d.writeInt(13);
+        d.write(ihdr.array());
+        d.writeInt((int) crc.getValue());
+        d.writeInt(0);
+        d.write("IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.reset();
+        crc.update("IEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        d.writeInt((int) crc.getValue());
+        return out.toByteArray();
+    }
+
+    @Test
+    void aHugeImageIsRefusedFromItsHeaderBeforeAnyPixelIsDecoded() throws Exception {
+        Path dir = Files.createTempDirectory("images-test");
+        Path huge = dir.resolve("huge.png");
+        Files.write(huge, pngHeaderOnly(45000, 45000));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Images.readRgb(huge));
+        assertTrue(e.getMessage().contains("45000x45000 pixels (2025 megapixels), above the limit of 100 megapixels"), e.getMessage());
+        // and as a dataset item it is skipped with that reason, the others are read
+        Path images = Files.createDirectories(dir.resolve("photos"));
+        Files.write(images.resolve("huge.png"), pngHeaderOnly(45000, 45000));
+        ImageIO.write(new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB), "png", images.resolve("ok.png").toFile());
+        SegmentationDataset ds = Datasets.open(images, null);
+        int read = 0;
+        List<String> reasons = new java.util.ArrayList<>();
+        for (Sample sample : ds.samples()) {
+            try {
+                ds.readImage(sample);
+                read++;
+            } catch (java.io.IOException skipped) {
+                reasons.add(skipped.getMessage());
+            }
+        }
+        assertEquals(1, read);
+        assertEquals(1, reasons.size());
+        assertTrue(reasons.get(0).contains("megapixels"), reasons.get(0));
+    }
+
     @Test
     void rgbEqualsGetRgbForEveryKindOfImage() {
         SplittableRandom r = new SplittableRandom(7);

@@ -240,6 +240,29 @@ public final class Images {
         }
     }
 
+    /** Java system property with the largest image (in pixels) that is decoded; larger ones are skipped with a reason. */
+    public static final String MAX_PIXELS_PROPERTY = "int8workbench.maxImagePixels";
+    /** The default limit: 100 megapixels (400 MB as RGB integers). */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+    /** Files larger than this are no image of the allowed size (an uncompressed 100 megapixel BMP is 300 MB). */
+    static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
+
+    /** The pixel limit in force ({@link #MAX_PIXELS_PROPERTY}, else {@link #DEFAULT_MAX_PIXELS}). */
+    public static long maxPixels() {
+        String v = System.getProperty(MAX_PIXELS_PROPERTY);
+        if (v != null) {
+            try {
+                long n = Long.parseLong(v.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall back to the default
+            }
+        }
+        return DEFAULT_MAX_PIXELS;
+    }
+
     /**
      * Decodes with the first ImageIO reader for the content; warnings (truncated data) count as errors. A colour
      * profile embedded in a JPEG file is ignored: the pixels are the file's YCbCr values converted to RGB, which is
@@ -249,6 +272,11 @@ public final class Images {
     static BufferedImage decode(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "the file is missing; restore it or remove its entry");
+        }
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new IOException(file + ": the file is " + size / (1024 * 1024) + " MB, more than an image of "
+                    + maxPixels() / 1_000_000 + " megapixels needs; remove it or shrink it");
         }
         byte[] bytes = Files.readAllBytes(file);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(withoutIccProfile(bytes)))) {
@@ -261,7 +289,21 @@ public final class Images {
             try {
                 reader.setInput(in, true, true);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                BufferedImage img = reader.read(0);
+                // the size from the header, before any pixel is decoded: a small file can claim gigapixels
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w * h > maxPixels()) {
+                    throw new IOException(file + ": the image is " + w + "x" + h + " pixels (" + (w * h / 1_000_000)
+                            + " megapixels), above the limit of " + maxPixels() / 1_000_000 + " megapixels; shrink it or raise"
+                            + " the limit (Java system property " + MAX_PIXELS_PROPERTY + ")");
+                }
+                BufferedImage img;
+                try {
+                    img = reader.read(0);
+                } catch (OutOfMemoryError oom) {
+                    throw new IOException(file + ": not enough memory to decode the image (" + w + "x" + h
+                            + " pixels); give Java more memory (-Xmx) or shrink the image");
+                }
                 if (!warnings.isEmpty()) {
                     throw new IOException(file + ": the image is damaged (" + warnings.get(0) + "); replace or remove the file");
                 }
