@@ -23,7 +23,8 @@ public final class CliSupport {
     public static String describe(Throwable ex) {
         String message = message(ex);
         String hint = hint(ex);
-        return hint == null || message.contains(hint) ? message : message + " (" + hint + ")";
+        // one line, whatever names from the model or dataset it quotes
+        return org.int8workbench.core.Printable.of(hint == null || message.contains(hint) ? message : message + " (" + hint + ")");
     }
 
     private static String message(Throwable ex) {

@@ -98,7 +98,7 @@ public final class ConsoleProgress implements IProgressMonitor {
         double f = Math.max(0, Math.min(1, worked / total));
         int filled = (int) Math.round(f * 30);
         String line = "[" + "#".repeat(filled) + ".".repeat(30 - filled) + "] " + String.format("%3d%% ", Math.round(f * 100))
-                + task + (subTask.isEmpty() ? "" : ": " + subTask);
+                + org.int8workbench.core.Printable.of(task + (subTask.isEmpty() ? "" : ": " + subTask));
         if (line.length() > 110) {
             line = line.substring(0, 110);
         }

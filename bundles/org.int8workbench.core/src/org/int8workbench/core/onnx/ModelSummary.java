@@ -99,7 +99,8 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
 
         /** E.g. {@code input float [N,3,257,257]}. */
         public String describe() {
-            return name + " " + elementType + " " + (shape == null ? "(no shape)" : "[" + String.join(",", shape) + "]");
+            return org.int8workbench.core.Printable.of(name + " " + elementType + " "
+                    + (shape == null ? "(no shape)" : "[" + String.join(",", shape) + "]"));
         }
     }
 
@@ -300,7 +301,7 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
         StringBuilder b = new StringBuilder();
         b.append(file).append('\n');
         b.append("  precision   ").append(precision.label()).append(", IR ").append(irVersion).append(", opsets ").append(opsets)
-                .append(producer.isEmpty() ? "" : ", producer " + producer).append('\n');
+                .append(producer.isEmpty() ? "" : ", producer " + org.int8workbench.core.Printable.of(producer)).append('\n');
         for (TensorDesc t : inputs) {
             b.append("  input       ").append(t.describe()).append('\n');
         }
@@ -309,24 +310,26 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
         }
         b.append("  nodes       ").append(nodeCount).append(": ");
         List<String> ops = new ArrayList<>();
-        opHistogram.forEach((k, v) -> ops.add(k + " " + v));
+        opHistogram.forEach((k, v) -> ops.add(org.int8workbench.core.Printable.of(k) + " " + v));
         b.append(String.join(", ", ops)).append('\n');
         b.append(String.format(java.util.Locale.ROOT, "  parameters  %,d (%,d bytes of initializers)%n", parameters, weightBytes));
         b.append(String.format(java.util.Locale.ROOT, "  MACs        %s%.3f G per image%s%n", macsComplete ? "" : "at least ", macs / 1e9,
                 macsInput == null ? "" : " of " + macsInput));
         for (String n : notes) {
-            b.append("  note        ").append(n).append('\n');
+            b.append("  note        ").append(org.int8workbench.core.Printable.of(n)).append('\n');
         }
         b.append(String.format(java.util.Locale.ROOT, "  file        %,d bytes, sha256 %s%n", fileSize, sha256));
         if (preprocessing != null) {
             b.append("  preprocess  ").append(preprocessing.describe()).append('\n');
         }
         if (quantization != null) {
-            b.append("  quantized   from ").append(quantization.sourceModel()).append(" (sha256 ").append(quantization.sourceSha256())
-                    .append(") by INT8 Workbench ").append(quantization.tool()).append(", ").append(quantization.settings()).append('\n');
+            b.append("  quantized   from ").append(org.int8workbench.core.Printable.of(quantization.sourceModel())).append(" (sha256 ")
+                    .append(org.int8workbench.core.Printable.of(quantization.sourceSha256())).append(") by INT8 Workbench ")
+                    .append(org.int8workbench.core.Printable.of(quantization.tool())).append(", ")
+                    .append(org.int8workbench.core.Printable.of(String.valueOf(quantization.settings()))).append('\n');
             b.append("              ").append(quantization.quantizedNodes()).append(" nodes INT8, ")
                     .append(quantization.floatNodes().size()).append(" kept FP32; calibrated on ").append(quantization.calibrationImages())
-                    .append(" images of ").append(quantization.calibration()).append('\n');
+                    .append(" images of ").append(org.int8workbench.core.Printable.of(quantization.calibration())).append('\n');
         }
         return b.toString();
     }
