@@ -26,7 +26,7 @@ public final class OutputOptions {
 
     @Option(names = "--tolerance", paramLabel = "X",
             description = "Regression outputs: the absolute difference within which two values count as the same "
-                    + "(default: 1% of the parent's value range).")
+                    + "(default: 1%% of the parent's value range).")
     String tolerance;
 
     /** The selection the options give ({@link OutputSelection#AUTO} when none is given). */

@@ -182,6 +182,12 @@ public final class CodegenOperation {
         }
         byte[] bytes = Files.readAllBytes(modelPath);
         String sha = Sha256.of(bytes);
+        org.int8workbench.core.onnx.OnnxModel parsed = org.int8workbench.core.onnx.OnnxModel.load(modelPath);
+        if (parsed.hasExternalData()) {
+            // weights stored beside the model: the generated class loads one resource, so the copy holds them inline
+            // (and a session made from bytes would look for the data in the working folder, not beside the model)
+            bytes = parsed.withInternalData().toByteArray();
+        }
         sub.split(1);
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
