@@ -56,6 +56,15 @@ class RunsCommandTest {
         assertTrue(listed.indexOf(newest) < listed.indexOf(oldest), listed);
         assertTrue(listed.contains("performance / percentile") && listed.contains("performance / minmax"), listed);
 
+        // with --output elsewhere, the run is remembered there, not beside the model
+        Path out = dir.resolve("out");
+        String elsewhere = run(() -> cli(err).execute("optimize", model.toString(), "--calibration", photos.toString(), "--subset", "4",
+                "--output", out.resolve("tiny.int8.onnx").toString()));
+        assertTrue(elsewhere.contains("--in " + out), elsewhere);
+        assertTrue(run(() -> cli(err).execute("runs", model.toString())).startsWith("2 runs in "));
+        assertTrue(run(() -> cli(err).execute("runs", model.toString(), "--in", out.toString()))
+                .startsWith("1 run in " + out.resolve(".int8workbench/runs/tiny.onnx")));
+
         Path report = dir.resolve("compare");
         Path cjson = dir.resolve("compare.json");
         String compared = run(() -> cli(err).execute("runs", model.toString(), "--compare", oldest, newest, "--seconds", "0.5", "--rounds",

@@ -123,7 +123,10 @@ public final class OptimizeCommand implements Callable<Integer> {
                 .withQuantization(settings).withCutHead(fastHead)
                 .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force)
                 .withOutputSelection(selection);
-        OptimizePipeline pipeline = new OptimizePipeline(request).withHistory(RunHistory.besideModels());
+        // the run is remembered where the outputs go: beside the model, or beside --output (never beside a model whose folder
+        // the user did not choose for outputs)
+        OptimizePipeline pipeline = new OptimizePipeline(request)
+                .withHistory(output == null ? RunHistory.besideModels() : RunHistory.in(output.toAbsolutePath().normalize().getParent()));
         PipelineResult result = pipeline.run(new ConsoleProgress());
         QuantizationResult r = result.quantization();
         boolean quiet = json != null && json.toString().equals("-");
@@ -151,7 +154,8 @@ public final class OptimizeCommand implements Callable<Integer> {
         if (pipeline.historyProblem() != null) {
             System.err.println("int8wb: warning: " + pipeline.historyProblem());
         } else if (!quiet && pipeline.recordedRun() != null) {
-            System.out.println("  remembered as run " + pipeline.recordedRun().id() + " ('int8wb runs " + model + "' lists the runs)");
+            System.out.println("  remembered as run " + pipeline.recordedRun().id() + " ('int8wb runs " + model
+                    + (output == null ? "" : " --in " + output.toAbsolutePath().normalize().getParent()) + "' lists the runs)");
         }
         CliSupport.writeJson(json, out, force);
         return 0;

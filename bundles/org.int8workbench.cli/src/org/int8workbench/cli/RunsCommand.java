@@ -35,6 +35,11 @@ public final class RunsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The FP32 parent model whose runs to list.")
     Path model;
 
+    @Option(names = "--in", paramLabel = "DIR",
+            description = "The folder the runs' INT8 models were written to, when 'optimize --output' put them elsewhere than beside MODEL "
+                    + "(the runs are then remembered there).")
+    Path in;
+
     @Option(names = "--compare", paramLabel = "ID", arity = "1..*", description = "Compare these runs (ids as listed).")
     List<String> compare = new ArrayList<>();
 
@@ -81,7 +86,7 @@ public final class RunsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliSupport.refuseExistingJson(json, force);
         CliSupport.requireModels(model);
-        RunHistory history = RunHistory.besideModels();
+        RunHistory history = in == null ? RunHistory.besideModels() : RunHistory.in(in);
         boolean quiet = json != null && json.toString().equals("-");
         if (delete != null) {
             history.delete(model, delete);

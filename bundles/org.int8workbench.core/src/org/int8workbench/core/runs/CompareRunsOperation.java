@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -186,7 +185,7 @@ public final class CompareRunsOperation {
                 columns.add(new RunComparison.Column(r.id(), r.record().describeSettings(), models.get(i + 1).toString(), r.record(), speed,
                         RunRecord.Accuracy.of(accuracy), report));
             }
-            RunComparison result = new RunComparison(RunRecord.FORMAT, Instant.now().toString(), parent.toString(), parentSha, columns,
+            RunComparison result = new RunComparison(RunRecord.FORMAT, RunHistory.now(), parent.toString(), parentSha, columns,
                     benchmark, benchmarkFile, dataset == null ? null : dataset.description(), notes);
             sub.split(2).subTask("Writing the comparison");
             if (folder != null) {

@@ -25,7 +25,8 @@ import org.int8workbench.core.Sha256;
  * comparable after a later run replaced the files beside the parent.
  *
  * <p>Where: {@link #besideModels()} keeps the runs of {@code DIR/NAME.onnx} in
- * {@code DIR/.int8workbench/runs/NAME.onnx/ID/}; {@link #under(Path)} keeps them in {@code ROOT/NAME.onnx/ID/}.
+ * {@code DIR/.int8workbench/runs/NAME.onnx/ID/}; {@link #in(Path) in(OUT)} in {@code OUT/.int8workbench/runs/NAME.onnx/ID/}
+ * (outputs written elsewhere); {@link #under(Path)} in {@code ROOT/NAME.onnx/ID/}.
  *
  * <p>A run is written into a hidden temporary folder and moved into place when complete ({@link AtomicFolder}), so a
  * half-written run is never listed. A run folder whose {@code run.json} cannot be read is skipped with a warning.
@@ -46,9 +47,23 @@ public final class RunHistory {
         this.root = root;
     }
 
+    /** The time now in the form of {@link RunRecord#time}. */
+    static String now() {
+        return TIME.format(Instant.now());
+    }
+
     /** Runs kept beside each parent model, in {@code .int8workbench/runs/}. */
     public static RunHistory besideModels() {
         return new RunHistory(null);
+    }
+
+    /**
+     * Runs kept in {@code dir/.int8workbench/runs/}, one folder per parent model file name: for optimizations whose
+     * outputs go to {@code dir} rather than beside the parent (so that nothing is written beside a parent the user
+     * did not choose as the place of the outputs, e.g. a read-only data folder).
+     */
+    public static RunHistory in(Path dir) {
+        return under(dir.toAbsolutePath().normalize().resolve(FOLDER).resolve("runs"));
     }
 
     /** Runs kept under {@code root}, one folder per parent model file name. */

@@ -68,7 +68,7 @@ public final class RunComparisonEditor extends ReportEditor {
         table.getTable().setHeaderVisible(true);
         table.getTable().setLinesVisible(true);
         table.setContentProvider(ArrayContentProvider.getInstance());
-        column("Figure", 260, Figure::metric);
+        column("Figure", 300, Figure::metric);
         List<String> titles = titles(comparison);
         for (int i = 0; i < titles.size(); i++) {
             int k = i;
@@ -109,7 +109,7 @@ public final class RunComparisonEditor extends ReportEditor {
 
     private static String about(RunComparison c) {
         StringBuilder b = new StringBuilder();
-        b.append("Parent ").append(c.parent()).append(", compared ").append(c.time()).append('\n');
+        b.append("Parent ").append(c.parent()).append(", compared ").append(c.time().replace('T', ' ').replaceAll("\\.\\d+Z$", " UTC")).append('\n');
         var s = c.benchmark().settings();
         b.append("Benchmark: the parent and every run's model in one interleaved run (").append(s.mode()).append(" mode, ").append(s.rounds())
                 .append(" rounds, ").append(s.input()).append("); speedups are medians of per-round ratios against the parent.");

@@ -96,20 +96,21 @@ public final class RunsView extends ViewPart {
         viewer.getTable().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         SortableTable<RunHistory.Run> t = new SortableTable<>(viewer);
-        var time = t.column("Time", 150, r -> r.record().time().replace('T', ' ').replaceAll("\\.\\d+Z$", ""),
+        var time = t.column("Time", 170, r -> r.record().time().replace('T', ' ').replaceAll("\\.\\d+Z$", ""),
                 Comparator.comparing((RunHistory.Run r) -> r.record().time()));
         t.column("Method", 110, r -> r.record().method(), Comparator.comparing((RunHistory.Run r) -> r.record().method()));
-        t.column("Preset / range", 150, r -> r.record().preset() + " / " + r.record().range(),
+        t.column("Preset / range", 190, r -> r.record().preset() + " / " + r.record().range(),
                 Comparator.comparing((RunHistory.Run r) -> r.record().preset() + " / " + r.record().range()));
-        t.column("Ignored nodes", 95, r -> Integer.toString(r.record().keptInFloat()),
+        t.column("Ignored nodes", 115, r -> Integer.toString(r.record().keptInFloat()),
                 Comparator.comparingInt((RunHistory.Run r) -> r.record().keptInFloat()));
-        t.column("Speedup throughput", 125, r -> ratio(speed(r, true)), SortableTable.by(r -> speed(r, true)));
-        t.column("Speedup latency", 110, r -> ratio(speed(r, false)), SortableTable.by(r -> speed(r, false)));
+        t.column("Speedup throughput", 150, r -> ratio(speed(r, true)), SortableTable.by(r -> speed(r, true)));
+        t.column("Speedup latency", 130, r -> ratio(speed(r, false)), SortableTable.by(r -> speed(r, false)));
         t.column("Agreement", 90, r -> percent(agreement(r)), SortableTable.by(RunsView::agreement));
-        t.column("mIoU drop (points)", 120, r -> fixed(drop(r)), SortableTable.by(RunsView::drop));
+        t.column("mIoU drop (points)", 150, r -> fixed(drop(r)), SortableTable.by(RunsView::drop));
         t.column("Id", 170, RunHistory.Run::id, Comparator.comparing(RunHistory.Run::id));
         t.sortBy(time.getColumn(), false);
         viewer.addCheckStateListener(e -> updateActions());
+        viewer.addSelectionChangedListener(e -> updateActions());
 
         compare = new Action("Compare") {
             @Override
@@ -117,7 +118,7 @@ public final class RunsView extends ViewPart {
                 compareChecked();
             }
         };
-        compare.setToolTipText("Measure the parent and the checked runs' models side by side (check two or more runs)");
+        compare.setToolTipText("Measure the parent and the checked (or selected) runs' models side by side (two or more runs)");
         delete = new Action("Delete") {
             @Override
             public void run() {
@@ -184,7 +185,7 @@ public final class RunsView extends ViewPart {
         }
         String text = l.runs().isEmpty() ? "No runs of " + parent.getFileName() + " yet: every Optimize INT8 of it is remembered here."
                 : l.runs().size() + (l.runs().size() == 1 ? " run" : " runs") + " of " + parent.getFileName()
-                        + ". Check two or more and Compare to measure them side by side.";
+                        + ". Check (or select) two or more and Compare to measure them side by side.";
         if (!warnings.isEmpty()) {
             text += "\n" + String.join("\n", warnings);
         }
@@ -232,14 +233,30 @@ public final class RunsView extends ViewPart {
         return out;
     }
 
-    /** Whether Compare is enabled: two or more runs checked. */
+    /** The runs Compare measures: the checked ones when two or more are checked, else the selected ones. */
+    public List<RunHistory.Run> chosen() {
+        List<RunHistory.Run> runs = checked();
+        if (runs.size() >= 2) {
+            return runs;
+        }
+        List<RunHistory.Run> selected = new ArrayList<>();
+        for (Object o : viewer.getStructuredSelection().toList()) {
+            selected.add((RunHistory.Run) o);
+        }
+        return selected;
+    }
+
+    /** Whether Compare is enabled: two or more runs checked (or selected). */
     public boolean canCompare() {
         return compare.isEnabled();
     }
 
-    /** Compare of the toolbar: schedules the comparison of the checked runs; {@code null} when fewer than two are checked. */
+    /**
+     * Compare of the toolbar: schedules the comparison of the {@link #chosen} runs; {@code null} when fewer than two are
+     * chosen.
+     */
     public UiJobs.UiJob compareChecked() {
-        List<RunHistory.Run> runs = checked();
+        List<RunHistory.Run> runs = chosen();
         if (parent == null || runs.size() < 2) {
             return null;
         }
@@ -265,7 +282,7 @@ public final class RunsView extends ViewPart {
 
     private void updateActions() {
         if (compare != null) {
-            compare.setEnabled(viewer.getCheckedElements().length >= 2);
+            compare.setEnabled(chosen().size() >= 2);
             delete.setEnabled(parent != null && !runs().isEmpty());
         }
     }
