@@ -147,8 +147,11 @@ public final class RunsCommand implements Callable<Integer> {
             RunRecord.Speed s = r.speed();
             RunRecord.Accuracy a = r.accuracy();
             b.append(String.format(Locale.ROOT, fmt, r.id(), r.time().replace('T', ' ').replaceAll("\\.\\d+Z$", ""), r.describeSettings(),
-                    r.keptInFloat(), ratio(s == null ? null : s.throughput()), ratio(s == null ? null : s.latency()),
-                    percent(a == null ? null : a.pixelAgreement()), points(a == null ? null : a.meanIoUDrop())));
+                    r.keptInFloat(), dash(ratio(s == null ? null : s.throughput())), dash(ratio(s == null ? null : s.latency())),
+                    dash(percent(a == null ? null : a.pixelAgreement())), dash(points(a == null ? null : a.meanIoUDrop()))));
+        }
+        if (listing.runs().stream().anyMatch(r -> r.record().speed() == null || r.record().accuracy() == null)) {
+            b.append("(- not measured: 'optimize' records no speed or accuracy; the workbench's Optimize does, and --compare measures both)\n");
         }
         return b.toString();
     }
@@ -187,6 +190,8 @@ public final class RunsCommand implements Callable<Integer> {
         }
         rows.add(row("recorded: agreement", cells(c, "", col -> percent(col.run().accuracy() == null ? null : col.run().accuracy().pixelAgreement()))));
         rows.add(row("recorded: mIoU drop", cells(c, "", col -> points(col.run().accuracy() == null ? null : col.run().accuracy().meanIoUDrop()))));
+        // figures no run has (e.g. a recorded speedup of runs made without a benchmark) are left out
+        rows.removeIf(r -> !r.get(0).isEmpty() && r.subList(2, r.size()).stream().allMatch(String::isBlank));
         int first = rows.stream().mapToInt(r -> r.get(0).length()).max().orElse(0);
         int[] width = new int[head.size()];
         for (List<String> r : rows) {
@@ -219,6 +224,10 @@ public final class RunsCommand implements Callable<Integer> {
         }
         boolean throughput = "throughput".equalsIgnoreCase(c.benchmark().settings().mode());
         return ratio(endToEnd ? (throughput ? s.endToEndThroughput() : s.endToEndLatency()) : (throughput ? s.throughput() : s.latency()));
+    }
+
+    private static String dash(String s) {
+        return s.isEmpty() ? "-" : s;
     }
 
     private static List<String> row(String label, List<String> cells) {
