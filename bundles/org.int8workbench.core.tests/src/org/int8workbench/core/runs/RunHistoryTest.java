@@ -118,6 +118,11 @@ class RunHistoryTest {
         assertEquals(1, r.reports().benchmarks().size());
         assertTrue(r.reports().benchmarks().get(0).endsWith("tiny.int8.benchmark.json"), r.reports().benchmarks().toString());
         assertNotNull(r.reports().accuracy());
+        // copies of the report records, which the next run beside the model replaces
+        assertEquals(List.of(first.folder().resolve("throughput.benchmark.json")), first.benchmarkReports());
+        assertEquals(3, BenchmarkReportWriter.read(first.benchmarkReports().get(0)).models().size());
+        assertEquals(first.folder().resolve("accuracy/report.json"), first.accuracyReport());
+        assertEquals(3, org.int8workbench.core.report.AccuracyReportWriter.read(first.accuracyReport()).images().size());
 
         assertEquals("percentile", second.record().range());
         assertEquals("99.0", second.record().settings().get("percentile"));

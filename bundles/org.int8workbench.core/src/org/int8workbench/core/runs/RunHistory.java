@@ -20,8 +20,9 @@ import org.int8workbench.core.Json;
 import org.int8workbench.core.Sha256;
 
 /**
- * The remembered optimizations of models: one folder per run holding its {@link RunRecord} ({@code run.json}) and
- * copies of the INT8 models it made (hard links where the file system allows, else copies), so a run's models stay
+ * The remembered optimizations of models: one folder per run holding its {@link RunRecord} ({@code run.json}), copies
+ * of the INT8 models it made (hard links where the file system allows, else copies) and copies of its benchmark and
+ * accuracy records ({@code MODE.benchmark.json}, {@code accuracy/report.json}), so a run's models and reports stay
  * comparable after a later run replaced the files beside the parent.
  *
  * <p>Where: {@link #besideModels()} keeps the runs of {@code DIR/NAME.onnx} in
@@ -91,6 +92,16 @@ public final class RunHistory {
         /** The kept copy of the INT8 model cut before its head, or {@code null}. */
         public Path head() {
             return record.head() == null ? null : folder.resolve(record.head().kept());
+        }
+
+        /** The kept copies of the run's benchmark results ({@code *.benchmark.json}), in the order measured. */
+        public List<Path> benchmarkReports() {
+            return record.reports().keptBenchmarks().stream().map(folder::resolve).toList();
+        }
+
+        /** The kept copy of the run's accuracy report record ({@code report.json}), or {@code null}. */
+        public Path accuracyReport() {
+            return record.reports().keptAccuracy() == null ? null : folder.resolve(record.reports().keptAccuracy());
         }
 
         /** The model the run measured: the kept head model when there is one, else the kept INT8 model. */
@@ -210,7 +221,24 @@ public final class RunHistory {
                     keep(outcome.head(), f.path().resolve(head));
                     headSha = Sha256.of(outcome.head());
                 }
-                RunRecord record = RunRecord.of(id, TIME.format(now), outcome, int8, head, headSha);
+                List<String> benchmarks = new ArrayList<>();
+                for (int i = 0; i < outcome.benchmarkFiles().size(); i++) {
+                    Path b = outcome.benchmarkFiles().get(i);
+                    String mode = i < outcome.benchmarks().size() && outcome.benchmarks().get(i).settings() != null
+                            ? outcome.benchmarks().get(i).settings().mode() : Integer.toString(i + 1);
+                    String name = mode + ".benchmark.json";
+                    if (Files.isRegularFile(b) && !benchmarks.contains(name)) {
+                        Files.copy(b, f.path().resolve(name));
+                        benchmarks.add(name);
+                    }
+                }
+                String accuracy = null;
+                if (outcome.accuracyReport() != null && Files.isRegularFile(outcome.accuracyReport())) {
+                    accuracy = "accuracy/" + outcome.accuracyReport().getFileName();
+                    Files.createDirectories(f.path().resolve("accuracy"));
+                    Files.copy(outcome.accuracyReport(), f.path().resolve(accuracy));
+                }
+                RunRecord record = RunRecord.of(id, TIME.format(now), outcome, int8, head, headSha, benchmarks, accuracy);
                 Json.write(f.path().resolve(RECORD), record, false);
                 f.commit();
                 return new Run(target, record);

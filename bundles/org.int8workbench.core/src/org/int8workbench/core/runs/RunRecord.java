@@ -54,7 +54,7 @@ public record RunRecord(int format, String id, String time, ModelFile parent, Mo
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         ignoredNodes = ignoredNodes == null ? List.of() : List.copyOf(ignoredNodes);
         revertedNodes = revertedNodes == null ? List.of() : List.copyOf(revertedNodes);
-        reports = reports == null ? new Reports(List.of(), null) : reports;
+        reports = reports == null ? new Reports(List.of(), null, List.of(), null) : reports;
     }
 
     /**
@@ -171,22 +171,27 @@ public record RunRecord(int format, String id, String time, ModelFile parent, Mo
     }
 
     /**
-     * The report files the run wrote (they may since have been replaced by a later run).
+     * The report files the run wrote beside its model (a later run may since have replaced them) and the copies of their
+     * JSON records kept in the run's folder.
      *
      * @param benchmarks each benchmark's JSON file
      * @param accuracy the accuracy report's {@code report.json}, or {@code null}
+     * @param keptBenchmarks the kept copy of each benchmark's JSON, relative to the run's folder
+     * @param keptAccuracy the kept copy of {@code report.json}, relative to the run's folder, or {@code null}
      */
-    public record Reports(List<String> benchmarks, String accuracy) {
+    public record Reports(List<String> benchmarks, String accuracy, List<String> keptBenchmarks, String keptAccuracy) {
         public Reports {
             benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
+            keptBenchmarks = keptBenchmarks == null ? List.of() : List.copyOf(keptBenchmarks);
         }
     }
 
     /**
      * The record of {@code o}, recorded as {@code id} at {@code time}, its INT8 models kept under the names
-     * {@code keptInt8} and {@code keptHead}.
+     * {@code keptInt8} and {@code keptHead}, its report records under {@code keptBenchmarks} and {@code keptAccuracy}.
      */
-    public static RunRecord of(String id, String time, RunOutcome o, String keptInt8, String keptHead, String headSha256) {
+    public static RunRecord of(String id, String time, RunOutcome o, String keptInt8, String keptHead, String headSha256,
+            List<String> keptBenchmarks, String keptAccuracy) {
         QuantizationResult q = o.quantization();
         String parent = o.parent().toAbsolutePath().normalize().toString();
         ModelFile parentFile = new ModelFile(parent, q.sourceSha256(), size(o.parent()), null);
@@ -201,7 +206,7 @@ public record RunRecord(int format, String id, String time, ModelFile parent, Mo
         }
         Speed speed = Speed.of(o.benchmarks(), parent, o.measured().toAbsolutePath().normalize().toString());
         Reports reports = new Reports(o.benchmarkFiles().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList(),
-                o.accuracyReport() == null ? null : o.accuracyReport().toAbsolutePath().normalize().toString());
+                o.accuracyReport() == null ? null : o.accuracyReport().toAbsolutePath().normalize().toString(), keptBenchmarks, keptAccuracy);
         return new RunRecord(FORMAT, id, time, parentFile, int8, head, o.method(), q.settings().preset().cliName(),
                 q.settings().method().cliName(), q.settings().toMap(), q.calibration(), q.calibrationImages(), q.quantizedNodes(),
                 q.floatNodes(), ignored, o.revertedNodes(), q.warnings().size(), speed, Accuracy.of(o.accuracy()), reports);

@@ -137,6 +137,14 @@ class RunsViewTest {
         assertEquals(4, ui(perf::columnTitles).size(), "Figure, the parent and both runs' models: " + ui(perf::columnTitles));
         UiTestSupport.screenshot(comparison, "run-comparison");
         UiTestSupport.screenshot(perf, "run-comparison-performance");
+
+        // a run's own reports, as it recorded them (the next run beside the model replaced the files there)
+        run(() -> page().closeAllEditors(false));
+        run(() -> view.openReports(recorded.get(1)));
+        UiTestSupport.waitUntil("the run's reports", () -> editor(org.int8workbench.ui.editors.AccuracyReportEditor.class) != null
+                && editor(PerformanceEditor.class) != null, 20);
+        PerformanceEditor own = ui(() -> editor(PerformanceEditor.class));
+        assertEquals(recorded.get(1).benchmarkReports().get(0), ui(() -> own.file()));
     }
 
     private static List<String> row(RunsView view, int index) {

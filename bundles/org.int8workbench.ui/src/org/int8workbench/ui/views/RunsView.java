@@ -42,6 +42,7 @@ import org.int8workbench.ui.jobs.CompareRunsJob;
  * Project Explorer (for an INT8 model, those of its parent), newest first, one sortable row per run with its settings,
  * the speedups it measured and its accuracy. Check two or more rows and Compare: the parent and the checked runs'
  * models are measured side by side ({@link CompareRunsJob}) and the Performance and Run Comparison editors open.
+ * Double-click a run to open the reports it recorded.
  */
 public final class RunsView extends ViewPart {
     /** The view's id in plugin.xml. */
@@ -111,6 +112,11 @@ public final class RunsView extends ViewPart {
         t.sortBy(time.getColumn(), false);
         viewer.addCheckStateListener(e -> updateActions());
         viewer.addSelectionChangedListener(e -> updateActions());
+        viewer.addDoubleClickListener(e -> {
+            if (e.getSelection() instanceof IStructuredSelection s && s.getFirstElement() instanceof RunHistory.Run r) {
+                openReports(r);
+            }
+        });
 
         compare = new Action("Compare") {
             @Override
@@ -261,6 +267,24 @@ public final class RunsView extends ViewPart {
             return null;
         }
         return CompareRunsJob.schedule(parent, runs);
+    }
+
+    /**
+     * Opens the run's own reports as it recorded them (the kept copies of its benchmark and accuracy records): the
+     * Performance editor and the Accuracy Report editor (its figures; the pictures are not kept).
+     */
+    public void openReports(RunHistory.Run run) {
+        var page = getSite().getPage();
+        try {
+            for (Path b : run.benchmarkReports()) {
+                org.eclipse.ui.ide.IDE.openEditor(page, b.toUri(), org.int8workbench.ui.editors.PerformanceEditor.ID, true);
+            }
+            if (run.accuracyReport() != null) {
+                org.eclipse.ui.ide.IDE.openEditor(page, run.accuracyReport().toUri(), org.int8workbench.ui.editors.AccuracyReportEditor.ID, true);
+            }
+        } catch (org.eclipse.ui.PartInitException e) {
+            Activator.showError(e.getStatus());
+        }
     }
 
     private void deleteSelected() {
