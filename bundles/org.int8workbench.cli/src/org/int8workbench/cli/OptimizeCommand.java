@@ -18,6 +18,7 @@ import org.int8workbench.core.quantize.Preset;
 import org.int8workbench.core.quantize.QuantizationResult;
 import org.int8workbench.core.quantize.QuantizationSettings;
 import org.int8workbench.core.quantize.RangeMethod;
+import org.int8workbench.core.runs.RunHistory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,7 +123,11 @@ public final class OptimizeCommand implements Callable<Integer> {
                 .withQuantization(settings).withCutHead(fastHead)
                 .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force)
                 .withOutputSelection(selection);
-        PipelineResult result = new OptimizePipeline(request).run(new ConsoleProgress());
+        // the run is remembered where the outputs go: beside the model, or beside --output (never beside a model whose folder
+        // the user did not choose for outputs)
+        OptimizePipeline pipeline = new OptimizePipeline(request)
+                .withHistory(output == null ? RunHistory.besideModels() : RunHistory.in(output.toAbsolutePath().normalize().getParent()));
+        PipelineResult result = pipeline.run(new ConsoleProgress());
         QuantizationResult r = result.quantization();
         boolean quiet = json != null && json.toString().equals("-");
         if (!quiet) {
@@ -145,6 +150,12 @@ public final class OptimizeCommand implements Callable<Integer> {
         out.add("outputs", Json.gson().toJsonTree(result.outputs()));
         if (!quiet) {
             result.outputLines().forEach(l -> System.out.println("  " + l));
+        }
+        if (pipeline.historyProblem() != null) {
+            System.err.println("int8wb: warning: " + pipeline.historyProblem());
+        } else if (!quiet && pipeline.recordedRun() != null) {
+            System.out.println("  remembered as run " + pipeline.recordedRun().id() + " ('int8wb runs " + model
+                    + (output == null ? "" : " --in " + output.toAbsolutePath().normalize().getParent()) + "' lists the runs)");
         }
         CliSupport.writeJson(json, out, force);
         return 0;

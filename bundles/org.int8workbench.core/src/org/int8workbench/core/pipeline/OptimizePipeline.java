@@ -28,6 +28,8 @@ import org.int8workbench.core.quantize.QuantizeOperation;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
+import org.int8workbench.core.runs.RunHistory;
+import org.int8workbench.core.runs.RunOutcome;
 
 /**
  * The one optimize pipeline: quantize → cut the exact label head → benchmark → compare predictions, each step as the
@@ -119,6 +121,7 @@ public final class OptimizePipeline {
             PipelineResult result = doRun(monitor, tx);
             tx.commit();
             done = true;
+            recordRun(result);
             return result;
         } catch (IOException e) {
             throw CoreStatus.exception("cannot write the results: " + message(e), e);
@@ -282,5 +285,46 @@ public final class OptimizePipeline {
 
     private static String message(Throwable e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    // ---- run history (issue 14, "Compare runs") ----
+
+    private RunHistory history;
+    private RunHistory.Run recorded;
+    private String historyProblem;
+
+    /**
+     * Remembers every completed run that quantizes in {@code h} (its settings, figures and copies of its INT8 models);
+     * {@code null} (the default) remembers nothing. A run that cannot be remembered still succeeds:
+     * {@link #historyProblem()} then says why.
+     */
+    public OptimizePipeline withHistory(RunHistory h) {
+        this.history = h;
+        return this;
+    }
+
+    /** The run remembered by the last {@link #run}, or {@code null}. */
+    public RunHistory.Run recordedRun() {
+        return recorded;
+    }
+
+    /** Why the last {@link #run} could not be remembered, or {@code null}. */
+    public String historyProblem() {
+        return historyProblem;
+    }
+
+    private void recordRun(PipelineResult r) {
+        recorded = null;
+        historyProblem = null;
+        if (history == null || r.quantization() == null || r.parent() == null) {
+            return;
+        }
+        try {
+            recorded = history.record(new RunOutcome(r.parent(), r.int8(), r.head(), r.measured(), null, r.quantization(),
+                    List.copyOf(r.benchmarks().values()), List.copyOf(r.benchmarkFiles().values()), r.accuracy(), r.accuracyReport(),
+                    List.of()));
+        } catch (IOException | RuntimeException e) {
+            historyProblem = "the run was not remembered in the run history: " + message(e);
+        }
     }
 }

@@ -20,6 +20,7 @@ import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.pipeline.OptimizePipeline;
 import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.core.pipeline.PipelineResult;
+import org.int8workbench.core.runs.RunHistory;
 import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
@@ -83,7 +84,11 @@ public final class OptimizeJob {
         if (s.compare()) {
             request = request.withCompare(PipelineRequest.Compare.on(data).withLimit(Math.max(0, s.compareImages())));
         }
-        PipelineResult r = new OptimizePipeline(request).run(sub.split(99));
+        OptimizePipeline pipeline = new OptimizePipeline(request).withHistory(RunHistory.besideModels());
+        PipelineResult r = pipeline.run(sub.split(99));
+        if (pipeline.historyProblem() != null) {
+            Platform.getLog(OptimizeJob.class).log(Status.warning(pipeline.historyProblem()));
+        }
         return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport());
     }
 
