@@ -13,8 +13,13 @@ import java.util.Locale;
  * half point matters.
  */
 public enum RangeMethod {
-    /** The observed minimum and maximum: nothing is clipped; the default. */
+    /** The observed minimum and maximum over all calibration images: nothing is clipped. */
     MINMAX,
+    /**
+     * The mean over the calibration images of each image's minimum, and of each image's maximum (the reference tool's
+     * Default for activations): rare extremes of single images are clipped.
+     */
+    MEAN_MINMAX,
     /** A percentile of the magnitudes (default 99.999): clips rare outliers. */
     PERCENTILE,
     /**
@@ -25,20 +30,22 @@ public enum RangeMethod {
     /** The threshold minimizing the expected squared quantization error (rounding noise plus clipping). */
     MSE;
 
+    /** The name the command line takes: minmax, mean-minmax, percentile, entropy, mse. */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** The method by its {@link #cliName()} (case and '-' or '_' do not matter). */
     public static RangeMethod parse(String s) {
         try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown method '" + s + "'; use minmax, percentile, entropy or mse");
+            throw new IllegalArgumentException("unknown method '" + s + "'; use minmax, mean-minmax, percentile, entropy or mse");
         }
     }
 
-    /** True when the method needs histograms (all but MinMax). */
+    /** True when the method needs histograms (all but MinMax and MeanMinMax). */
     public boolean needsHistogram() {
-        return this != MINMAX;
+        return this != MINMAX && this != MEAN_MINMAX;
     }
 }
