@@ -165,6 +165,8 @@ class TensorStatisticsTest {
     void rangeMethodNamesParse() {
         assertEquals(RangeMethod.MEAN_MINMAX, RangeMethod.parse("mean-minmax"));
         assertEquals(RangeMethod.MEAN_MINMAX, RangeMethod.parse("MEAN_MINMAX"));
+        assertEquals(RangeMethod.MEAN_MINMAX, RangeMethod.parse("meanminmax")); // a display name "MeanMinMax" lower-cased
+        assertEquals(RangeMethod.MSE, RangeMethod.parse(" MSE "));
         assertEquals("mean-minmax", RangeMethod.MEAN_MINMAX.cliName());
         for (RangeMethod m : RangeMethod.values()) {
             assertEquals(m, RangeMethod.parse(m.cliName()));

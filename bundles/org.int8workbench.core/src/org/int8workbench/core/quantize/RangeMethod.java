@@ -47,13 +47,18 @@ public enum RangeMethod {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The method by its {@link #cliName()} (case and '-' or '_' do not matter). */
+    /**
+     * The method by its {@link #cliName()}; case, '-' and '_' do not matter ({@code mean-minmax}, {@code MEAN_MINMAX} and
+     * {@code MeanMinMax}, as a display name lower-cased, all name {@link #MEAN_MINMAX}).
+     */
     public static RangeMethod parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown method '" + s + "'; use minmax, mean-minmax, percentile, entropy or mse");
+        String key = s.trim().toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
+        for (RangeMethod m : values()) {
+            if (m.name().replace("_", "").equals(key)) {
+                return m;
+            }
         }
+        throw new IllegalArgumentException("unknown method '" + s + "'; use minmax, mean-minmax, percentile, entropy or mse");
     }
 
     /** True when the method needs histograms (all but MinMax and MeanMinMax). */
