@@ -16,7 +16,10 @@ public final class Quantization {
 
     /**
      * A signed range whose shorter side is less than this share of its longer side is quantized asymmetrically even
-     * with symmetric activations (see {@link #activation}).
+     * with symmetric activations (see {@link #activation}). Measured with MeanMinMax ranges (zoo models calibrated on
+     * 64 photos, agreement with the parent on 83 others): 0.25 gave PAN 94.1%, 0.5 gave 95.0%, 1 (every signed range
+     * asymmetric, as the Mixed preset) 95.2% but lowered DeepLabV3's agreement with FP32 from 99.07% to 98.94%;
+     * MediaPipe selfie 94.3%, 94.3%, 94.0%.
      */
     public static final float ONE_SIDED = 0.5f;
 
