@@ -49,6 +49,28 @@ class QuantizationTest {
     }
 
     @Test
+    void oneSidedSignedRangeIsAsymmetricEvenWhenSymmetric() {
+        // a hard-swish output: [-0.375, 6]; symmetric would spend 128 levels on [-6, 0] where only [-0.375, 0] occurs
+        QuantParams h = Quantization.activation(-0.375f, 6f, true);
+        assertEquals(6.375f / 255, h.scale(), 1e-9);
+        assertEquals(15, h.zeroPoint()); // round(0.375 / 0.025) = 15
+        assertEquals(15, h.quantize(0f));
+        assertEquals(0f, h.fakeQuantize(0f)); // 0 stays exact
+        assertEquals(h, Quantization.activation(-0.375f, 6f, false), "the same as the asymmetric preset");
+        assertTrue(h.scale() < 6f / 127 / 1.8f, "about twice as fine as the symmetric grid");
+        // the boundary: the shorter side at exactly half the longer is still balanced enough for zero point 128
+        assertEquals(128, Quantization.activation(-3f, 6f, true).zeroPoint());
+        assertEquals(128, Quantization.activation(-6f, 3f, true).zeroPoint());
+        QuantParams below = Quantization.activation(-2.9f, 6f, true);
+        assertEquals(8.9f / 255, below.scale(), 1e-7);
+        assertEquals(83, below.zeroPoint()); // round(2.9 / (8.9/255)) = round(83.09)
+        // mostly negative: the mirror image
+        QuantParams neg = Quantization.activation(-6f, 0.375f, true);
+        assertEquals(6.375f / 255, neg.scale(), 1e-9);
+        assertEquals(240, neg.zeroPoint());
+    }
+
+    @Test
     void asymmetricRangeIncludesZero() {
         QuantParams p = Quantization.activation(-1f, 3f, false);
         assertEquals(4f / 255, p.scale(), 1e-9);
@@ -62,9 +84,10 @@ class QuantizationTest {
 
     @Test
     void negativeOnlyTensor() {
+        // never positive: one-sided, so even symmetric activations use all 256 levels (zero point 255, mirror of 0)
         QuantParams sym = Quantization.activation(-4f, -1f, true);
-        assertEquals(128, sym.zeroPoint());
-        assertEquals(4f / 127, sym.scale(), 1e-9);
+        assertEquals(255, sym.zeroPoint());
+        assertEquals(4f / 255, sym.scale(), 1e-9);
         QuantParams asym = Quantization.activation(-4f, -1f, false);
         assertEquals(255, asym.zeroPoint());
         assertEquals(4f / 255, asym.scale(), 1e-9);

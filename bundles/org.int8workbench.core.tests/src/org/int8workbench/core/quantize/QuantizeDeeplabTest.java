@@ -47,7 +47,7 @@ class QuantizeDeeplabTest {
         QuantizationResult r = new QuantizeOperation(model).calibration(photos).preprocessing(PRE).subset(64).seed(0)
                 .output(out).overwrite(true).run(new NullProgressMonitor());
         assertEquals(64, r.calibrationImages());
-        assertEquals(RangeMethod.MINMAX, r.settings().method());
+        assertEquals(RangeMethod.MEAN_MINMAX, r.settings().method());
         assertTrue(r.settings().fastBiasCorrection());
         assertEquals(55, r.convNodes());
         // exact: with U8S8 and Resize left float, ONNX Runtime fuses all 55 Conv (depthwise and 1x1 alike, measured);

@@ -114,4 +114,64 @@ class TensorStatisticsTest {
         z.add(new float[] {0f, 0f});
         assertArrayEquals(new float[] {0f, 0f}, z.range(RangeMethod.ENTROPY, true, 0), 0f);
     }
+
+    @Test
+    void meanMinMaxAveragesThePerImageExtremes() {
+        // three images (one add each): per-image minima -1, -2, 0 and maxima 2, 4, 9
+        TensorStatistics s = new TensorStatistics(false);
+        s.add(new float[] {-1f, 0.5f, 2f});
+        s.add(new float[] {4f, -2f});
+        s.add(new float[] {0f, 9f, 3f});
+        assertEquals(3, s.samples());
+        assertEquals(-1f, s.meanMin(), 1e-6f);
+        assertEquals(5f, s.meanMax(), 1e-6f);
+        // the mean extremes, not the global ones (-2, 9): the 9 of one image is clipped
+        assertArrayEquals(new float[] {-1f, 5f}, s.range(RangeMethod.MEAN_MINMAX, true, 0), 1e-6f);
+        assertArrayEquals(new float[] {-1f, 5f}, s.range(RangeMethod.MEAN_MINMAX, false, 0), 1e-6f);
+        assertArrayEquals(new float[] {-2f, 9f}, s.range(RangeMethod.MINMAX, true, 0), 0f);
+        // no histogram needed
+        assertTrue(!RangeMethod.MEAN_MINMAX.needsHistogram());
+    }
+
+    @Test
+    void meanMinMaxOfOneImageIsItsRange() {
+        TensorStatistics s = new TensorStatistics(true);
+        s.add(new float[] {0.25f, 3f, 1f});
+        assertArrayEquals(new float[] {0.25f, 3f}, s.range(RangeMethod.MEAN_MINMAX, true, 0), 0f);
+        // an empty add is no image
+        s.add(new float[0]);
+        assertEquals(1, s.samples());
+        // a ReLU output whose minimum is 0 in every image keeps 0 as its lower end (zero point 0 in uint8)
+        TensorStatistics relu = new TensorStatistics(false);
+        relu.add(new float[] {0f, 6f});
+        relu.add(new float[] {0f, 2f});
+        assertArrayEquals(new float[] {0f, 4f}, relu.range(RangeMethod.MEAN_MINMAX, true, 0), 0f);
+    }
+
+    @Test
+    void meanMinMaxStaysInsideTheObservedRange() {
+        // many images with the same extremes: the mean of float sums must not round outside [min, max]
+        TensorStatistics s = new TensorStatistics(false);
+        for (int i = 0; i < 1000; i++) {
+            s.add(new float[] {-0.1f, 0.3f});
+        }
+        float[] r = s.range(RangeMethod.MEAN_MINMAX, true, 0);
+        assertTrue(r[0] >= -0.1f && r[1] <= 0.3f, java.util.Arrays.toString(r));
+        assertEquals(-0.1f, r[0], 1e-6f);
+        assertEquals(0.3f, r[1], 1e-6f);
+    }
+
+    @Test
+    void rangeMethodNamesParse() {
+        assertEquals(RangeMethod.MEAN_MINMAX, RangeMethod.parse("mean-minmax"));
+        assertEquals(RangeMethod.MEAN_MINMAX, RangeMethod.parse("MEAN_MINMAX"));
+        assertEquals(RangeMethod.MEAN_MINMAX, RangeMethod.parse("meanminmax")); // a display name "MeanMinMax" lower-cased
+        assertEquals(RangeMethod.MSE, RangeMethod.parse(" MSE "));
+        assertEquals("mean-minmax", RangeMethod.MEAN_MINMAX.cliName());
+        for (RangeMethod m : RangeMethod.values()) {
+            assertEquals(m, RangeMethod.parse(m.cliName()));
+        }
+        assertEquals("minmax", RangeMethod.MINMAX.cliName());
+        assertThrows(IllegalArgumentException.class, () -> RangeMethod.parse("mean"));
+    }
 }

@@ -15,16 +15,29 @@ public final class Quantization {
     }
 
     /**
+     * A signed range whose shorter side is less than this share of its longer side is quantized asymmetrically even
+     * with symmetric activations (see {@link #activation}). Measured with MeanMinMax ranges (zoo models calibrated on
+     * 64 photos, agreement with the parent on 83 others): 0.25 gave PAN 94.1%, 0.5 gave 95.0%, 1 (every signed range
+     * asymmetric, as the Mixed preset) 95.2% but lowered DeepLabV3's agreement with FP32 from 99.07% to 98.94%;
+     * MediaPipe selfie 94.3%, 94.3%, 94.0%.
+     */
+    public static final float ONE_SIDED = 0.5f;
+
+    /**
      * uint8 parameters for an activation whose values lie in {@code [min, max]}.
      *
      * <ul>
      * <li>symmetric, never negative ({@code min >= 0}): zero point 0, {@code scale = max / 255};</li>
-     * <li>symmetric, signed: zero point 128, {@code scale = max(|min|, |max|) / 127} (so both ends are representable:
-     * [-128·scale, 127·scale]);</li>
+     * <li>symmetric, signed and balanced (the shorter side at least {@link #ONE_SIDED} of the longer): zero point 128,
+     * {@code scale = max(|min|, |max|) / 127} (so both ends are representable: [-128·scale, 127·scale]);</li>
+     * <li>symmetric but one-sided (the shorter side under {@link #ONE_SIDED} of the longer, e.g. a hard-swish output
+     * in [-0.375, 6], or a tensor that is never positive): as asymmetric below, since a symmetric grid would leave
+     * most of one half unused. ONNX Runtime's uint8 kernels take any zero point at the same speed (measured: the same
+     * integer kernels and the same throughput);</li>
      * <li>asymmetric: the range is widened to include 0, {@code scale = (max - min) / 255},
      * {@code zeroPoint = round(-min / scale)}.</li>
      * </ul>
-     * A range of width 0 (a constant 0 tensor) gets scale 1 and the zero point above, so 0 is exact.
+     * A range of width 0 (a constant 0 tensor) gets scale 1 and zero point 0, so 0 is exact.
      */
     public static QuantParams activation(float min, float max, boolean symmetric) {
         if (Float.isNaN(min) || Float.isNaN(max) || min > max) {
@@ -37,7 +50,9 @@ public final class Quantization {
                 return new QuantParams(positive(hi / U8_MAX), 0, U8_MIN, U8_MAX);
             }
             float absmax = Math.max(-lo, hi);
-            return new QuantParams(positive(absmax / S8_MAX), 128, U8_MIN, U8_MAX);
+            if (Math.min(-lo, hi) >= ONE_SIDED * absmax) {
+                return new QuantParams(positive(absmax / S8_MAX), 128, U8_MIN, U8_MAX);
+            }
         }
         if (hi - lo == 0) {
             return new QuantParams(1f, 0, U8_MIN, U8_MAX);

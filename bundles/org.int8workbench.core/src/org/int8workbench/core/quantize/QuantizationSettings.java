@@ -37,9 +37,13 @@ public record QuantizationSettings(Preset preset, RangeMethod method, double per
         }
     }
 
-    /** The Default method: Performance preset, MinMax ranges, 300 images, seed 0, nothing ignored, fast bias correction on. */
+    /**
+     * The Default method: Performance preset, MeanMinMax ranges (the mean of the per-image extremes, as the reference
+     * tool's Default; see {@link RangeMethod} for what it gained over MinMax), 300 images, seed 0, nothing ignored, fast
+     * bias correction on.
+     */
     public static QuantizationSettings defaults() {
-        return new QuantizationSettings(Preset.PERFORMANCE, RangeMethod.MINMAX, DEFAULT_PERCENTILE, DEFAULT_SUBSET, 0, 0,
+        return new QuantizationSettings(Preset.PERFORMANCE, RangeMethod.MEAN_MINMAX, DEFAULT_PERCENTILE, DEFAULT_SUBSET, 0, 0,
                 IgnoredScope.none(), false, true);
     }
 
@@ -55,7 +59,8 @@ public record QuantizationSettings(Preset preset, RangeMethod method, double per
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("preset", preset.cliName());
-        m.put("activations", preset.symmetricActivations() ? "uint8 symmetric (zero point 128, or 0 when non-negative)"
+        m.put("activations", preset.symmetricActivations()
+                ? "uint8 symmetric (zero point 128; 0 when non-negative; asymmetric when one side is under half the other)"
                 : "uint8 asymmetric");
         m.put("weights", "int8 symmetric per-channel");
         m.put("method", method.cliName());

@@ -43,7 +43,7 @@ import org.int8workbench.core.quantize.QdqPlan.Role;
  * <pre>{@code
  * QuantizationResult r = new QuantizeOperation(model)
  *         .calibration(Path.of("calibration-photos"))
- *         .preset(Preset.PERFORMANCE).method(RangeMethod.MINMAX)
+ *         .preset(Preset.PERFORMANCE).method(RangeMethod.MEAN_MINMAX)
  *         .run(monitor);
  * }</pre>
  *
@@ -74,7 +74,7 @@ public final class QuantizeOperation {
     private SegmentationDataset dataset;
     private Preprocessing preprocessing;
     private Preset preset = Preset.PERFORMANCE;
-    private RangeMethod method = RangeMethod.MINMAX;
+    private RangeMethod method = QuantizationSettings.defaults().method();
     private double percentile = QuantizationSettings.DEFAULT_PERCENTILE;
     private int subsetSize = QuantizationSettings.DEFAULT_SUBSET;
     private double subsetPercent;
@@ -116,7 +116,7 @@ public final class QuantizeOperation {
         return this;
     }
 
-    /** The activation range estimator (default {@link RangeMethod#MINMAX}; see there why). */
+    /** The activation range estimator (default {@link RangeMethod#MEAN_MINMAX}, the Default method's; see there why). */
     public QuantizeOperation method(RangeMethod m) {
         this.method = m;
         return this;

@@ -4,8 +4,8 @@ import java.nio.FloatBuffer;
 
 /**
  * Running statistics of one activation tensor over the calibration images, in bounded memory: minimum, maximum,
- * and (when asked for) two fixed-size histograms of magnitudes, one for positive and one for negative values, plus
- * a count of exact zeros.
+ * the sums of the per-image minima and maxima (each {@link #add} call is one image), and (when asked for) two
+ * fixed-size histograms of magnitudes, one for positive and one for negative values, plus a count of exact zeros.
  *
  * <p>The histograms have {@link #BINS} bins of a power-of-two width starting at 0. When a value beyond the last
  * bin arrives, the width doubles and neighbouring bins are merged pairwise, which is exact; so the histogram
@@ -20,6 +20,10 @@ public final class TensorStatistics {
     private float min = Float.POSITIVE_INFINITY;
     private float max = Float.NEGATIVE_INFINITY;
     private long count;
+    /** Calls of {@link #add} with values: one per calibration image (batch). */
+    private int samples;
+    private double sumMin;
+    private double sumMax;
     private long zeros;
     private long[] pos;
     private long[] neg;
@@ -35,12 +39,15 @@ public final class TensorStatistics {
         }
     }
 
-    /** Adds values. */
+    /**
+     * Adds the values of one calibration sample (one image, or one batch): each call is one sample for
+     * {@link RangeMethod#MEAN_MINMAX}, which averages the per-sample minima and maxima.
+     */
     public void add(float[] values) {
         add(FloatBuffer.wrap(values));
     }
 
-    /** Adds the remaining values of {@code buf} (its position is not changed). */
+    /** Adds the remaining values of {@code buf} as one sample (its position is not changed); see {@link #add(float[])}. */
     public void add(FloatBuffer buf) {
         int n = buf.remaining();
         int off = buf.position();
@@ -64,6 +71,9 @@ public final class TensorStatistics {
         min = Math.min(min, lo);
         max = Math.max(max, hi);
         count += n;
+        samples++;
+        sumMin += lo;
+        sumMax += hi;
         if (!histogram) {
             return;
         }
@@ -129,13 +139,30 @@ public final class TensorStatistics {
         return count;
     }
 
+    /** Number of samples (calls of {@link #add} with values). */
+    public int samples() {
+        return samples;
+    }
+
+    /** Mean over the samples of each sample's minimum. */
+    public float meanMin() {
+        return (float) (sumMin / samples);
+    }
+
+    /** Mean over the samples of each sample's maximum. */
+    public float meanMax() {
+        return (float) (sumMax / samples);
+    }
+
     /**
      * The quantization range {@code [lo, hi]} by {@code method}.
      *
-     * <p>MinMax returns the observed range. The others work on magnitudes: for a tensor that is never negative on
-     * the positive histogram with 256 levels; for a signed tensor with symmetric quantization on the merged
-     * magnitude histogram with 128 levels (the range is then {@code [-t, t]} cut to the observed range); for a signed
-     * tensor with asymmetric quantization, each side is estimated on its own histogram with 128 levels.
+     * <p>MinMax returns the observed range; MeanMinMax the mean of the per-sample minima and the mean of the per-sample
+     * maxima (inside the observed range; the observed range itself when there is one sample). The others work on
+     * magnitudes: for a tensor that is never negative on the positive histogram with 256 levels; for a signed tensor
+     * with symmetric quantization on the merged magnitude histogram with 128 levels (the range is then {@code [-t, t]}
+     * cut to the observed range); for a signed tensor with asymmetric quantization, each side is estimated on its own
+     * histogram with 128 levels.
      *
      * @param percentile for {@link RangeMethod#PERCENTILE}, e.g. 99.999
      */
@@ -145,6 +172,12 @@ public final class TensorStatistics {
         }
         if (method == RangeMethod.MINMAX || max - min == 0) {
             return new float[] {min, max};
+        }
+        if (method == RangeMethod.MEAN_MINMAX) {
+            // each mean lies within [min, max]; clamp against rounding of the double sums
+            float lo = Math.max(min, Math.min(max, meanMin()));
+            float hi = Math.max(lo, Math.min(max, meanMax()));
+            return new float[] {lo, hi};
         }
         if (!histogram) {
             throw new IllegalStateException(method + " needs histograms; create the statistics with histogram=true");
@@ -184,7 +217,7 @@ public final class TensorStatistics {
             case PERCENTILE -> percentile(hist, width(), percentile);
             case ENTROPY -> entropy(hist, width(), levels);
             case MSE -> mse(hist, width(), levels);
-            case MINMAX -> throw new IllegalStateException();
+            case MINMAX, MEAN_MINMAX -> throw new IllegalStateException();
         };
     }
 
