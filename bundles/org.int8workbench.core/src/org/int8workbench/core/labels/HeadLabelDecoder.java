@@ -180,24 +180,28 @@ public final class HeadLabelDecoder implements LabelDecoder {
     private void display(ExactLabelHead h, float[] logits, int offset, int[] masks, int[] labels, int labelsOffset) throws OrtException {
         int pixels = h.labelsPerImage();
         int classes = h.classes();
-        int[] overlap = new int[16];
+        Arrays.fill(labels, labelsOffset, labelsOffset + pixels, 0);
+        boolean[] several = new boolean[pixels];
         int count = 0;
-        for (int p = 0; p < pixels; p++) {
-            int label = 0;
-            int n = 0;
-            for (int c = 0; c < classes; c++) {
-                if (masks[c * pixels + p] != 0) {
-                    if (n++ == 0) {
-                        label = c + 1;
+        for (int c = 0; c < classes; c++) {
+            int m = c * pixels;
+            int label = c + 1;
+            for (int p = 0; p < pixels; p++) {
+                if (masks[m + p] != 0) {
+                    int o = labelsOffset + p;
+                    if (labels[o] == 0) {
+                        labels[o] = label;
+                    } else if (!several[p]) {
+                        several[p] = true;
+                        count++;
                     }
                 }
             }
-            labels[labelsOffset + p] = label;
-            if (n > 1) {
-                if (count == overlap.length) {
-                    overlap = Arrays.copyOf(overlap, count * 2);
-                }
-                overlap[count++] = p;
+        }
+        int[] overlap = new int[count];
+        for (int p = 0, i = 0; i < count; p++) {
+            if (several[p]) {
+                overlap[i++] = p;
             }
         }
         if (count == 0) {

@@ -412,44 +412,59 @@ public final class ResizeArgmax {
         float above = lowest + margin;
         float below = lowest - margin;
         int exact = 0;
+        int segments = segStart.length;
+        // per segment of the current pair of input rows: 1 all above, 0 all below, -1 interpolate; output rows that
+        // read the same pair of input rows share it
+        byte[] side = new byte[segments];
         for (int c = 0; c < classes; c++) {
             int m = masksOffset + c * pixels;
+            int base = logitsOffset + c * plane;
             for (int oy = 0; oy < outH; oy++) {
                 int r1 = y1[oy] * inW;
                 int r2 = y2[oy] * inW;
+                if (oy == 0 || y1[oy] != y1[oy - 1] || y2[oy] != y2[oy - 1]) {
+                    for (int s = 0; s < segments; s++) {
+                        int from = segStart[s];
+                        int g11 = r1 + x1[from];
+                        int g21 = r1 + x2[from];
+                        int g12 = r2 + x1[from];
+                        int g22 = r2 + x2[from];
+                        float a;
+                        float b;
+                        float d;
+                        float e;
+                        if (nhwc) {
+                            a = logits[logitsOffset + g11 * classes + c];
+                            b = logits[logitsOffset + g21 * classes + c];
+                            d = logits[logitsOffset + g12 * classes + c];
+                            e = logits[logitsOffset + g22 * classes + c];
+                        } else {
+                            a = logits[base + g11];
+                            b = logits[base + g21];
+                            d = logits[base + g12];
+                            e = logits[base + g22];
+                        }
+                        float lo = Math.min(Math.min(a, b), Math.min(d, e));
+                        float hi = Math.max(Math.max(a, b), Math.max(d, e));
+                        side[s] = lo > above ? (byte) 1 : hi < below ? (byte) 0 : (byte) -1;
+                    }
+                }
                 float wy1 = dy1[oy];
                 float wy2 = dy2[oy];
                 int o = m + oy * outW;
-                for (int s = 0; s < segStart.length; s++) {
+                for (int s = 0; s < segments; s++) {
                     int from = segStart[s];
-                    int to = s + 1 < segStart.length ? segStart[s + 1] : outW;
-                    int g11 = r1 + x1[from];
-                    int g21 = r1 + x2[from];
-                    int g12 = r2 + x1[from];
-                    int g22 = r2 + x2[from];
-                    float a;
-                    float b;
-                    float d;
-                    float e;
-                    if (nhwc) {
-                        a = logits[logitsOffset + g11 * classes + c];
-                        b = logits[logitsOffset + g21 * classes + c];
-                        d = logits[logitsOffset + g12 * classes + c];
-                        e = logits[logitsOffset + g22 * classes + c];
+                    int to = s + 1 < segments ? segStart[s + 1] : outW;
+                    byte k = side[s];
+                    if (k >= 0) {
+                        for (int ox = from; ox < to; ox++) {
+                            masks[o + ox] = k;
+                        }
                     } else {
-                        int base = logitsOffset + c * plane;
-                        a = logits[base + g11];
-                        b = logits[base + g21];
-                        d = logits[base + g12];
-                        e = logits[base + g22];
-                    }
-                    float lo = Math.min(Math.min(a, b), Math.min(d, e));
-                    float hi = Math.max(Math.max(a, b), Math.max(d, e));
-                    if (lo > above) {
-                        Arrays.fill(masks, o + from, o + to, 1);
-                    } else if (hi < below) {
-                        Arrays.fill(masks, o + from, o + to, 0);
-                    } else {
+                        int g11 = r1 + x1[from];
+                        int g21 = r1 + x2[from];
+                        int g12 = r2 + x1[from];
+                        int g22 = r2 + x2[from];
                         exact += to - from;
                         for (int ox = from; ox < to; ox++) {
                             float v = interpolate(logits, logitsOffset, plane, c, g11, g21, g12, g22, dx2[ox] * wy2, dx1[ox] * wy2,
