@@ -249,7 +249,9 @@ public final class HeadCut {
                         resize = n;
                     } else {
                         String shown = behindQdq(g, n, producer);
-                        throw new NoHead("graph output '" + output + "' is produced by " + shown + (chain.size() > 1 ? " before the head nodes" : "")
+                        boolean afterHeadNodes = chain.stream().limit(chain.size() - 1L).map(i -> g.getNode(i).getOpType())
+                                .anyMatch(o -> !Set.of("Identity", "QuantizeLinear", "DequantizeLinear").contains(o));
+                        throw new NoHead("graph output '" + output + "' is produced by " + shown + (afterHeadNodes ? " before the head nodes" : "")
                                 + ", not by a Resize of class logits or sigmoid maps (optionally followed by ArgMax, Softmax or Sigmoid)"
                                 + path(g, output, producer));
                     }

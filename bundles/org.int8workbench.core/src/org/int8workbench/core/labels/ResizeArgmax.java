@@ -422,7 +422,8 @@ public final class ResizeArgmax {
             for (int oy = 0; oy < outH; oy++) {
                 int r1 = y1[oy] * inW;
                 int r2 = y2[oy] * inW;
-                if (oy == 0 || y1[oy] != y1[oy - 1] || y2[oy] != y2[oy - 1]) {
+                boolean samePair = oy > 0 && y1[oy] == y1[oy - 1] && y2[oy] == y2[oy - 1];
+                if (!samePair) {
                     for (int s = 0; s < segments; s++) {
                         int from = segStart[s];
                         int g11 = r1 + x1[from];
@@ -452,13 +453,19 @@ public final class ResizeArgmax {
                 float wy1 = dy1[oy];
                 float wy2 = dy2[oy];
                 int o = m + oy * outW;
+                if (samePair) {
+                    // the decided segments are those of the row above; only the interpolated ones change
+                    System.arraycopy(masks, o - outW, masks, o, outW);
+                }
                 for (int s = 0; s < segments; s++) {
                     int from = segStart[s];
                     int to = s + 1 < segments ? segStart[s + 1] : outW;
                     byte k = side[s];
                     if (k >= 0) {
-                        for (int ox = from; ox < to; ox++) {
-                            masks[o + ox] = k;
+                        if (!samePair) {
+                            for (int ox = from; ox < to; ox++) {
+                                masks[o + ox] = k;
+                            }
                         }
                     } else {
                         int g11 = r1 + x1[from];
