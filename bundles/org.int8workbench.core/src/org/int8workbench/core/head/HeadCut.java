@@ -45,17 +45,27 @@ import org.int8workbench.core.onnx.build.GraphBuilder;
  * <p>A head is a {@code Resize} (opset 10, 11, 13, 18, 19 forms) or {@code Upsample} of rank-4 float class logits in
  * {@code linear} or {@code nearest} mode, with static scales or sizes, that changes only the two spatial axes,
  * optionally followed by {@code Softmax} and/or {@code ArgMax} over the class axis (and {@code Identity} renames,
- * and a {@code Cast} of the labels), ending in a graph output. The cut model ends before the Resize: its output is
+ * and a {@code Cast} of the labels), ending in a graph output; or a Resize of sigmoid maps: followed by a
+ * {@code Sigmoid} (or {@code HardSigmoid}), with the INT8 model's per-tensor {@code QuantizeLinear}/{@code DequantizeLinear}
+ * pairs around it, or of values a Sigmoid produced before it (probabilities), read as one binary map or as multi-label
+ * maps by the channel count, as {@code LabelDecoders} reads the full model's output (see
+ * {@link SegmentationHead.Sigmoid}). A Resize of one channel that no Sigmoid produced (values) has no head. The cut
+ * model ends before the Resize: its output is
  * the low-resolution logits, and the head is recorded as {@link SegmentationHead} JSON under
  * {@link SegmentationHead#METADATA_KEY}. Not supported (reported with a reason): {@code cubic} mode,
  * {@code antialias}, {@code tf_crop_and_resize}, {@code keep_aspect_ratio_policy} other than {@code stretch},
- * scales or sizes computed at run time, and heads whose intermediate values are used elsewhere.
+ * scales or sizes computed at run time, heads whose intermediate values are used elsewhere, per-channel quantization
+ * after the Resize, and upsampling learned by a convolution (ConvTranspose, or Conv + DepthToSpace) instead of a final
+ * Resize.
  *
  * <p>Before a head is accepted, the original model and the cut model run once on a seeded random input (default
  * session options) and {@link ExactLabelHead#resize} must reproduce ONNX Runtime's Resize output bit for bit; the
  * matching arithmetic (ONNX Runtime's standard kernel, or the NCHWc kernel its layout optimisation substitutes for
  * integer scales after NCHWc convolutions) is recorded as {@link SegmentationHead#kernel}. The graph's float inputs
- * must therefore have a known shape (unknown dimensions are taken as 1).
+ * must therefore have a known shape (unknown dimensions are taken as 1). For a head of sigmoid maps the removed nodes
+ * after the Resize are recorded as a small model ({@link SegmentationHead.Sigmoid#tail}); the lowest foreground value
+ * at the default threshold is found by running it, and the full model's output thresholded at 0.5 must equal the
+ * head's maps on the same input, value for value.
  */
 public final class HeadCut {
 

@@ -28,6 +28,10 @@ import java.util.Objects;
  * <p>NaN follows ONNX Runtime, not the label path's argmax rule (where NaN never wins): a class replaces the best
  * only when strictly larger, so a NaN best (class 0 included) is kept, as the removed {@code ArgMax} kept it.
  *
+ * <p>Sigmoid maps ({@link #threshold}): each channel on its own, 1 where the resized value is at least a given lowest
+ * foreground value, with the same arithmetic and the same corner shortcut (a pixel whose 4 grid points are all clearly
+ * above or all clearly below takes that side).
+ *
  * <p>Instances are immutable and thread-safe; each call allocates only grid-sized scratch arrays.
  */
 public final class ResizeArgmax {
