@@ -198,6 +198,18 @@ class SigmoidHeadTest {
         }
     }
 
+    /** Generated code computes class labels only: a sigmoid head model is refused with the model to use instead. */
+    @Test
+    void codegenRefusesASigmoidHead() throws Exception {
+        Path head = cutToFile(net(1, false, Tail.SIGMOID, linear(1, false), 13).build(), "codegen");
+        Path out = dir.resolve("generated");
+        org.eclipse.core.runtime.CoreException e = assertThrows(org.eclipse.core.runtime.CoreException.class,
+                () -> new org.int8workbench.core.codegen.CodegenOperation(head).packageName("org.example").className("Seg").outputDir(out)
+                        .samples(1).run(new NullProgressMonitor()));
+        assertTrue(e.getStatus().getMessage().contains("binary head"), e.getStatus().getMessage());
+        assertFalse(Files.exists(out.resolve("pom.xml")));
+    }
+
     @Test
     void noHeadForOneChannelValuesOrLearnedUpsampling() {
         GraphBuilder b = new GraphBuilder("values").opset(13);
