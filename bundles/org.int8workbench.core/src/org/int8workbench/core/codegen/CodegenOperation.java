@@ -329,6 +329,11 @@ public final class CodegenOperation {
         String resource = modelFile.matches("[A-Za-z0-9._-]+") && modelFile.endsWith(".onnx") && !modelFile.startsWith(".") ? modelFile : "model.onnx";
         if (head.isPresent()) {
             SegmentationHead h = head.get();
+            if (h.sigmoid() != null) {
+                throw new IllegalArgumentException(modelFile + ": the model was cut before its Resize and Sigmoid (a "
+                        + h.sigmoid().kind() + " head); generated code computes class labels only: generate it from the model "
+                        + "with its head (NAME.int8.onnx)");
+            }
             if (type != OnnxJavaType.FLOAT) {
                 throw new IllegalArgumentException(modelFile + ": the head's scores '" + output + "' are " + type + ", expected float");
             }

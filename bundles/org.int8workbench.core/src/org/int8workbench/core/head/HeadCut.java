@@ -33,6 +33,8 @@ import java.util.Random;
 import java.util.Set;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.labels.ExactLabelHead;
+import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.labels.SegmentationHead;
 import org.int8workbench.core.onnx.Tensors;
 import org.int8workbench.core.onnx.build.GraphBuilder;
@@ -43,17 +45,27 @@ import org.int8workbench.core.onnx.build.GraphBuilder;
  * <p>A head is a {@code Resize} (opset 10, 11, 13, 18, 19 forms) or {@code Upsample} of rank-4 float class logits in
  * {@code linear} or {@code nearest} mode, with static scales or sizes, that changes only the two spatial axes,
  * optionally followed by {@code Softmax} and/or {@code ArgMax} over the class axis (and {@code Identity} renames,
- * and a {@code Cast} of the labels), ending in a graph output. The cut model ends before the Resize: its output is
+ * and a {@code Cast} of the labels), ending in a graph output; or a Resize of sigmoid maps: followed by a
+ * {@code Sigmoid} (or {@code HardSigmoid}), with the INT8 model's per-tensor {@code QuantizeLinear}/{@code DequantizeLinear}
+ * pairs around it, or of values a Sigmoid produced before it (probabilities), read as one binary map or as multi-label
+ * maps by the channel count, as {@code LabelDecoders} reads the full model's output (see
+ * {@link SegmentationHead.Sigmoid}). A Resize of one channel that no Sigmoid produced (values) has no head. The cut
+ * model ends before the Resize: its output is
  * the low-resolution logits, and the head is recorded as {@link SegmentationHead} JSON under
  * {@link SegmentationHead#METADATA_KEY}. Not supported (reported with a reason): {@code cubic} mode,
  * {@code antialias}, {@code tf_crop_and_resize}, {@code keep_aspect_ratio_policy} other than {@code stretch},
- * scales or sizes computed at run time, and heads whose intermediate values are used elsewhere.
+ * scales or sizes computed at run time, heads whose intermediate values are used elsewhere, per-channel quantization
+ * after the Resize, and upsampling learned by a convolution (ConvTranspose, or Conv + DepthToSpace) instead of a final
+ * Resize.
  *
  * <p>Before a head is accepted, the original model and the cut model run once on a seeded random input (default
  * session options) and {@link ExactLabelHead#resize} must reproduce ONNX Runtime's Resize output bit for bit; the
  * matching arithmetic (ONNX Runtime's standard kernel, or the NCHWc kernel its layout optimisation substitutes for
  * integer scales after NCHWc convolutions) is recorded as {@link SegmentationHead#kernel}. The graph's float inputs
- * must therefore have a known shape (unknown dimensions are taken as 1).
+ * must therefore have a known shape (unknown dimensions are taken as 1). For a head of sigmoid maps the removed nodes
+ * after the Resize are recorded as a small model ({@link SegmentationHead.Sigmoid#tail}); the lowest foreground value
+ * at the default threshold is found by running it, and the full model's output thresholded at 0.5 must equal the
+ * head's maps on the same input, value for value.
  */
 public final class HeadCut {
 
@@ -170,6 +182,8 @@ public final class HeadCut {
         NodeProto resize = null;
         NodeProto argmax = null;
         NodeProto softmax = null;
+        NodeProto sigmoid = null;
+        boolean qdq = false;
         while (true) {
             Integer idx = producer.get(t);
             if (idx == null) {
@@ -216,17 +230,40 @@ public final class HeadCut {
                     if (softmax != null) {
                         throw new NoHead("graph output '" + output + "' has more than one Softmax after the Resize");
                     }
+                    if (sigmoid != null || qdq) {
+                        throw new NoHead("graph output '" + output + "' has a Sigmoid or quantize/dequantize nodes after a Softmax");
+                    }
                     softmax = n;
+                    break;
+                case "Sigmoid":
+                case "HardSigmoid":
+                    if (argmax != null || softmax != null || sigmoid != null) {
+                        throw new NoHead("graph output '" + output + "' has a " + op + " together with another ArgMax, Softmax or Sigmoid"
+                                + " after the Resize");
+                    }
+                    if (op.equals("HardSigmoid") && !(floatAttr(attributes(n), "alpha", 0.2f) > 0)) {
+                        throw new NoHead("the HardSigmoid after the Resize has a non-positive alpha (it does not increase)");
+                    }
+                    sigmoid = n;
+                    break;
+                case "QuantizeLinear":
+                case "DequantizeLinear":
+                    // an INT8 model's Q/DQ pairs around the final Sigmoid; checked with the tail below
+                    if (argmax != null || softmax != null) {
+                        throw new NoHead("graph output '" + output + "' quantizes values after an ArgMax or Softmax");
+                    }
+                    qdq = true;
                     break;
                 default:
                     if (RESIZE_OPS.contains(op)) {
                         resize = n;
                     } else {
                         String shown = behindQdq(g, n, producer);
-                        throw new NoHead("graph output '" + output + "' is produced by " + shown + (chain.size() > 1 ? " before the head nodes" : "")
-                                + ", not by a Resize of class logits (optionally followed by ArgMax or Softmax)"
-                                + (shown.startsWith("Sigmoid") || shown.startsWith("HardSigmoid")
-                                        ? "; the exact label head does not read sigmoid maps yet" : ""));
+                        boolean afterHeadNodes = chain.stream().limit(chain.size() - 1L).map(i -> g.getNode(i).getOpType())
+                                .anyMatch(o -> !Set.of("Identity", "QuantizeLinear", "DequantizeLinear").contains(o));
+                        throw new NoHead("graph output '" + output + "' is produced by " + shown + (afterHeadNodes ? " before the head nodes" : "")
+                                + ", not by a Resize of class logits or sigmoid maps (optionally followed by ArgMax, Softmax or Sigmoid)"
+                                + path(g, output, producer));
                     }
             }
             if (resize != null) {
@@ -239,6 +276,10 @@ public final class HeadCut {
         }
         // a Cast is allowed only right after the ArgMax (labels to another integer type)
         checkCastPlacement(g, chain, output);
+        if (qdq && sigmoid == null) {
+            throw new NoHead("graph output '" + output + "' quantizes the resized values without a Sigmoid after the Resize; "
+                    + "the exact label head reads float class scores, or sigmoid maps");
+        }
 
         Map<String, AttributeProto> attrs = attributes(resize);
         String op = resize.getOpType();
@@ -374,16 +415,35 @@ public final class HeadCut {
                 outW = (long) (scales[wAxis] * (float) shape[wAxis]);
             }
         }
+        // sigmoid maps: a Sigmoid after the Resize (logits), or before it (probabilities, as the full model's decoder
+        // finds them looking through the Resize); one channel that is neither is a value map with no labels
+        SegmentationHead.Sigmoid sigmoidMap = null;
+        int channels = (int) shape[classAxis];
+        if (sigmoid == null && argmax == null && softmax == null) {
+            String last = LabelDecoders.lastOperator(model, output);
+            boolean probabilities = "Sigmoid".equals(last) || "HardSigmoid".equals(last) || (channels == 1 && "Softmax".equals(last));
+            if (probabilities) {
+                sigmoidMap = new SegmentationHead.Sigmoid(channels == 1 ? "binary" : "multilabel", SegmentationHead.Sigmoid.PROBABILITIES,
+                        OutputSelection.DEFAULT_THRESHOLD, Math.nextUp((float) OutputSelection.DEFAULT_THRESHOLD), null, List.of());
+            } else if (channels == 1 || channels < 0) {
+                throw new NoHead("graph output '" + output + "' resizes " + (channels == 1 ? "one channel" : "an unknown number of channels")
+                        + " that no Sigmoid produced (last: " + last + "): values, not class scores or a sigmoid map, so no labels to compute");
+            }
+        }
         String followedBy = softmax != null && argmax != null ? "softmax+argmax"
-                : argmax != null ? "argmax" : softmax != null ? "softmax" : "none";
+                : argmax != null ? "argmax" : softmax != null ? "softmax" : sigmoid != null ? "sigmoid" : "none";
         boolean selectLast = argmax != null && intAttr(attributes(argmax), "select_last_index", 0) != 0;
         List<String> removed = new ArrayList<>();
         for (int i = chain.size() - 1; i >= 0; i--) {
             removed.add(g.getNode(chain.get(i)).getOpType());
         }
-        SegmentationHead head = new SegmentationHead(SegmentationHead.FORMAT_VERSION, op, opset, mode, transform, nearestMode, scales,
+        SegmentationHead head = new SegmentationHead(SegmentationHead.CLASSES_VERSION, op, opset, mode, transform, nearestMode, scales,
                 sizes, policy, layout, classAxis, (int) shape[classAxis], shape, outH, outW, followedBy, selectLast, logits, output,
                 removed, SegmentationHead.KERNEL_STANDARD);
+        if (sigmoid != null) {
+            sigmoidMap = sigmoidTail(model, chain, channels, output);
+        }
+        head = head.withSigmoid(sigmoidMap);
         head = verify(model, cutModel, resize.getOutput(0), head);
         ModelProto withMeta = withMetadata(cutModel, SegmentationHead.METADATA_KEY, head.toJson());
         return new Result(withMeta, Optional.of(head), "cut off " + String.join(" -> ", removed) + " (" + head.describe()
@@ -594,17 +654,23 @@ public final class HeadCut {
                 logits = floats(l);
             }
             long mismatches = mismatches(head, lowShape, logits, expected);
+            SegmentationHead found = null;
             if (mismatches == 0) {
-                return head;
-            }
-            if (head.mode().equals("linear")) {
+                found = head;
+            } else if (head.mode().equals("linear")) {
                 SegmentationHead nchwc = head.withKernel(SegmentationHead.KERNEL_NCHWC);
                 if (mismatches(nchwc, lowShape, logits, expected) == 0) {
-                    return nchwc;
+                    found = nchwc;
                 }
             }
-            throw new NoHead("ONNX Runtime's Resize output on this model is not reproduced bit for bit (" + mismatches + " of "
-                    + expected.length + " values differ); the head is left in place");
+            if (found == null) {
+                throw new NoHead("ONNX Runtime's Resize output on this model is not reproduced bit for bit (" + mismatches + " of "
+                        + expected.length + " values differ); the head is left in place");
+            }
+            if (found.sigmoid() != null) {
+                checkMaps(model, found, inputs, logits, lowShape, options);
+            }
+            return found;
         } catch (OrtException e) {
             throw new NoHead("cannot check the head against ONNX Runtime: " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -614,6 +680,174 @@ public final class HeadCut {
                 t.close();
             }
         }
+    }
+
+    /**
+     * For a head of sigmoid maps: the unchanged model's output thresholded at the default threshold, as the binary and
+     * multi-label decoders read it, must equal the head's maps from the cut model's values, pixel for pixel.
+     */
+    private static void checkMaps(ModelProto model, SegmentationHead head, Map<String, OnnxTensor> inputs, float[] logits, long[] lowShape,
+            OrtSession.SessionOptions options) throws NoHead, OrtException {
+        float[] probabilities;
+        try (OrtSession full = Ort.env().createSession(model.toByteArray(), options);
+                OrtSession.Result r = full.run(inputs, Set.of(head.originalOutput()))) {
+            probabilities = floats((OnnxTensor) r.get(0));
+        }
+        ExactLabelHead h = ExactLabelHead.of(head, lowShape);
+        int pixels = h.labelsPerImage();
+        int classes = h.classes();
+        if ((long) h.batch() * classes * pixels != probabilities.length) {
+            throw new NoHead("the model's output '" + head.originalOutput() + "' holds " + probabilities.length
+                    + " values, not the resized maps' " + (long) h.batch() * classes * pixels);
+        }
+        float floor = (float) head.sigmoid().threshold(); // 0.5 is a float: the decoders compare p > 0.5f
+        int[] masks = new int[classes * pixels];
+        long differ = 0;
+        for (int n = 0; n < h.batch(); n++) {
+            h.threshold(logits, n * h.logitsPerImage(), head.sigmoid().lowest(), masks, 0);
+            int base = n * classes * pixels;
+            for (int c = 0; c < classes; c++) {
+                for (int p = 0; p < pixels; p++) {
+                    float v = head.channelsLast() ? probabilities[base + p * classes + c] : probabilities[base + c * pixels + p];
+                    if ((v > floor ? 1 : 0) != masks[c * pixels + p]) {
+                        differ++;
+                    }
+                }
+            }
+        }
+        if (differ > 0) {
+            throw new NoHead("the thresholded maps of the head differ from the model's on " + differ + " of " + masks.length * h.batch()
+                    + " values; the head is left in place");
+        }
+    }
+
+    /**
+     * The removed nodes after the Resize (the Sigmoid, Identity renames, and an INT8 model's quantize/dequantize pairs) as
+     * a small one-dimensional model that ONNX Runtime runs as the full model does, with the lowest resized value that is
+     * foreground at the default threshold. Everything in it is element-wise; a sweep checks that it does not decrease.
+     */
+    private static SegmentationHead.Sigmoid sigmoidTail(ModelProto model, List<Integer> chain, int channels, String output) throws NoHead {
+        GraphProto g = model.getGraph();
+        String in = g.getNode(chain.get(chain.size() - 1)).getOutput(0);
+        Set<String> known = new HashSet<>(Set.of(in));
+        GraphProto.Builder tg = GraphProto.newBuilder().setName("sigmoid_tail");
+        List<String> ops = new ArrayList<>();
+        for (int i = chain.size() - 2; i >= 0; i--) {
+            NodeProto n = g.getNode(chain.get(i));
+            for (int k = 1; k < n.getInputCount(); k++) {
+                String name = n.getInput(k);
+                if (name.isEmpty() || known.contains(name)) {
+                    continue;
+                }
+                TensorProto c = constantOrNull(g, name);
+                if (c == null) {
+                    throw new NoHead("the " + n.getOpType() + " after the Resize reads '" + name + "', which is not a constant");
+                }
+                long count = 1;
+                for (long d : c.getDimsList()) {
+                    count *= d;
+                }
+                if (count != 1) {
+                    throw new NoHead("the " + n.getOpType() + " after the Resize quantizes per channel; per-tensor quantization is supported");
+                }
+                tg.addInitializer(c.toBuilder().setName(name).clearDims());
+                known.add(name);
+            }
+            tg.addNode(n);
+            known.addAll(n.getOutputList());
+            ops.add(n.getOpType());
+        }
+        TypeProto oneDim = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
+                .setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("n")))).build();
+        tg.addInput(ValueInfoProto.newBuilder().setName(in).setType(oneDim));
+        tg.addOutput(ValueInfoProto.newBuilder().setName(output).setType(oneDim));
+        byte[] tail = ModelProto.newBuilder().setIrVersion(model.getIrVersion()).addAllOpsetImport(model.getOpsetImportList())
+                .setProducerName("int8workbench head tail").setGraph(tg).build().toByteArray();
+        float lowest;
+        try {
+            lowest = ExactLabelHead.lowestAtThreshold(tail, OutputSelection.DEFAULT_THRESHOLD);
+            checkIncreasing(tail, lowest);
+        } catch (OrtException e) {
+            throw new NoHead("ONNX Runtime cannot run the nodes after the Resize on their own: " + e.getMessage());
+        }
+        return new SegmentationHead.Sigmoid(channels == 1 ? "binary" : "multilabel", SegmentationHead.Sigmoid.LOGITS,
+                OutputSelection.DEFAULT_THRESHOLD, lowest, java.util.Base64.getEncoder().encodeToString(tail), ops);
+    }
+
+    /**
+     * Refuses a tail whose output decreases, on a sweep over [-64, 64] and around the lowest foreground value, anywhere
+     * but among values all below {@link ExactLabelHead#MIN_THRESHOLD} or all above {@link ExactLabelHead#MAX_THRESHOLD}
+     * (ONNX Runtime's float sigmoid is not monotone below about 1e-7, near its clamp at -18): thresholds between those
+     * cut it once.
+     */
+    private static void checkIncreasing(byte[] tail, float lowest) throws NoHead, OrtException {
+        int n = 8192;
+        float[] sweep = new float[n + 512];
+        for (int i = 0; i < n; i++) {
+            sweep[i] = -64f + 128f * i / (n - 1);
+        }
+        float start = Float.isFinite(lowest) ? lowest : 0f;
+        for (int i = 0; i < 256; i++) {
+            start = Math.nextDown(start);
+        }
+        for (int i = n; i < sweep.length; i++) {
+            sweep[i] = start;
+            start = Math.nextUp(start);
+        }
+        Arrays.sort(sweep);
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                OrtSession s = Ort.env().createSession(tail, o);
+                OnnxTensor t = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(sweep), new long[] {sweep.length});
+                OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t))) {
+            float[] out = floats((OnnxTensor) r.get(0));
+            for (int i = 1; i < out.length; i++) {
+                boolean allLow = Math.max(out[i], out[i - 1]) < ExactLabelHead.MIN_THRESHOLD;
+                boolean allHigh = Math.min(out[i], out[i - 1]) > ExactLabelHead.MAX_THRESHOLD;
+                if (!(out[i] >= out[i - 1]) && !allLow && !allHigh) {
+                    throw new NoHead("the nodes after the Resize do not increase with their input (at " + sweep[i] + "); "
+                            + "a threshold on them is not a threshold on the resized values");
+                }
+            }
+        }
+    }
+
+    /** An initializer (not overridable) or a Constant node's value named {@code name}, or {@code null}. */
+    private static TensorProto constantOrNull(GraphProto g, String name) {
+        try {
+            return constant(g, name, "value");
+        } catch (NoHead e) {
+            return null;
+        }
+    }
+
+    /**
+     * Where a graph output's values come from, for the reason there is no head: the operators behind it (quantize,
+     * dequantize and Identity nodes skipped), e.g. {@code ; it ends in Reshape <- Sigmoid <- Add <- DepthToSpace}.
+     */
+    private static String path(GraphProto g, String output, Map<String, Integer> producer) {
+        List<String> ops = new ArrayList<>();
+        boolean resize = false;
+        String t = output;
+        for (int guard = 0; guard < 32 && ops.size() < 5; guard++) {
+            Integer i = producer.get(t);
+            if (i == null) {
+                break;
+            }
+            NodeProto n = g.getNode(i);
+            String op = n.getOpType();
+            if (!Set.of("QuantizeLinear", "DequantizeLinear", "Identity").contains(op)) {
+                ops.add(op);
+                resize |= RESIZE_OPS.contains(op);
+            }
+            if (n.getInputCount() == 0 || n.getInput(0).isEmpty()) {
+                break;
+            }
+            t = n.getInput(0);
+        }
+        if (ops.size() < 2) {
+            return "";
+        }
+        return "; it ends in " + String.join(" <- ", ops) + (resize ? "" : " (no final Resize: upsampling learned by a convolution has no exact label head)");
     }
 
     private static long mismatches(SegmentationHead head, long[] lowShape, float[] logits, float[] expected) {
@@ -675,6 +909,11 @@ public final class HeadCut {
     private static String stringAttr(Map<String, AttributeProto> a, String name, String dflt) {
         AttributeProto p = a.get(name);
         return p == null ? dflt : p.getS().toStringUtf8().toLowerCase(Locale.ROOT);
+    }
+
+    private static float floatAttr(Map<String, AttributeProto> a, String name, float dflt) {
+        AttributeProto p = a.get(name);
+        return p == null ? dflt : p.getF();
     }
 
     private static long intAttr(Map<String, AttributeProto> a, String name, long dflt) {

@@ -20,7 +20,8 @@ import org.int8workbench.core.dataset.Preprocessing;
  * Chooses how a model's outputs become labels, from the model itself; the one place that does.
  *
  * <p>A model whose metadata records a cut-off head ({@link SegmentationHead#METADATA_KEY}) gets its
- * {@link HeadLabelDecoder}, the exact labels of the removed {@code Resize (+ ArgMax)}. Otherwise every output's kind
+ * {@link HeadLabelDecoder}, the exact labels of the removed {@code Resize (+ ArgMax)}, or of the removed
+ * {@code Resize + Sigmoid} as a binary or multi-label output at the selection's threshold. Otherwise every output's kind
  * follows from its element type, its channel count ({@link OutputShapes#channels}: the declared shape, the layout
  * rule with the input size, shape inference when the channel axis is dynamic) and the last meaningful operator before
  * it ({@link OutputTrace}: layout changes, resizing, casts and quantize/dequantize pairs are looked through, so an INT8
@@ -93,9 +94,10 @@ public final class LabelDecoders {
             List<LabelDecoder> decoders = new ArrayList<>();
             decoders.add(headDecoder(head.get(), sel));
             if (sel.outputName() == null && session.getOutputInfo().size() > 1) {
-                // the model's other outputs of the head's kind (class scores) are reported too
+                // the model's other outputs of the head's kind (class scores, or its sigmoid maps' kind) are reported too
+                OutputKind same = head.get().sigmoid() != null ? head.get().sigmoid().outputKind() : OutputKind.CLASS_SCORES;
                 for (FoundOutput f : outputs(modelFile, session, input)) {
-                    if (!f.name().equals(head.get().logitsOutput()) && f.kind() == OutputKind.CLASS_SCORES) {
+                    if (!f.name().equals(head.get().logitsOutput()) && f.kind() == same) {
                         decoders.add(f.decoder(sel.kind(), sel, input, false));
                     }
                 }
@@ -161,13 +163,28 @@ public final class LabelDecoders {
         return f.decoder(null, OutputSelection.AUTO, input, outputName == null);
     }
 
+    /**
+     * The decoder of a recorded head: of class scores (where {@code --output-kind classes} or auto fits), or of sigmoid
+     * maps (binary or multilabel, as recorded, or auto) at the selection's threshold.
+     */
     private static LabelDecoder headDecoder(SegmentationHead head, OutputSelection sel) {
-        if (sel.kind() != null && sel.kind() != OutputKind.CLASS_SCORES) {
+        OutputKind fits = head.sigmoid() != null ? head.sigmoid().outputKind() : OutputKind.CLASS_SCORES;
+        if (sel.kind() != null && sel.kind() != fits) {
             throw new IllegalArgumentException("the model was cut before its segmentation head and records it: its labels come "
-                    + "from that head (class scores); --output-kind " + sel.kind().cliName()
-                    + " does not apply, choose classes or auto, or give the full model");
+                    + "from that head (" + fits.cliName() + "); --output-kind " + sel.kind().cliName()
+                    + " does not apply, choose " + fits.cliName() + " or auto, or give the full model");
         }
-        return new HeadLabelDecoder(head);
+        return head.sigmoid() != null ? new HeadLabelDecoder(head, sel.threshold()) : new HeadLabelDecoder(head);
+    }
+
+    /**
+     * The last meaningful operator before a graph output, as the kind of the output is found from it (layout changes,
+     * resizing, casts and quantize/dequantize pairs looked through): {@code Sigmoid}, {@code Softmax}, {@code Conv}, ...,
+     * {@code input} for a graph input or constant, or {@code null} for no such output. The head cut asks it so that a
+     * cut model's labels are read like its parent's.
+     */
+    public static String lastOperator(ai.onnx.proto.OnnxMl.ModelProto model, String output) {
+        return OutputTrace.of(model, null, null).lastOp(output);
     }
 
     /** Whether {@code name} names the output a recorded head reads: its logits output or the removed output it gives back. */

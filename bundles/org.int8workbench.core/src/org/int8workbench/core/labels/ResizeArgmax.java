@@ -28,6 +28,10 @@ import java.util.Objects;
  * <p>NaN follows ONNX Runtime, not the label path's argmax rule (where NaN never wins): a class replaces the best
  * only when strictly larger, so a NaN best (class 0 included) is kept, as the removed {@code ArgMax} kept it.
  *
+ * <p>Sigmoid maps ({@link #threshold}): each channel on its own, 1 where the resized value is at least a given lowest
+ * foreground value, with the same arithmetic and the same corner shortcut (a pixel whose 4 grid points are all clearly
+ * above or all clearly below takes that side).
+ *
  * <p>Instances are immutable and thread-safe; each call allocates only grid-sized scratch arrays.
  */
 public final class ResizeArgmax {
@@ -366,6 +370,142 @@ public final class ResizeArgmax {
             }
         }
         return out;
+    }
+
+    /**
+     * The 0/1 maps of one image's channels, each thresholded on its own (sigmoid maps: binary or multi-label): 1 where the
+     * channel's resized value, as {@link #resize} computes it, is at least {@code lowest}; never for a NaN value, nor
+     * anywhere when {@code lowest} is NaN. The maps follow each other, channel after channel, {@code outH*outW} values
+     * each from {@code masksOffset}, whatever the layout of the scores.
+     *
+     * <p>Linear mode: where the 4 grid points around a pixel are all above {@code lowest + margin}, or all below
+     * {@code lowest - margin}, with a margin ({@code 2^-19 * max|value|}) above the rounding error of the interpolation,
+     * the pixel takes that side without interpolating; the others are interpolated with ONNX Runtime's arithmetic.
+     *
+     * @return the number of values that were interpolated (near the threshold)
+     */
+    public int threshold(float[] logits, int logitsOffset, float lowest, int[] masks, int masksOffset) {
+        checkLength(logits.length - (long) logitsOffset, logitsPerImage(), "logits from offset " + logitsOffset);
+        int pixels = outH * outW;
+        checkLength(masks.length - (long) masksOffset, (long) classes * pixels, "masks from offset " + masksOffset);
+        if (Float.isNaN(lowest)) {
+            Arrays.fill(masks, masksOffset, masksOffset + classes * pixels, 0);
+            return 0;
+        }
+        int plane = inH * inW;
+        if (!linear) {
+            for (int c = 0; c < classes; c++) {
+                int m = masksOffset + c * pixels;
+                for (int oy = 0; oy < outH; oy++) {
+                    int row = y1[oy] * inW;
+                    for (int ox = 0; ox < outW; ox++) {
+                        int g = row + x1[ox];
+                        float v = nhwc ? logits[logitsOffset + g * classes + c] : logits[logitsOffset + c * plane + g];
+                        masks[m + oy * outW + ox] = v >= lowest ? 1 : 0;
+                    }
+                }
+            }
+            return 0;
+        }
+        float maxAbs = 0f;
+        for (int i = logitsOffset, end = logitsOffset + logitsPerImage(); i < end; i++) {
+            maxAbs = Math.max(maxAbs, Math.abs(logits[i]));
+        }
+        float margin = maxAbs * MARGIN_FACTOR;
+        // NaN bounds (an infinite margin at an infinite lowest) fail both tests and take the exact path
+        float above = lowest + margin;
+        float below = lowest - margin;
+        int exact = 0;
+        int segments = segStart.length;
+        // per segment of the current pair of input rows: 1 all above, 0 all below, -1 interpolate; output rows that
+        // read the same pair of input rows share it
+        byte[] side = new byte[segments];
+        for (int c = 0; c < classes; c++) {
+            int m = masksOffset + c * pixels;
+            int base = logitsOffset + c * plane;
+            for (int oy = 0; oy < outH; oy++) {
+                int r1 = y1[oy] * inW;
+                int r2 = y2[oy] * inW;
+                boolean samePair = oy > 0 && y1[oy] == y1[oy - 1] && y2[oy] == y2[oy - 1];
+                if (!samePair) {
+                    for (int s = 0; s < segments; s++) {
+                        int from = segStart[s];
+                        int g11 = r1 + x1[from];
+                        int g21 = r1 + x2[from];
+                        int g12 = r2 + x1[from];
+                        int g22 = r2 + x2[from];
+                        float a;
+                        float b;
+                        float d;
+                        float e;
+                        if (nhwc) {
+                            a = logits[logitsOffset + g11 * classes + c];
+                            b = logits[logitsOffset + g21 * classes + c];
+                            d = logits[logitsOffset + g12 * classes + c];
+                            e = logits[logitsOffset + g22 * classes + c];
+                        } else {
+                            a = logits[base + g11];
+                            b = logits[base + g21];
+                            d = logits[base + g12];
+                            e = logits[base + g22];
+                        }
+                        float lo = Math.min(Math.min(a, b), Math.min(d, e));
+                        float hi = Math.max(Math.max(a, b), Math.max(d, e));
+                        side[s] = lo > above ? (byte) 1 : hi < below ? (byte) 0 : (byte) -1;
+                    }
+                }
+                float wy1 = dy1[oy];
+                float wy2 = dy2[oy];
+                int o = m + oy * outW;
+                if (samePair) {
+                    // the decided segments are those of the row above; only the interpolated ones change
+                    System.arraycopy(masks, o - outW, masks, o, outW);
+                }
+                for (int s = 0; s < segments; s++) {
+                    int from = segStart[s];
+                    int to = s + 1 < segments ? segStart[s + 1] : outW;
+                    byte k = side[s];
+                    if (k >= 0) {
+                        if (!samePair) {
+                            for (int ox = from; ox < to; ox++) {
+                                masks[o + ox] = k;
+                            }
+                        }
+                    } else {
+                        int g11 = r1 + x1[from];
+                        int g21 = r1 + x2[from];
+                        int g12 = r2 + x1[from];
+                        int g22 = r2 + x2[from];
+                        exact += to - from;
+                        for (int ox = from; ox < to; ox++) {
+                            float v = interpolate(logits, logitsOffset, plane, c, g11, g21, g12, g22, dx2[ox] * wy2, dx1[ox] * wy2,
+                                    dx2[ox] * wy1, dx1[ox] * wy1);
+                            masks[o + ox] = v >= lowest ? 1 : 0;
+                        }
+                    }
+                }
+            }
+        }
+        return exact;
+    }
+
+    /**
+     * The resized value of one channel at one output pixel, as {@link #resize} computes it.
+     *
+     * @param channel the channel (class) index
+     * @param oy the output row
+     * @param ox the output column
+     */
+    public float value(float[] logits, int logitsOffset, int channel, int oy, int ox) {
+        int plane = inH * inW;
+        if (linear) {
+            int r1 = y1[oy] * inW;
+            int r2 = y2[oy] * inW;
+            return interpolate(logits, logitsOffset, plane, channel, r1 + x1[ox], r1 + x2[ox], r2 + x1[ox], r2 + x2[ox],
+                    dx2[ox] * dy2[oy], dx1[ox] * dy2[oy], dx2[ox] * dy1[oy], dx1[ox] * dy1[oy]);
+        }
+        int g = y1[oy] * inW + x1[ox];
+        return nhwc ? logits[logitsOffset + g * classes + channel] : logits[logitsOffset + channel * plane + g];
     }
 
     /**
