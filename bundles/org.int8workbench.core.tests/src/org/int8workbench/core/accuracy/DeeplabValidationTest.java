@@ -62,4 +62,36 @@ class DeeplabValidationTest {
         assertEquals(s.imageAgreement()[3], some.imageAgreement()[0], 1e-12, "an image scores the same alone");
         assertEquals(s.imageAgreement()[7], some.imageAgreement()[1], 1e-12);
     }
+
+    @Test
+    void analysisRanksEveryGroupAndRevertingTheTopOneHelps() throws Exception {
+        long t0 = System.nanoTime();
+        SensitivityResult r = SensitivityOperation.analyze(calibration, validation, 8, new NullProgressMonitor());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("analysis of %d groups in %.1f s; INT8 %s %.4f (FP32 %.4f), agreement %.4f; ranking images %s: "
+                + "INT8 agreement %.4f, %s %.4f, output error %.4g%n", r.nodes().size(), seconds, r.metric().label(),
+                r.int8Metric(), r.parentMetric(), r.int8Agreement(), r.rankingImages(), r.rankingInt8Agreement(),
+                r.metric().label(), r.rankingInt8Metric(), r.rankingInt8OutputError());
+        for (NodeSensitivity n : r.top(15)) {
+            System.out.printf("%-40s %-18s %7.2f dB  agreement %+6.3f  %s %+6.3f  error %.4g  %s %s%n", n.node(), n.opType(),
+                    n.sqnrDb(), n.agreementGainPoints(), r.metric().label(), n.gainPoints(), n.revertedOutputError(),
+                    n.integerKernel() ? "int8" : "float", n.shape());
+        }
+        assertEquals(calibration.groups().size(), r.nodes().size(), "every group is ranked");
+        assertEquals(0.5900, r.int8Metric(), 0.0005, "the full INT8 model's figure is the evaluator's");
+        assertEquals(0.9910, r.int8Agreement(), 0.0005);
+        assertEquals(8, r.rankingImages().size());
+        assertTrue(r.rankingInt8Agreement() < r.int8Agreement(), "the ranking images are where INT8 differs most");
+        NodeSensitivity top = r.ranked().get(0);
+        assertTrue(top.agreementGainPoints() >= 0, "reverting the top-ranked group does not hurt: " + top);
+        assertTrue(top.gainPoints() >= 0 || top.agreementGainPoints() > 0, "top-ranked group: " + top);
+        long measured = r.nodes().stream().filter(n -> !Double.isNaN(n.sqnrDb())).count();
+        assertTrue(measured >= r.nodes().size() - 2, measured + " of " + r.nodes().size() + " groups have an SQNR");
+        assertTrue(r.nodes().stream().anyMatch(NodeSensitivity::integerKernel), "DeepLabV3's convolutions run as integer kernels");
+
+        SensitivityResult back = SensitivityResult.fromJson(r.toJson());
+        assertEquals(r.ranked().get(0), back.ranked().get(0));
+        assertEquals(r.nodes().size(), back.nodes().size());
+        assertEquals(r.rankingImages(), back.rankingImages());
+    }
 }

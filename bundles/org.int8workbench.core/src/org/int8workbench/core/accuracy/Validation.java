@@ -327,6 +327,17 @@ public final class Validation implements AutoCloseable {
         return seconds;
     }
 
+    /**
+     * The cached input tensor of image {@code i} (a copy), e.g. to run it through a model with intermediate tensors
+     * exposed.
+     */
+    public float[] input(int i) {
+        FloatBuffer b = items.get(i).input().getFloatBuffer();
+        float[] a = new float[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
     /** The parent's metric on all images: its mIoU against the ground truth, or 1.0 for agreement. */
     public double parentMetric() {
         return parentMetric;
