@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * DeeplabAccuracyRegressionTest); the scores must give the same within 0.0005.
  */
 class DeeplabValidationTest {
+    // measured here (AMD EPYC, 2 cores): prepare 6 s, score of 102 images 6-9 s, analysis of 67 groups 48 s
     static final Preprocessing PRE = new Preprocessing(257, 257, Preprocessing.ResizeMode.STRETCH, Preprocessing.Rgb.all(127.5),
             Preprocessing.Rgb.all(127.5), Preprocessing.ColorOrder.RGB, Preprocessing.Layout.NCHW);
 
@@ -73,18 +74,22 @@ class DeeplabValidationTest {
                 r.int8Metric(), r.parentMetric(), r.int8Agreement(), r.rankingImages(), r.rankingInt8Agreement(),
                 r.metric().label(), r.rankingInt8Metric(), r.rankingInt8OutputError());
         for (NodeSensitivity n : r.top(15)) {
-            System.out.printf("%-40s %-18s %7.2f dB  agreement %+6.3f  %s %+6.3f  error %.4g  %s %s%n", n.node(), n.opType(),
-                    n.sqnrDb(), n.agreementGainPoints(), r.metric().label(), n.gainPoints(), n.revertedOutputError(),
-                    n.integerKernel() ? "int8" : "float", n.shape());
+            System.out.printf("%-40s %-18s %7.2f dB  agreement %+6.3f  %s %+6.3f  error %.4g  %s %s float when kept: %s%n",
+                    n.node(), n.opType(), n.sqnrDb(), n.agreementGainPoints(), r.metric().label(), n.gainPoints(),
+                    n.revertedOutputError(), n.integerKernel() ? "int8" : "float", n.shape(), n.revertedRunsFloat());
         }
+        r.warnings().forEach(w -> System.out.println("warning: " + w));
         assertEquals(calibration.groups().size(), r.nodes().size(), "every group is ranked");
         assertEquals(0.5900, r.int8Metric(), 0.0005, "the full INT8 model's figure is the evaluator's");
         assertEquals(0.9910, r.int8Agreement(), 0.0005);
         assertEquals(8, r.rankingImages().size());
         assertTrue(r.rankingInt8Agreement() < r.int8Agreement(), "the ranking images are where INT8 differs most");
         NodeSensitivity top = r.ranked().get(0);
-        assertTrue(top.agreementGainPoints() >= 0, "reverting the top-ranked group does not hurt: " + top);
-        assertTrue(top.gainPoints() >= 0 || top.agreementGainPoints() > 0, "top-ranked group: " + top);
+        assertEquals(AccuracyMetric.MIOU, r.rankedBy(), "ranked by the metric");
+        assertTrue(top.gainPoints() > 0, "reverting the top-ranked group gains on the ranking images: " + top);
+        for (int i = 1; i < r.nodes().size(); i++) {
+            assertTrue(r.nodes().get(i - 1).gainPoints() >= r.nodes().get(i).gainPoints(), "most harmful first");
+        }
         long measured = r.nodes().stream().filter(n -> !Double.isNaN(n.sqnrDb())).count();
         assertTrue(measured >= r.nodes().size() - 2, measured + " of " + r.nodes().size() + " groups have an SQNR");
         assertTrue(r.nodes().stream().anyMatch(NodeSensitivity::integerKernel), "DeepLabV3's convolutions run as integer kernels");
