@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.int8workbench.core.accuracy.AccuracyControl;
 import org.int8workbench.core.accuracy.AccuracyMetric;
 import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.quantize.QuantizationSettings;
 import org.int8workbench.core.quantize.RangeMethod;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,7 @@ public final class MethodOptions {
     String method;
 
     @Option(names = "--range", paramLabel = "ESTIMATOR",
-            description = "Activation range estimator: minmax, percentile, entropy or mse. Default: minmax.")
+            description = "Activation range estimator: minmax, percentile, entropy or mse. Default: the Default method's.")
     String range;
 
     @Option(names = "--max-drop", paramLabel = "D",
@@ -53,14 +54,14 @@ public final class MethodOptions {
 
     /**
      * The range estimator: {@code --range}, or an old-style {@code --method minmax|...} (a note on {@code notes} says to
-     * use {@code --range}); MinMax by default.
+     * use {@code --range}); by default the Default method's ({@link QuantizationSettings#defaults}).
      */
     public RangeMethod range(PrintWriter notes) {
         String m = method == null ? null : normalized(method);
         if (m != null && !m.equals("default") && !m.equals("accuracy-aware")) {
             RangeMethod legacy;
             try {
-                legacy = RangeMethod.parse(m);
+                legacy = RangeMethod.parse(method);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown method '" + method + "'; use --method default or accuracy-aware "
                         + "(range estimators go to --range minmax|percentile|entropy|mse)");
@@ -74,12 +75,12 @@ public final class MethodOptions {
             return legacy;
         }
         if (range == null) {
-            return RangeMethod.MINMAX;
+            return QuantizationSettings.defaults().method();
         }
         try {
             return RangeMethod.parse(range);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--range takes minmax, percentile, entropy or mse; got '" + range + "'");
+            throw new IllegalArgumentException("--range: " + e.getMessage());
         }
     }
 

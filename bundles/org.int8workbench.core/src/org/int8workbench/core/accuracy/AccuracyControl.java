@@ -15,14 +15,15 @@ import org.int8workbench.core.dataset.SegmentationDataset;
  * @param metricOrNull the metric; {@code null}: mIoU when the validation images have masks, else agreement with the parent
  * @param validation the validation images; {@code null}: the calibration images that calibration did not use (all of
  *        them when it used every one)
- * @param maxReverts the most groups tried (each try is one validation of the whole set); at least 1
+ * @param maxReverts the most groups of the ranking tried one by one (each try is one validation of the whole set) before
+ *        the search by isolated harm; at least 1
  * @param rankingImages the images the ranking measures each group on (those where INT8 differs most from the parent)
  */
 public record AccuracyControl(double maxDropPoints, AccuracyMetric metricOrNull, SegmentationDataset validation, int maxReverts,
         int rankingImages) {
 
-    /** Groups tried at most, by default. */
-    public static final int DEFAULT_MAX_REVERTS = 20;
+    /** Groups of the ranking tried one by one at most, by default. */
+    public static final int DEFAULT_MAX_REVERTS = 10;
 
     /** Images the ranking measures each group on, by default. */
     public static final int DEFAULT_RANKING_IMAGES = 8;
