@@ -71,6 +71,8 @@ class SensitivityOperationTest {
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
         assertTrue(Double.isNaN(Json.roundTrip(nan).sqnrDb()), "NaN survives");
         assertTrue(SensitivityReport.html(r).contains(r.ranked().get(0).node()));
+        assertThrows(IllegalArgumentException.class, () -> SensitivityResult.fromJson("{\"model\": 3, \"nodes\": 4}"));
+        assertThrows(IllegalArgumentException.class, () -> SensitivityResult.fromJson("{}"));
     }
 
     @Test

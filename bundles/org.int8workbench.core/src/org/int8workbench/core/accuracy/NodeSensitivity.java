@@ -22,8 +22,9 @@ import java.util.List;
  * @param revertedAgreement pixel agreement with FP32 on the ranking images with only this group in FP32
  * @param agreementGainPoints agreement points gained on the ranking images by reverting only this group
  * @param revertedRunsFloat whether ONNX Runtime really runs the node in float in the model with it kept in FP32 (it
- *        may not: its WeightBiasQuantization pass gives a float Conv/Gemm that reads a DequantizeLinear per-tensor
- *        int8 weights, and the QDQ fusion then makes it an integer kernel again); {@code null} when not checked
+ *        may not: its QDQ fusion makes a kept node between DequantizeLinear and QuantizeLinear an integer kernel again,
+ *        a Conv/Gemm after its WeightBiasQuantization pass gave the float weights per-tensor int8 ones); {@code null}
+ *        when not checked
  */
 public record NodeSensitivity(String node, String opType, List<String> nodes, String outputTensor, List<Long> shape,
         boolean integerKernel, double sqnrDb, double revertedMetric, double gainPoints, double revertedOutputError,

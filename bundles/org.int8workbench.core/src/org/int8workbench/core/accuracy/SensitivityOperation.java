@@ -318,8 +318,9 @@ public final class SensitivityOperation {
         nodes.sort(SensitivityResult.order(rankedBy));
         if (!requantized.isEmpty()) {
             warnings.add(requantized.size() + " of " + groups.size() + " nodes kept in FP32 still run as integer kernels: ONNX "
-                    + "Runtime's WeightBiasQuantization pass gives a float Conv/Gemm that reads a DequantizeLinear per-tensor "
-                    + "int8 weights, which its QDQ fusion then runs in INT8; their gains measure that, not FP32 ("
+                    + "Runtime fuses the DequantizeLinear/QuantizeLinear around a kept node into an integer kernel (a Conv/Gemm "
+                    + "after its WeightBiasQuantization pass gave the float weights per-tensor int8 ones); their gains measure "
+                    + "that, not FP32 ("
                     + String.join(", ", requantized.subList(0, Math.min(8, requantized.size())))
                     + (requantized.size() > 8 ? ", ..." : "") + ")");
         }

@@ -91,9 +91,19 @@ public record SensitivityResult(String model, String modelSha256, Map<String, St
         return Json.toJson(this);
     }
 
+    /**
+     * The record written by {@link #toJson}.
+     *
+     * @throws IllegalArgumentException when {@code json} is not a sensitivity result
+     */
     public static SensitivityResult fromJson(String json) {
-        SensitivityResult r = Json.gson().fromJson(json, SensitivityResult.class);
-        if (r == null || r.nodes() == null) {
+        SensitivityResult r;
+        try {
+            r = Json.gson().fromJson(json, SensitivityResult.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a sensitivity result: " + e.getMessage(), e);
+        }
+        if (r == null || r.metric() == null) {
             throw new IllegalArgumentException("not a sensitivity result");
         }
         return r;
