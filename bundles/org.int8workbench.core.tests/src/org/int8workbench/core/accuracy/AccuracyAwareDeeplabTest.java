@@ -1,10 +1,12 @@
 package org.int8workbench.core.accuracy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.OutputSelection;
@@ -61,6 +63,28 @@ class AccuracyAwareDeeplabTest {
         try (Validation v = Validation.prepare(TestData.deeplabModel(), voc, calibration.preprocessing(), OutputSelection.AUTO,
                 AccuracyMetric.MIOU, new NullProgressMonitor())) {
             assertEquals(r.finalMetric(), v.score(calibration.write(r.keptFloat()).bytes(), null, new NullProgressMonitor()).value(), 1e-9);
+        }
+    }
+
+    @Test
+    void cancelsWhileRankingOrTryingGroups() throws Exception {
+        SegmentationDataset few = SampleSubset.range(voc, 0, 12);
+        try (Validation v = Validation.prepare(TestData.deeplabModel(), few, calibration.preprocessing(), OutputSelection.AUTO, null,
+                new NullProgressMonitor())) {
+            List<String> tasks = new java.util.ArrayList<>();
+            NullProgressMonitor monitor = new NullProgressMonitor() {
+                @Override
+                public void subTask(String name) {
+                    tasks.add(name);
+                    if (name.startsWith("Reverting")) {
+                        setCanceled(true); // the ranking has started: cancel at the next image
+                    }
+                }
+            };
+            assertThrows(OperationCanceledException.class,
+                    () -> new AccuracyAwareOperation(calibration, v, AccuracyControl.maxDrop(0)).run(monitor));
+            assertTrue(tasks.contains("Scoring the Default INT8 model"), tasks.toString());
+            assertEquals(1, tasks.stream().filter(t -> t.startsWith("Reverting")).count(), "stopped at the first group: " + tasks);
         }
     }
 
