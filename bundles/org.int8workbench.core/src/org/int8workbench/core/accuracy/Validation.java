@@ -1,0 +1,524 @@
+package org.int8workbench.core.accuracy;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.CoreStatus;
+import org.int8workbench.core.Ort;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.LabelMask;
+import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.Sample;
+import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.labels.LabelDecoder;
+import org.int8workbench.core.labels.LabelDecoders;
+import org.int8workbench.core.labels.OutputKind;
+import org.int8workbench.core.labels.OutputSelection;
+import org.int8workbench.core.labels.Prediction;
+import org.int8workbench.core.metrics.ConfusionMatrix;
+import org.int8workbench.core.metrics.Postprocessing;
+
+/**
+ * Validation images with the parent's predictions (and the ground truth when the data has masks), computed once;
+ * {@link #score} then judges candidate INT8 models (bytes, e.g. {@code Calibration.write(...).bytes()}) against them,
+ * reusing the cached input tensors, so that a candidate costs only its own inference.
+ *
+ * <p>The figures follow the evaluator's rules, so that a score over all images equals {@code evaluate}'s: the labels at
+ * model-output resolution are sampled back onto the image grid ({@link Postprocessing#toImage}); the mean IoU is taken
+ * from the confusion matrix summed over the scored images, with the dataset's ignore label (VOC's 255) left out; pixel
+ * agreement is the share of the compared pixels on which both models give the same label. A binary output counts every
+ * mask value above 0 as foreground (no ignore label). A multi-label output is judged by its agreement with the parent,
+ * label by label (the mean over the labels); a regression output by the share of pixels within the tolerance
+ * ({@link OutputSelection#tolerance}, else 1% of the parent's value range on each image). Neither has a mean IoU.
+ *
+ * <p>Sessions run with full graph optimisation and as many intra-op threads as there are cores, one image at a time.
+ * Not thread-safe: score one candidate at a time. {@link #close} frees the cached tensors.
+ */
+public final class Validation implements AutoCloseable {
+
+    /** One validation image: its cached input, its size, its ground truth and the parent's prediction. */
+    private record Item(String id, OnnxTensor input, int width, int height, byte[] mask, int[] wideMask, LabelMask parentLabels,
+            List<LabelMask> parentChannels, short[] parentRaw, double tolerance) {
+        int maskAt(int i) {
+            return mask != null ? mask[i] & 0xFF : wideMask[i];
+        }
+
+        boolean hasMask() {
+            return mask != null || wideMask != null;
+        }
+    }
+
+    private final Path parent;
+    private final String description;
+    private final Preprocessing pre;
+    private final AccuracyMetric metric;
+    private final LabelDecoder decoder;
+    private final OutputKind kind;
+    private final int classes;
+    private final int ignore;
+    private final int threads;
+    private final List<Item> items;
+    private final List<String> skipped;
+    private final double parentMetric;
+    private final double seconds;
+
+    private Validation(Path parent, String description, Preprocessing pre, AccuracyMetric metric, LabelDecoder decoder,
+            int classes, int ignore, int threads, List<Item> items, List<String> skipped, double seconds) {
+        this.parent = parent;
+        this.description = description;
+        this.pre = pre;
+        this.metric = metric;
+        this.decoder = decoder;
+        this.kind = decoder.kind();
+        this.classes = classes;
+        this.ignore = ignore;
+        this.threads = threads;
+        this.items = List.copyOf(items);
+        this.skipped = List.copyOf(skipped);
+        this.seconds = seconds;
+        this.parentMetric = metric == AccuracyMetric.MIOU ? parentMiou() : 1.0;
+    }
+
+    /**
+     * Reads every image of {@code data}, makes its input tensor, runs the parent once on it and keeps the parent's
+     * labels (and raw output) and the ground-truth mask. One monitor step per image.
+     *
+     * @param parent the FP32 model the candidates are compared with
+     * @param pre how images become inputs (the candidates' preprocessing)
+     * @param selection which output is judged (the first reported output of {@link LabelDecoders#forModel}), or
+     *        {@code null} for {@link OutputSelection#AUTO}
+     * @param metricOrNull the metric, or {@code null}: {@link AccuracyMetric#MIOU} when the data has masks and the output
+     *        gives labels, else {@link AccuracyMetric#AGREEMENT}
+     * @throws CoreException when the parent cannot be run, no image can be read, or mIoU is asked for where it does not
+     *         apply (no masks, or an output without labels)
+     */
+    public static Validation prepare(Path parent, SegmentationDataset data, Preprocessing pre, OutputSelection selection,
+            AccuracyMetric metricOrNull, IProgressMonitor monitor) throws CoreException {
+        Objects.requireNonNull(parent, "parent");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(pre, "preprocessing");
+        List<Sample> samples = data.samples();
+        SubMonitor sub = SubMonitor.convert(monitor, "Running " + parent.getFileName() + " on the validation images",
+                samples.size() + 1);
+        long t0 = System.nanoTime();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<Item> items = new ArrayList<>();
+        boolean done = false;
+        try (OrtSession.SessionOptions options = options(threads);
+                OrtSession session = Ort.env().createSession(parent.toString(), options)) {
+            List<LabelDecoder> decoders = LabelDecoders.forModel(parent, session, pre, selection);
+            LabelDecoder decoder = decoders.get(0);
+            OutputKind kind = decoder.kind();
+            boolean labelKind = hasLabels(kind);
+            boolean binary = kind == OutputKind.BINARY;
+            AccuracyMetric metric = metricOrNull != null ? metricOrNull
+                    : data.hasMasks() && labelKind ? AccuracyMetric.MIOU : AccuracyMetric.AGREEMENT;
+            if (metric == AccuracyMetric.MIOU && !data.hasMasks()) {
+                throw CoreStatus.exception("the validation data " + data.description() + " has no masks, so there is no mIoU; "
+                        + "give a dataset with masks or use --metric agreement", null);
+            }
+            if (metric == AccuracyMetric.MIOU && !labelKind) {
+                throw CoreStatus.exception("the output of " + parent.getFileName() + " is read as " + kind.cliName()
+                        + ", which has no mIoU; use --metric agreement", null);
+            }
+            sub.split(1);
+            String input = session.getInputNames().iterator().next();
+            long[] shape = pre.shape(1);
+            int classes = binary ? 2 : Math.max(Math.max(2, data.classes().count()), decoder.output().channels());
+            int ignore = binary ? -1 : data.classes().ignoreLabel();
+            List<String> skipped = new ArrayList<>();
+            float[] tensor = new float[pre.tensorSize()];
+            int maxLabel = 0;
+            for (Sample s : samples) {
+                SubMonitor step = sub.split(1);
+                step.subTask(s.id());
+                BufferedImage img;
+                LabelMask mask = null;
+                try {
+                    img = data.readImage(s);
+                    if (data.hasMasks() && s.mask() != null) {
+                        mask = data.readMask(s);
+                        Datasets.checkPair(s, img, mask);
+                    }
+                } catch (IOException e) {
+                    skipped.add(s.id() + ": " + e.getMessage());
+                    continue;
+                }
+                pre.toTensor(img, tensor, 0);
+                FloatBuffer buffer = ByteBuffer.allocateDirect(tensor.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                buffer.put(tensor).flip();
+                OnnxTensor in = OnnxTensor.createTensor(Ort.env(), buffer, shape);
+                Prediction p;
+                try (OrtSession.Result r = session.run(Map.of(input, in))) {
+                    p = decoder.decode(r);
+                } catch (OrtException | RuntimeException e) {
+                    in.close();
+                    throw e;
+                }
+                byte[] narrow = null;
+                int[] wide = null;
+                if (mask != null) {
+                    int[] m = binary ? foreground(mask.labels()) : mask.labels();
+                    boolean fits = true;
+                    for (int v : m) {
+                        if (v < 0 || v > 255) {
+                            fits = false;
+                        } else if (v != ignore && v > maxLabel) {
+                            maxLabel = v;
+                        }
+                    }
+                    if (fits) {
+                        narrow = new byte[m.length];
+                        for (int i = 0; i < m.length; i++) {
+                            narrow[i] = (byte) m[i];
+                        }
+                    } else {
+                        wide = m.clone();
+                    }
+                }
+                if (p.labels() != null) {
+                    for (int v : p.labels().labels()) {
+                        maxLabel = Math.max(maxLabel, v);
+                    }
+                }
+                float[] raw = p.raw() != null ? p.raw() : p.values() != null ? p.values().values() : null;
+                items.add(new Item(s.id(), in, img.getWidth(), img.getHeight(), narrow, wide, p.labels(), p.channels(),
+                        half(raw), tolerance(selection, raw)));
+            }
+            if (items.isEmpty()) {
+                throw CoreStatus.exception("none of the " + samples.size() + " validation images of " + data.description()
+                        + " could be read" + (skipped.isEmpty() ? "" : "; the first problem: " + skipped.get(0)), null);
+            }
+            classes = Math.max(classes, maxLabel + 1);
+            if (kind == OutputKind.LABEL_MAP) {
+                classes = Math.max(classes, 256);
+            }
+            Validation v = new Validation(parent, data.description(), pre, metric, decoder, classes, ignore, threads, items,
+                    skipped, (System.nanoTime() - t0) / 1e9);
+            done = true;
+            return v;
+        } catch (OrtException e) {
+            throw CoreStatus.exception("ONNX Runtime failed to run " + parent.getFileName() + " on the validation images: "
+                    + e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw CoreStatus.exception("cannot prepare the validation on " + data.description() + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                for (Item i : items) {
+                    i.input().close();
+                }
+            }
+        }
+    }
+
+    private static boolean hasLabels(OutputKind kind) {
+        return kind == OutputKind.CLASS_SCORES || kind == OutputKind.LABEL_MAP || kind == OutputKind.CUT_HEAD
+                || kind == OutputKind.BINARY;
+    }
+
+    private static OrtSession.SessionOptions options(int threads) throws CoreException {
+        try {
+            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            try {
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                o.addConfigEntry("session.intra_op.allow_spinning", "0");
+                o.setIntraOpNumThreads(threads);
+                return o;
+            } catch (OrtException | RuntimeException e) {
+                o.close();
+                throw e;
+            }
+        } catch (OrtException e) {
+            throw CoreStatus.exception("cannot set up ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    private static int[] foreground(int[] m) {
+        int[] out = new int[m.length];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = m[i] > 0 ? 1 : 0;
+        }
+        return out;
+    }
+
+    /** The raw output kept as half floats (the normalised error needs no more precision); {@code null} for none. */
+    private static short[] half(float[] raw) {
+        if (raw == null) {
+            return null;
+        }
+        short[] h = new short[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            h[i] = Float.floatToFloat16(raw[i]);
+        }
+        return h;
+    }
+
+    /** A regression image's tolerance: the given one, else 1% of the parent's value range on the image. */
+    private static double tolerance(OutputSelection selection, float[] raw) {
+        if (selection != null && selection.tolerance() > 0) {
+            return selection.tolerance();
+        }
+        if (raw == null || raw.length == 0) {
+            return 0;
+        }
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float v : raw) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return 0.01 * (hi - lo);
+    }
+
+    public AccuracyMetric metric() {
+        return metric;
+    }
+
+    /** The number of validation images (those that could be read). */
+    public int size() {
+        return items.size();
+    }
+
+    /** The ids of the validation images, in order (indices of {@link #score}). */
+    public List<String> imageIds() {
+        return items.stream().map(Item::id).toList();
+    }
+
+    /** One line naming the validation data. */
+    public String description() {
+        return description;
+    }
+
+    /** The parent model judged. */
+    public Path parent() {
+        return parent;
+    }
+
+    public Preprocessing preprocessing() {
+        return pre;
+    }
+
+    /** How the parent's output is read (and so each candidate's). */
+    public OutputKind outputKind() {
+        return kind;
+    }
+
+    /** Items that could not be read, with the reason; they are not validated. */
+    public List<String> skipped() {
+        return skipped;
+    }
+
+    /** Wall time of {@link #prepare}. */
+    public double seconds() {
+        return seconds;
+    }
+
+    /**
+     * The cached input tensor of image {@code i} (a copy), e.g. to run it through a model with intermediate tensors
+     * exposed.
+     */
+    public float[] input(int i) {
+        FloatBuffer b = items.get(i).input().getFloatBuffer();
+        float[] a = new float[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    /** The parent's metric on all images: its mIoU against the ground truth, or 1.0 for agreement. */
+    public double parentMetric() {
+        return parentMetric;
+    }
+
+    private double parentMiou() {
+        ConfusionMatrix m = new ConfusionMatrix(classes);
+        for (Item it : items) {
+            LabelMask p = Postprocessing.toImage(it.parentLabels(), pre, it.width(), it.height());
+            addTruth(m, it, p.labels());
+        }
+        return m.meanIoU();
+    }
+
+    private void addTruth(ConfusionMatrix m, Item it, int[] pred) {
+        int[] ref = new int[pred.length];
+        for (int i = 0; i < ref.length; i++) {
+            ref[i] = it.maskAt(i);
+        }
+        m.add(new LabelMask(it.width(), it.height(), ref), new LabelMask(it.width(), it.height(), pred), ignore);
+    }
+
+    /**
+     * Scores a candidate: opens one session on {@code model}, runs the chosen images (their cached inputs), decodes the
+     * outputs with the parent's decoder and compares them with the parent's and the ground truth. One monitor step per
+     * image; the session is closed before returning, also on cancel.
+     *
+     * @param model an ONNX model with the parent's input and outputs (e.g. an INT8 model written from it)
+     * @param images indices into {@link #imageIds}, or {@code null} for all
+     */
+    public Score score(byte[] model, int[] images, IProgressMonitor monitor) throws CoreException {
+        int[] chosen = images != null ? images.clone() : java.util.stream.IntStream.range(0, items.size()).toArray();
+        for (int i : chosen) {
+            if (i < 0 || i >= items.size()) {
+                throw new IllegalArgumentException("image index " + i + " is outside 0.." + (items.size() - 1));
+            }
+        }
+        SubMonitor sub = SubMonitor.convert(monitor, chosen.length + 1);
+        try (OrtSession.SessionOptions options = options(threads);
+                OrtSession session = Ort.env().createSession(model, options)) {
+            sub.split(1);
+            String input = session.getInputNames().iterator().next();
+            Accumulator acc = new Accumulator(chosen.length);
+            for (int k = 0; k < chosen.length; k++) {
+                sub.split(1);
+                Item it = items.get(chosen[k]);
+                Prediction p;
+                try (OrtSession.Result r = session.run(Map.of(input, it.input()))) {
+                    p = decoder.decode(r);
+                }
+                acc.add(k, it, p);
+            }
+            return acc.score(chosen);
+        } catch (OperationCanceledException | CoreException e) {
+            throw e;
+        } catch (OrtException e) {
+            throw CoreStatus.exception("ONNX Runtime failed to run a candidate of " + parent.getFileName() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw CoreStatus.exception("cannot score a candidate of " + parent.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The figures of one candidate, image by image. */
+    private final class Accumulator {
+        final ConfusionMatrix truth = new ConfusionMatrix(classes);
+        final double[] imageAgreement;
+        long same;
+        long compared;
+        double agreementSum; // multi-label, regression: mean of per-image shares
+        double errorSum;
+        double signalSum;
+        boolean raw = true;
+
+        Accumulator(int n) {
+            imageAgreement = new double[n];
+        }
+
+        void add(int k, Item it, Prediction p) {
+            float[] values = p.raw() != null ? p.raw() : p.values() != null ? p.values().values() : null;
+            if (values != null && it.parentRaw() != null && values.length == it.parentRaw().length) {
+                short[] ref = it.parentRaw();
+                double e = 0;
+                double s = 0;
+                for (int i = 0; i < values.length; i++) {
+                    double b = Float.float16ToFloat(ref[i]);
+                    double d = values[i] - b;
+                    e += d * d;
+                    s += b * b;
+                }
+                errorSum += e;
+                signalSum += s;
+            } else {
+                raw = false;
+            }
+            switch (kind) {
+                case MULTILABEL -> imageAgreement[k] = multilabel(it, p);
+                case REGRESSION -> imageAgreement[k] = regression(it, values);
+                default -> imageAgreement[k] = labels(it, p);
+            }
+            agreementSum += imageAgreement[k];
+        }
+
+        private double labels(Item it, Prediction p) {
+            if (p.labels() == null) {
+                throw new IllegalArgumentException("the candidate gave no labels");
+            }
+            int[] pred = Postprocessing.toImage(p.labels(), pre, it.width(), it.height()).labels();
+            int[] ref = Postprocessing.toImage(it.parentLabels(), pre, it.width(), it.height()).labels();
+            long s = 0;
+            long c = 0;
+            for (int i = 0; i < pred.length; i++) {
+                if (pred[i] < 0 || ref[i] < 0) {
+                    continue;
+                }
+                c++;
+                if (pred[i] == ref[i]) {
+                    s++;
+                }
+            }
+            same += s;
+            compared += c;
+            if (metric == AccuracyMetric.MIOU && it.hasMask()) {
+                addTruth(truth, it, pred);
+            }
+            return c == 0 ? 1.0 : (double) s / c;
+        }
+
+        private double multilabel(Item it, Prediction p) {
+            List<LabelMask> ref = it.parentChannels();
+            List<LabelMask> got = p.channels();
+            if (ref.size() != got.size() || ref.isEmpty()) {
+                throw new IllegalArgumentException("the candidate gave " + got.size() + " labels, the parent " + ref.size());
+            }
+            double sum = 0;
+            for (int l = 0; l < ref.size(); l++) {
+                int[] a = Postprocessing.toImage(got.get(l), pre, it.width(), it.height()).labels();
+                int[] b = Postprocessing.toImage(ref.get(l), pre, it.width(), it.height()).labels();
+                long s = 0;
+                long c = 0;
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] < 0 || b[i] < 0) {
+                        continue;
+                    }
+                    c++;
+                    if (a[i] == b[i]) {
+                        s++;
+                    }
+                }
+                sum += c == 0 ? 1.0 : (double) s / c;
+            }
+            return sum / ref.size();
+        }
+
+        private double regression(Item it, float[] values) {
+            short[] ref = it.parentRaw();
+            if (values == null || ref == null || values.length != ref.length) {
+                throw new IllegalArgumentException("the candidate's values do not match the parent's");
+            }
+            long within = 0;
+            for (int i = 0; i < values.length; i++) {
+                if (Math.abs(values[i] - Float.float16ToFloat(ref[i])) <= it.tolerance()) {
+                    within++;
+                }
+            }
+            return values.length == 0 ? 1.0 : (double) within / values.length;
+        }
+
+        Score score(int[] chosen) {
+            double agreement = kind == OutputKind.MULTILABEL || kind == OutputKind.REGRESSION
+                    ? (chosen.length == 0 ? Double.NaN : agreementSum / chosen.length)
+                    : compared == 0 ? Double.NaN : (double) same / compared;
+            double value = metric == AccuracyMetric.MIOU ? truth.meanIoU() : agreement;
+            double error = raw && signalSum > 0 ? errorSum / signalSum : Double.NaN;
+            return new Score(metric, value, agreement, error, chosen, imageAgreement);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Item i : items) {
+            i.input().close();
+        }
+    }
+}
