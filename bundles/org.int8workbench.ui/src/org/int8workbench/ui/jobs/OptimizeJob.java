@@ -18,6 +18,7 @@ import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.ide.IDE;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.pipeline.OptimizePipeline;
+import org.int8workbench.core.pipeline.OutputFiles;
 import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.core.pipeline.PipelineResult;
 import org.int8workbench.ui.Activator;
@@ -47,10 +48,18 @@ public final class OptimizeJob {
 
     /** Schedules the optimization of {@code model} as a user job; when it is done the folder is refreshed and the editors open. */
     public static UiJobs.UiJob schedule(IFile model, OptimizeSettings settings) {
+        return schedule(model, settings, null);
+    }
+
+    /**
+     * Schedules the optimization of {@code model} into the INT8 model {@code int8} (its outputs named after it, beside
+     * it; nothing is replaced), or into {@code NAME.int8.onnx} replacing earlier outputs when {@code int8} is {@code null}.
+     */
+    public static UiJobs.UiJob schedule(IFile model, OptimizeSettings settings, Path int8) {
         return UiJobs.schedule("Optimize INT8: " + model.getName(), monitor -> {
             Outputs out = null;
             try {
-                out = run(model, settings, monitor);
+                out = run(model, settings, int8, monitor);
             } finally {
                 refreshAndOpen(model, out == null ? new Path[0] : new Path[] {out.benchmark(), out.accuracy()});
             }
@@ -63,6 +72,11 @@ public final class OptimizeJob {
      * with the exact head, and the comparison judges the model with the exact head).
      */
     public static Outputs run(IFile modelFile, OptimizeSettings s, IProgressMonitor monitor) throws CoreException {
+        return run(modelFile, s, null, monitor);
+    }
+
+    /** {@link #run(IFile, OptimizeSettings, IProgressMonitor)} into {@code int8} ({@code null}: the default name, replacing). */
+    public static Outputs run(IFile modelFile, OptimizeSettings s, Path int8, IProgressMonitor monitor) throws CoreException {
         Path model = ModelFiles.path(modelFile);
         SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + modelFile.getName(), 100);
         try {
@@ -75,8 +89,11 @@ public final class OptimizeJob {
         SegmentationDataset data = s.benchmark() || s.compare() ? measurementData(s) : null;
         sub.split(1);
         PipelineRequest request = PipelineRequest.optimize(model, calibration).withPreprocessing(s.preprocessing())
-                .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(true)
+                .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(int8 == null)
                 .withOutputSelection(s.outputSelection());
+        if (int8 != null) {
+            request = request.withOutputs(OutputFiles.besideInt8(int8));
+        }
         if (s.benchmark()) {
             request = request.withBenchmark(s.benchmarkRequest(data));
         }
