@@ -148,6 +148,22 @@ public final class SensitivityDialog extends TitleAreaDialog {
         super.okPressed();
     }
 
+    /** For tests: types the folders as a user would. */
+    void setFolders(String calibrationFolder, String validationFolder) {
+        calibrationText.setText(calibrationFolder);
+        validationText.setText(validationFolder);
+    }
+
+    /** For tests: whether OK (Analyse) is enabled. */
+    boolean okEnabled() {
+        return getButton(IDialogConstants.OK_ID).isEnabled();
+    }
+
+    /** For tests: presses OK as the button does. */
+    void pressOk() {
+        okPressed();
+    }
+
     /** The calibration folder chosen. */
     public String calibration() {
         return calibration;
