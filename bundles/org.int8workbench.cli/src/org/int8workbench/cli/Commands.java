@@ -8,6 +8,6 @@ final class Commands {
     }
 
     static List<Object> all() {
-        return List.of(new DemoCommand(), new InspectCommand(), new OptimizeCommand(), new EvaluateCommand(), new EvaluationSpeedCommand(), new BenchmarkCommand(), new CodegenCommand());
+        return List.of(new DemoCommand(), new InspectCommand(), new OptimizeCommand(), new EvaluateCommand(), new EvaluationSpeedCommand(), new BenchmarkCommand(), new CodegenCommand(), new SensitivityCommand());
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * DeeplabAccuracyRegressionTest); the scores must give the same within 0.0005.
  */
 class DeeplabValidationTest {
+    // measured here (AMD EPYC, 2 cores): prepare 6 s, score of 102 images 6-9 s, analysis of 67 groups 48 s
     static final Preprocessing PRE = new Preprocessing(257, 257, Preprocessing.ResizeMode.STRETCH, Preprocessing.Rgb.all(127.5),
             Preprocessing.Rgb.all(127.5), Preprocessing.ColorOrder.RGB, Preprocessing.Layout.NCHW);
 
@@ -83,8 +84,11 @@ class DeeplabValidationTest {
         assertEquals(8, r.rankingImages().size());
         assertTrue(r.rankingInt8Agreement() < r.int8Agreement(), "the ranking images are where INT8 differs most");
         NodeSensitivity top = r.ranked().get(0);
-        assertTrue(top.agreementGainPoints() >= 0, "reverting the top-ranked group does not hurt: " + top);
-        assertTrue(top.gainPoints() >= 0 || top.agreementGainPoints() > 0, "top-ranked group: " + top);
+        assertEquals(AccuracyMetric.MIOU, r.rankedBy(), "ranked by the metric");
+        assertTrue(top.gainPoints() > 0, "reverting the top-ranked group gains on the ranking images: " + top);
+        for (int i = 1; i < r.nodes().size(); i++) {
+            assertTrue(r.nodes().get(i - 1).gainPoints() >= r.nodes().get(i).gainPoints(), "most harmful first");
+        }
         long measured = r.nodes().stream().filter(n -> !Double.isNaN(n.sqnrDb())).count();
         assertTrue(measured >= r.nodes().size() - 2, measured + " of " + r.nodes().size() + " groups have an SQNR");
         assertTrue(r.nodes().stream().anyMatch(NodeSensitivity::integerKernel), "DeepLabV3's convolutions run as integer kernels");

@@ -26,8 +26,9 @@ import org.int8workbench.core.Provenance;
  * @param seconds wall time of the analysis
  * @param provenance machine, runtime and time
  * @param warnings what the reader should know (skipped images, groups that could not be measured)
- * @param rankedBy the figure the ranking uses ({@link NodeSensitivity#gain}): agreement with FP32 when the metric is
- *        mIoU too (an mIoU over a few images moves in steps too coarse to rank single groups)
+ * @param rankedBy the figure the ranking uses ({@link NodeSensitivity#gain}): the metric itself (measured on the real
+ *        DeepLabV3, the mIoU gain on the ranking images predicts the gain on all images better than the agreement
+ *        gain, the output error or the SQNR)
  * @param validationImages validation images scored
  * @param int8Agreement the full INT8 model's pixel agreement with FP32 on all validation images
  * @param int8OutputError the full INT8 model's normalised output error on all validation images
