@@ -7,6 +7,8 @@ import org.int8workbench.core.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.int8workbench.core.accuracy.AccuracyAwareResult;
+import org.int8workbench.core.accuracy.AccuracyControl;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.pipeline.OptimizePipeline;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code int8wb optimize MODEL --calibration PATH ...}: post-training INT8 quantization (QDQ) calibrated on images;
@@ -29,7 +32,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "optimize", mixinStandardHelpOptions = true,
         description = {"Quantizes an FP32 ONNX model to INT8 (QDQ, uint8 activations, int8 per-channel weights), "
-                + "calibrated on real images.", "Writes NAME.int8.onnx beside the model; never replaces a file without --force."})
+                + "calibrated on real images.", "Writes NAME.int8.onnx beside the model; never replaces a file without --force.",
+                "--method accuracy-aware --max-drop D [--validation DATASET] [--metric miou|agreement] keeps the layers that cost "
+                        + "the most accuracy in FP32 until the drop is at most D points."})
 public final class OptimizeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The FP32 ONNX model.")
@@ -43,9 +48,8 @@ public final class OptimizeCommand implements Callable<Integer> {
             description = "performance (symmetric activations, the fastest) or mixed (asymmetric activations). Default: ${DEFAULT-VALUE}.")
     String preset;
 
-    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "minmax",
-            description = "Activation range estimator: minmax, percentile, entropy or mse. Default: ${DEFAULT-VALUE}.")
-    String method;
+    @Mixin
+    MethodOptions methodOptions = new MethodOptions();
 
     @Option(names = "--subset", paramLabel = "N|P%",
             description = "Calibration images to use: a count or a percentage (default: 300, or all if fewer).")
@@ -55,7 +59,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.999",
-            description = "Percentile of the percentile method. Default: ${DEFAULT-VALUE}.")
+            description = "Percentile of the percentile range estimator. Default: ${DEFAULT-VALUE}.")
     double percentile;
 
     @Option(names = "--output", paramLabel = "FILE", description = "The INT8 model (default: NAME.int8.onnx beside MODEL).")
@@ -90,6 +94,9 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON ('-' for standard output).")
     Path json;
 
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         CliSupport.refuseExistingJson(json, force);
@@ -97,6 +104,10 @@ public final class OptimizeCommand implements Callable<Integer> {
             throw new java.nio.file.NoSuchFileException(model.toString());
         }
         var selection = outputOptions.selection();
+        java.io.PrintWriter err = spec != null ? spec.commandLine().getErr() : new java.io.PrintWriter(System.err, true);
+        RangeMethod range = methodOptions.range(err);
+        err.flush();
+        AccuracyControl control = methodOptions.accuracyControl();
         Preprocessing pre = preprocessing.resolve(model);
         int subsetSize = QuantizationSettings.DEFAULT_SUBSET;
         double subsetPercent = 0;
@@ -116,12 +127,12 @@ public final class OptimizeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--subset takes at least 1 image or a percentage in (0, 100]; got '" + subset + "'");
             }
         }
-        QuantizationSettings settings = new QuantizationSettings(Preset.parse(preset), RangeMethod.parse(method), percentile, subsetSize,
+        QuantizationSettings settings = new QuantizationSettings(Preset.parse(preset), range, percentile, subsetSize,
                 subsetPercent, seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
         PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(calibration, null)).withPreprocessing(pre)
                 .withQuantization(settings).withCutHead(fastHead)
                 .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force)
-                .withOutputSelection(selection);
+                .withOutputSelection(selection).withAccuracyControl(control);
         PipelineResult result = new OptimizePipeline(request).run(new ConsoleProgress());
         QuantizationResult r = result.quantization();
         boolean quiet = json != null && json.toString().equals("-");
@@ -140,6 +151,13 @@ public final class OptimizeCommand implements Callable<Integer> {
             if (!quiet) {
                 System.out.println(cut.cut() ? "wrote " + cut.output() + "\n  exact fast label head: " + cut.head().describe()
                         : "  no fast label head: " + cut.reason());
+            }
+        }
+        AccuracyAwareResult aware = result.accuracyAware();
+        if (aware != null) {
+            out.add("accuracyAware", Json.gson().toJsonTree(aware));
+            if (!quiet) {
+                System.out.print(aware.describe());
             }
         }
         out.add("outputs", Json.gson().toJsonTree(result.outputs()));

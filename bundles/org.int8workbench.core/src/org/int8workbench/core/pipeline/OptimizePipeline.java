@@ -14,14 +14,20 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.accuracy.AccuracyAwareOperation;
+import org.int8workbench.core.accuracy.AccuracyAwareResult;
+import org.int8workbench.core.accuracy.AccuracyControl;
+import org.int8workbench.core.accuracy.Validation;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.head.CutHeadOperation;
 import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
 import org.int8workbench.core.labels.ModelOutput;
 import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.metrics.EvaluateOperation;
+import org.int8workbench.core.quantize.Calibration;
 import org.int8workbench.core.quantize.QuantizationResult;
 import org.int8workbench.core.quantize.QuantizationSettings;
 import org.int8workbench.core.quantize.QuantizeOperation;
@@ -67,6 +73,8 @@ public final class OptimizePipeline {
     public enum Step {
         /** Calibrate and quantize. */
         QUANTIZE("Quantizing"),
+        /** The Accuracy-aware method: rank the groups and keep the most harmful in FP32. */
+        ACCURACY_CONTROL("Keeping the layers that cost the most accuracy in FP32"),
         /** Cut the INT8 model before its segmentation head. */
         CUT_HEAD("Cutting the label head"),
         /** Benchmark parent, INT8 and INT8 with the exact head. */
@@ -134,7 +142,8 @@ public final class OptimizePipeline {
         OutputFiles out = r.outputs();
         PipelineRequest.Benchmark bench = r.benchmark();
         PipelineRequest.Compare compare = r.compare();
-        int total = (r.quantizes() ? 45 : 0) + (r.cutHead() ? 3 : 0) + (bench != null ? 27 : 0) + (compare != null ? 25 : 0);
+        int quantizeWork = r.accuracyControl() != null ? 100 : 45;
+        int total = (r.quantizes() ? quantizeWork : 0) + (r.cutHead() ? 3 : 0) + (bench != null ? 27 : 0) + (compare != null ? 25 : 0);
         Path named = r.quantizes() ? r.model() : r.existing();
         SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + named.getFileName(), Math.max(1, total));
 
@@ -143,9 +152,32 @@ public final class OptimizePipeline {
 
         // 1. quantize, or start from the existing model
         QuantizationResult quantization = null;
+        AccuracyAwareResult accuracyAware = null;
         Path int8;
         Preprocessing pre = r.preprocessing();
-        if (r.quantizes()) {
+        if (r.accuracyControl() != null) {
+            // the Accuracy-aware method: one calibration, INT8 candidates scored on the validation images, the chosen
+            // model written
+            QuantizeOperation q = quantize(r);
+            SubMonitor steps = sub.split(quantizeWork).setWorkRemaining(100);
+            sub.subTask(Step.QUANTIZE.label());
+            Calibration c = q.calibrate(steps.split(35));
+            AccuracyControl control = r.accuracyControl();
+            SegmentationDataset data = control.validation() != null ? control.validation()
+                    : AccuracyAwareOperation.defaultValidation(r.calibration(), c);
+            sub.subTask(Step.ACCURACY_CONTROL.label());
+            try (Validation v = Validation.prepare(r.model(), data, c.preprocessing(), r.outputSelection(), control.metricOrNull(),
+                    steps.split(10))) {
+                accuracyAware = new AccuracyAwareOperation(c, v, control).run(steps.split(50));
+            }
+            sub.subTask(Step.QUANTIZE.label());
+            quantization = q.write(c, accuracyAware.keptFloat(), steps.split(5));
+            int8 = Path.of(quantization.outputModel());
+            tx.wrote(int8);
+            if (pre == null) {
+                pre = quantization.preprocessing();
+            }
+        } else if (r.quantizes()) {
             sub.subTask(Step.QUANTIZE.label());
             quantization = quantize(r).run(sub.split(45));
             int8 = Path.of(quantization.outputModel());
@@ -232,7 +264,7 @@ public final class OptimizePipeline {
             accuracyReport = out.accuracyReport();
         }
         return new PipelineResult(quantization, headCut, parent, int8, head, measured, benchmarks, benchmarkFiles, accuracy, accuracyReport,
-                tx.written(), outputKinds);
+                tx.written(), outputKinds, accuracyAware);
     }
 
     private QuantizeOperation quantize(PipelineRequest r) {

@@ -3,6 +3,7 @@ package org.int8workbench.core.pipeline;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.int8workbench.core.accuracy.AccuracyControl;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Preprocessing;
@@ -39,10 +40,11 @@ import org.int8workbench.core.quantize.QuantizationSettings;
  * @param replace whether existing outputs may be replaced; when not, the run refuses before any work
  * @param outputSelection which model outputs the benchmark's end-to-end figures and the comparison read, and as what
  *        ({@link OutputSelection#AUTO}: found from the graph)
+ * @param accuracyControl the Accuracy-aware method's maximum drop and validation, or {@code null} for the Default method
  */
 public record PipelineRequest(Path model, Path existing, Path existingHead, SegmentationDataset calibration,
         Preprocessing preprocessing, QuantizationSettings quantization, boolean cutHead, Benchmark benchmark, Compare compare,
-        OutputFiles outputs, boolean replace, OutputSelection outputSelection) {
+        OutputFiles outputs, boolean replace, OutputSelection outputSelection, AccuracyControl accuracyControl) {
 
     public PipelineRequest {
         if (model == null && existing == null) {
@@ -60,6 +62,9 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
         if (benchmark != null && benchmark.modes().size() > 1 && outputs.hasBenchmarkFile()) {
             throw new IllegalArgumentException("one benchmark file cannot hold two modes (" + benchmark.modes() + "); measure one mode");
         }
+        if (accuracyControl != null && existing != null) {
+            throw new IllegalArgumentException("the Accuracy-aware method quantizes: it needs a model to quantize, not an existing INT8 model");
+        }
     }
 
     /**
@@ -69,7 +74,7 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
     public static PipelineRequest optimize(Path model, SegmentationDataset calibration) {
         Objects.requireNonNull(model, "model");
         return new PipelineRequest(model, null, null, calibration, null, QuantizationSettings.defaults(), true, null, null,
-                OutputFiles.besideModel(model), false, OutputSelection.AUTO);
+                OutputFiles.besideModel(model), false, OutputSelection.AUTO, null);
     }
 
     /**
@@ -80,7 +85,7 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
     public static PipelineRequest measure(Path parent, Path existing) {
         Objects.requireNonNull(existing, "existing");
         return new PipelineRequest(parent, existing, null, null, null, null, false, null, null, OutputFiles.besideInt8(existing),
-                false, OutputSelection.AUTO);
+                false, OutputSelection.AUTO, null);
     }
 
     /** Whether this run quantizes (rather than starting from an existing model). */
@@ -90,54 +95,63 @@ public record PipelineRequest(Path model, Path existing, Path existingHead, Segm
 
     public PipelineRequest withCalibration(SegmentationDataset images) {
         return new PipelineRequest(model, existing, existingHead, images, preprocessing, quantization, cutHead, benchmark, compare,
-                outputs, replace, outputSelection);
+                outputs, replace, outputSelection, accuracyControl);
     }
 
     public PipelineRequest withPreprocessing(Preprocessing p) {
         return new PipelineRequest(model, existing, existingHead, calibration, p, quantization, cutHead, benchmark, compare, outputs,
-                replace, outputSelection);
+                replace, outputSelection, accuracyControl);
     }
 
     public PipelineRequest withQuantization(QuantizationSettings s) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, s, cutHead, benchmark, compare, outputs,
-                replace, outputSelection);
+                replace, outputSelection, accuracyControl);
     }
 
     public PipelineRequest withCutHead(boolean cut) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cut, benchmark, compare,
-                outputs, replace, outputSelection);
+                outputs, replace, outputSelection, accuracyControl);
     }
 
     /** Measures {@code head}, a model cut before its head from the existing model, as the fastest model. */
     public PipelineRequest withExistingHead(Path head) {
         return new PipelineRequest(model, existing, head, calibration, preprocessing, quantization, cutHead && head == null, benchmark,
-                compare, outputs, replace, outputSelection);
+                compare, outputs, replace, outputSelection, accuracyControl);
     }
 
     public PipelineRequest withBenchmark(Benchmark b) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, b, compare, outputs,
-                replace, outputSelection);
+                replace, outputSelection, accuracyControl);
     }
 
     public PipelineRequest withCompare(Compare c) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, c, outputs,
-                replace, outputSelection);
+                replace, outputSelection, accuracyControl);
     }
 
     public PipelineRequest withOutputs(OutputFiles o) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, compare, o,
-                replace, outputSelection);
+                replace, outputSelection, accuracyControl);
     }
 
     /** Which outputs are read, and as what. */
     public PipelineRequest withOutputSelection(OutputSelection o) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, compare,
-                outputs, replace, o);
+                outputs, replace, o, accuracyControl);
     }
 
     public PipelineRequest withReplace(boolean r) {
         return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, compare,
-                outputs, r, outputSelection);
+                outputs, r, outputSelection, accuracyControl);
+    }
+
+    /**
+     * Quantizes with the Accuracy-aware method: groups that cost the most accuracy are kept in FP32 until the drop is
+     * within {@code c}'s maximum; {@code null} for the Default method.
+     */
+    public PipelineRequest withAccuracyControl(AccuracyControl c) {
+        return new PipelineRequest(model, existing, existingHead, calibration, preprocessing, quantization, cutHead, benchmark, compare,
+                outputs, replace, outputSelection, c);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.int8workbench.core.accuracy.AccuracyAwareResult;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.head.CutHeadOperation.CutHeadResult;
 import org.int8workbench.core.labels.ModelOutput;
@@ -29,10 +30,11 @@ import org.int8workbench.core.report.BenchmarkResult;
  * @param written every file and folder this run wrote, in order
  * @param outputs the parent's outputs as the benchmark and the comparison read them (the INT8 model's without a
  *        parent): name, output kind and why that kind; empty when the model could not be read for them
+ * @param accuracyAware what the Accuracy-aware method reached and kept in FP32, or {@code null} for the Default method
  */
 public record PipelineResult(QuantizationResult quantization, CutHeadResult headCut, Path parent, Path int8, Path head, Path measured,
         Map<Mode, BenchmarkResult> benchmarks, Map<Mode, Path> benchmarkFiles, AccuracyReport accuracy, Path accuracyReport,
-        List<Path> written, List<ModelOutput> outputs) {
+        List<Path> written, List<ModelOutput> outputs, AccuracyAwareResult accuracyAware) {
 
     public PipelineResult {
         benchmarks = Collections.unmodifiableMap(new LinkedHashMap<>(benchmarks));
