@@ -7,6 +7,8 @@ import java.util.List;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Status;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.accuracy.AccuracyControl;
+import org.int8workbench.core.accuracy.AccuracyMetric;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
@@ -193,6 +195,24 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
     public QuantizationSettings quantization() {
         return new QuantizationSettings(Preset.parse(preset), RangeMethod.parse(method), QuantizationSettings.DEFAULT_PERCENTILE, subset, 0,
                 0, IgnoredScope.parse(ignoredScope), false, fastBiasCorrection);
+    }
+
+    /**
+     * The Accuracy-aware method these settings ask for (the validation dataset opened), or {@code null} for the Default
+     * method.
+     */
+    public AccuracyControl accuracyControl() throws CoreException {
+        if (accuracyAware == null) {
+            return null;
+        }
+        AccuracyMetric metric;
+        try {
+            metric = "auto".equalsIgnoreCase(accuracyAware.metric()) ? null : AccuracyMetric.parse(accuracyAware.metric());
+        } catch (IllegalArgumentException e) {
+            throw new CoreException(Status.error("Accuracy-aware: " + e.getMessage(), e));
+        }
+        String v = accuracyAware.validationFolder();
+        return AccuracyControl.maxDrop(accuracyAware.maxDropPoints()).withMetric(metric).withValidation(v.isBlank() ? null : open(v));
     }
 
     /**

@@ -120,6 +120,8 @@ class SensitivityEditorTest {
         assertTrue(Arrays.asList(q.settings().getOrDefault("ignored", "").split("[,;]")).contains(top.node()),
                 "the node is in the new model's ignored scope: " + q.settings());
         assertTrue(q.floatNodes().stream().anyMatch(n -> n.startsWith(top.node() + " (")), "and kept in FP32: " + q.floatNodes());
+        assertEquals(List.of(top.node()), KeptInFp32.nodes(newInt8).stream().filter(top.node()::equals).toList(),
+                "the Performance editor names it: " + KeptInFp32.nodes(newInt8));
         assertFalse(ModelSummary.of(oldInt8).quantization().floatNodes().stream().anyMatch(n -> n.startsWith(top.node() + " (")),
                 "the old model quantized it");
 
@@ -182,6 +184,9 @@ class SensitivityEditorTest {
         run(() -> editor.select(List.of(nodes.get(1), nodes.get(2))));
         assertEquals(List.of("add_c", "conv_b"), ui(editor::selectedNodes), "in table order (sorted by integer kernel: no first)");
         UiTestSupport.screenshot(editor, "sensitivity-editor-constructed");
+        Path html = dir.resolve("exported.html");
+        run(() -> editor.exportHtml(html));
+        assertTrue(Files.readString(html).contains("conv_b"), "Export HTML writes the command line's page");
     }
 
     @Test

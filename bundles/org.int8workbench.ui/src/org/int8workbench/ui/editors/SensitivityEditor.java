@@ -31,6 +31,8 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.TableColumn;
 import org.int8workbench.core.accuracy.AccuracyMetric;
 import org.int8workbench.core.accuracy.NodeSensitivity;
+import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.accuracy.SensitivityReport;
 import org.int8workbench.core.accuracy.SensitivityResult;
 import org.int8workbench.core.pipeline.OutputFiles;
 import org.int8workbench.ui.Activator;
@@ -98,7 +100,7 @@ public final class SensitivityEditor extends ReportEditor {
         text.setText(headerText(result));
 
         Composite buttons = new Composite(body, SWT.NONE);
-        buttons.setLayout(new GridLayout(2, false));
+        buttons.setLayout(new GridLayout(3, false));
         buttons.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         keep = new Button(buttons, SWT.PUSH);
         keep.setText("Keep in FP32 and optimize again");
@@ -106,6 +108,15 @@ public final class SensitivityEditor extends ReportEditor {
                 + " model beside the old one");
         keep.setEnabled(false);
         keep.addListener(SWT.Selection, e -> keepInFp32AndOptimize());
+        Button html = new Button(buttons, SWT.PUSH);
+        html.setText("Export HTML\u2026");
+        html.setToolTipText("The same page as 'int8wb sensitivity --report'");
+        html.addListener(SWT.Selection, e -> {
+            Path p = askSaveAs(SensitivityReport.HTML, "html");
+            if (p != null) {
+                exportHtml(p);
+            }
+        });
         Label hint = new Label(buttons, SWT.NONE);
         hint.setText("Select one or more rows (most harmful first); click a column header to sort by it.");
 
@@ -222,6 +233,15 @@ public final class SensitivityEditor extends ReportEditor {
             table.getTable().setFocus();
         } else {
             body.setFocus();
+        }
+    }
+
+    /** Writes the HTML page of the result (the command line's renderer) to {@code target}, atomically. */
+    public void exportHtml(Path target) {
+        try {
+            AtomicOutput.write(target, true, SensitivityReport.html(result).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            Activator.showError(Status.error("Cannot write " + target + ": " + e.getMessage(), e));
         }
     }
 

@@ -16,6 +16,7 @@ import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.ide.IDE;
+import org.int8workbench.core.accuracy.AccuracyAwareResult;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.pipeline.OptimizePipeline;
 import org.int8workbench.core.pipeline.OutputFiles;
@@ -42,8 +43,9 @@ public final class OptimizeJob {
      * @param int8 the INT8 model
      * @param benchmark the benchmark result, or {@code null} when not measured
      * @param accuracy the accuracy report JSON, or {@code null} when not compared
+     * @param accuracyAware what the Accuracy-aware method reached and kept in FP32, or {@code null} for the Default method
      */
-    public record Outputs(Path int8, Path benchmark, Path accuracy) {
+    public record Outputs(Path int8, Path benchmark, Path accuracy, AccuracyAwareResult accuracyAware) {
     }
 
     /** Schedules the optimization of {@code model} as a user job; when it is done the folder is refreshed and the editors open. */
@@ -90,7 +92,7 @@ public final class OptimizeJob {
         sub.split(1);
         PipelineRequest request = PipelineRequest.optimize(model, calibration).withPreprocessing(s.preprocessing())
                 .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(int8 == null)
-                .withOutputSelection(s.outputSelection());
+                .withOutputSelection(s.outputSelection()).withAccuracyControl(s.accuracyControl());
         if (int8 != null) {
             request = request.withOutputs(OutputFiles.besideInt8(int8));
         }
@@ -101,7 +103,11 @@ public final class OptimizeJob {
             request = request.withCompare(PipelineRequest.Compare.on(data).withLimit(Math.max(0, s.compareImages())));
         }
         PipelineResult r = new OptimizePipeline(request).run(sub.split(99));
-        return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport());
+        if (r.accuracyAware() != null) {
+            // the figures and every step, in the Error Log; the Performance editor names the nodes kept in FP32
+            Platform.getLog(OptimizeJob.class).info(modelFile.getName() + ": " + r.accuracyAware().describe());
+        }
+        return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport(), r.accuracyAware());
     }
 
     /**
