@@ -183,6 +183,8 @@ class SensitivityEditorTest {
         assertTrue(header.contains("Warning: a warning"), header);
         run(() -> editor.select(List.of(nodes.get(1), nodes.get(2))));
         assertEquals(List.of("add_c", "conv_b"), ui(editor::selectedNodes), "in table order (sorted by integer kernel: no first)");
+        run(() -> editor.select(List.of(nodes.get(0))));
+        assertEquals(List.of("conv_a", "clip_a"), ui(editor::selectedGroupNodes), "kept in FP32 as a group, with its folded Clip");
         UiTestSupport.screenshot(editor, "sensitivity-editor-constructed");
         Path html = dir.resolve("exported.html");
         run(() -> editor.exportHtml(html));

@@ -48,7 +48,7 @@ import org.int8workbench.ui.wizards.OptimizeWizard;
  * nodes reverted together), sortable by every column: the signal-to-quantization-noise ratio of its output, the metric
  * points gained and the output error left when only it is kept in FP32, its operator, output shape and whether ONNX
  * Runtime runs it as an integer kernel. Selected rows can be kept in FP32: <b>Keep in FP32 and optimize again</b>
- * repeats the model's last optimization (its remembered settings) with those nodes added to the ignored scope, writing
+ * repeats the model's last optimization (its remembered settings) with those groups' nodes added to the ignored scope, writing
  * a new INT8 model beside the old one ({@code NAME.int8-2.onnx}, ...), and opens its Performance and Accuracy editors
  * beside the old ones.
  */
@@ -134,30 +134,30 @@ public final class SensitivityEditor extends ReportEditor {
         TableViewerColumn rank = sorter.column("Rank", 50, n -> Integer.toString(ranks.get(n)), SortableTable.by(ranks::get));
         rank.getColumn().setToolTipText("Most harmful first: by the " + result.rankedBy().label() + " gained when only the node is kept in"
                 + " FP32, then by the output error left, then by SQNR");
-        sorter.column("Node", 200, NodeSensitivity::node, SortableTable.by(NodeSensitivity::node))
+        sorter.column("Node", 170, NodeSensitivity::node, SortableTable.by(NodeSensitivity::node))
                 .getColumn().setToolTipText("The quantized node; the nodes kept in FP32 with it (e.g. its Relu) are in the Group column");
-        sorter.column("Operator", 95, NodeSensitivity::opType, SortableTable.by(NodeSensitivity::opType));
-        sorter.column("Output shape", 120, n -> shape(n.shape()), SortableTable.by(n -> n.shape().isEmpty() ? null : volume(n.shape())));
-        sorter.column("Integer kernel", 110, n -> n.integerKernel() ? "yes" : "no", SortableTable.by(NodeSensitivity::integerKernel))
+        sorter.column("Operator", 80, NodeSensitivity::opType, SortableTable.by(NodeSensitivity::opType));
+        sorter.column("Output shape", 110, n -> shape(n.shape()), SortableTable.by(n -> n.shape().isEmpty() ? null : volume(n.shape())));
+        sorter.column("Integer kernel", 122, n -> n.integerKernel() ? "yes" : "no", SortableTable.by(NodeSensitivity::integerKernel))
                 .getColumn().setToolTipText("Whether ONNX Runtime runs this node as an integer kernel in the INT8 model (when not, it"
                         + " computes in float between DequantizeLinear and QuantizeLinear, and keeping it in FP32 costs no speed)");
-        sorter.column("SQNR (dB)", 90, n -> number(n.sqnrDb(), "%.1f"), SortableTable.by(n -> value(n.sqnrDb())))
+        sorter.column("SQNR (dB)", 95, n -> number(n.sqnrDb(), "%.1f"), SortableTable.by(n -> value(n.sqnrDb())))
                 .getColumn().setToolTipText("Signal-to-quantization-noise ratio of the output against FP32 on " + result.sqnrImages()
                         + "; low is noisy");
-        sorter.column(gainTitle(metric), 140, n -> number(n.gainPoints(), "%+.2f"), SortableTable.by(n -> value(n.gainPoints())))
+        sorter.column(gainTitle(metric), 155, n -> number(n.gainPoints(), "%+.2f"), SortableTable.by(n -> value(n.gainPoints())))
                 .getColumn().setToolTipText(metric + " points gained on the ranking images when only this node is kept in FP32");
         if (agreementToo) {
-            sorter.column(gainTitle("agreement"), 170, n -> number(n.agreementGainPoints(), "%+.2f"),
+            sorter.column(gainTitle("agreement"), 190, n -> number(n.agreementGainPoints(), "%+.2f"),
                     SortableTable.by(n -> value(n.agreementGainPoints())))
                     .getColumn().setToolTipText("Points of pixel agreement with FP32 gained on the ranking images when only this node is kept"
                             + " in FP32");
         }
-        sorter.column("Output error in FP32", 160, n -> number(n.revertedOutputError(), "%.4f"),
+        sorter.column("Output error in FP32", 172, n -> number(n.revertedOutputError(), "%.4f"),
                 SortableTable.by(n -> value(n.revertedOutputError())))
                 .getColumn().setToolTipText("Raw-output error against FP32 (mean squared error / mean square of the FP32 output) on the"
                         + " ranking images when only this node is kept in FP32 (INT8 alone: " + number(result.rankingInt8OutputError(), "%.4f")
                         + ")");
-        sorter.column("Group", 180, n -> group(n), SortableTable.by(n -> group(n)));
+        sorter.column("Group", 110, n -> group(n), SortableTable.by(n -> group(n)));
         table.setInput(ranked);
         sorter.sortBy(rank.getColumn(), true);
         table.addSelectionChangedListener(e -> keep.setEnabled(!e.getStructuredSelection().isEmpty()));
@@ -292,6 +292,17 @@ public final class SensitivityEditor extends ReportEditor {
         return names;
     }
 
+    /** Every node of the selected rows' groups (the compute node and the activation folded into it), in table order. */
+    public List<String> selectedGroupNodes() {
+        List<String> names = new ArrayList<>();
+        for (Object o : table.getStructuredSelection().toList()) {
+            NodeSensitivity n = (NodeSensitivity) o;
+            names.add(n.node());
+            n.nodes().stream().filter(x -> !x.equals(n.node())).forEach(names::add);
+        }
+        return names;
+    }
+
     /**
      * Keep in FP32 and optimize again: the model's remembered settings with the selected nodes added to the ignored
      * scope, run as one Optimize job into a free name beside the old INT8 model; when the model was never optimized
@@ -299,7 +310,8 @@ public final class SensitivityEditor extends ReportEditor {
      * or {@code null} when none was scheduled.
      */
     public UiJobs.UiJob keepInFp32AndOptimize() {
-        List<String> nodes = selectedNodes();
+        // the whole group, as the Accuracy-aware method reverts it: no Q/DQ is left around the folded activation
+        List<String> nodes = selectedGroupNodes();
         if (result == null || nodes.isEmpty()) {
             return null;
         }

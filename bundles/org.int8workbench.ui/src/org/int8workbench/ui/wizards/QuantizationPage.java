@@ -14,6 +14,7 @@ import org.eclipse.swt.widgets.Group;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.quantize.IgnoredScope;
+import org.int8workbench.core.quantize.RangeMethod;
 import org.int8workbench.ui.OptimizeSettings;
 
 /**
@@ -23,7 +24,8 @@ import org.int8workbench.ui.OptimizeSettings;
 final class QuantizationPage extends SettingsPage {
     static final String[] METHODS = {"Default", "Accuracy-aware"};
     static final String[] PRESETS = {"Performance", "Mixed"};
-    static final String[] ESTIMATORS = {"MinMax", "Percentile", "Entropy", "MSE"};
+    /** The range estimators as the Range combo shows them, one per {@link RangeMethod}, in its order. */
+    static final String[] ESTIMATORS = java.util.Arrays.stream(RangeMethod.values()).map(QuantizationPage::label).toArray(String[]::new);
     static final String[] METRICS = {"Auto", "mIoU", "Agreement"};
     private final OptimizeSettings initial;
     private IObservableValue<String> method;
@@ -51,9 +53,9 @@ final class QuantizationPage extends SettingsPage {
                         + " cost the most accuracy in FP32 until the drop on a validation dataset is within the maximum");
         preset = combo(c, "Preset:", PRESETS, display(PRESETS, initial.preset()),
                 "Performance: symmetric activations, the fastest. Mixed: asymmetric activations, for non-ReLU models");
-        estimator = combo(c, "Range:", ESTIMATORS, display(ESTIMATORS, initial.method()),
-                "How activation ranges are estimated: MinMax keeps every value; Percentile clips rare outliers; Entropy and MSE choose"
-                        + " the clipping threshold");
+        estimator = combo(c, "Range:", ESTIMATORS, rangeLabel(initial.method()),
+                "How activation ranges are estimated: MinMax keeps every value; MeanMinMax (where offered) averages each image's"
+                        + " extremes; Percentile clips rare outliers; Entropy and MSE choose the clipping threshold");
         Group accuracy = group(c, "Accuracy-aware");
         maxDrop = text(accuracy, "Max drop (points):", aa == null ? "0.5" : format(aa.maxDropPoints()),
                 "The largest accuracy drop allowed, in percentage points of the metric (e.g. 0.5: mIoU 59.9% may become 59.4%)", 2);
@@ -68,6 +70,16 @@ final class QuantizationPage extends SettingsPage {
                 "Kept in FP32, comma separated: node names, type:OpType, globs (conv*) or re:REGEX", 2);
         head = check(c, "Exact fast label head (cut the final Resize + ArgMax; labels computed exactly in Java)", initial.fastLabelHead(),
                 "Writes NAME.int8.head.onnx and benchmarks it end to end with the exact head");
+    }
+
+    /** How the Range combo names a range estimator: MinMax, MeanMinMax, Percentile, Entropy, MSE (else its command-line name). */
+    static String label(RangeMethod m) {
+        return switch (m.cliName()) {
+            case "minmax" -> "MinMax";
+            case "mean-minmax" -> "MeanMinMax";
+            case "mse" -> "MSE";
+            default -> Character.toUpperCase(m.cliName().charAt(0)) + m.cliName().substring(1);
+        };
     }
 
     private static String format(double v) {
@@ -150,9 +162,22 @@ final class QuantizationPage extends SettingsPage {
         return preset.getValue().toLowerCase(Locale.ROOT);
     }
 
+    private static String rangeLabel(String cliName) {
+        try {
+            return label(RangeMethod.parse(cliName));
+        } catch (RuntimeException e) {
+            return ESTIMATORS[0];
+        }
+    }
+
     /** The range estimator's command-line name. */
     String method() {
-        return estimator.getValue().toLowerCase(Locale.ROOT);
+        for (RangeMethod m : RangeMethod.values()) {
+            if (label(m).equals(estimator.getValue())) {
+                return m.cliName();
+            }
+        }
+        return RangeMethod.values()[0].cliName();
     }
 
     boolean accuracyAware() {
