@@ -74,10 +74,11 @@ class DeeplabValidationTest {
                 r.int8Metric(), r.parentMetric(), r.int8Agreement(), r.rankingImages(), r.rankingInt8Agreement(),
                 r.metric().label(), r.rankingInt8Metric(), r.rankingInt8OutputError());
         for (NodeSensitivity n : r.top(15)) {
-            System.out.printf("%-40s %-18s %7.2f dB  agreement %+6.3f  %s %+6.3f  error %.4g  %s %s%n", n.node(), n.opType(),
-                    n.sqnrDb(), n.agreementGainPoints(), r.metric().label(), n.gainPoints(), n.revertedOutputError(),
-                    n.integerKernel() ? "int8" : "float", n.shape());
+            System.out.printf("%-40s %-18s %7.2f dB  agreement %+6.3f  %s %+6.3f  error %.4g  %s %s float when kept: %s%n",
+                    n.node(), n.opType(), n.sqnrDb(), n.agreementGainPoints(), r.metric().label(), n.gainPoints(),
+                    n.revertedOutputError(), n.integerKernel() ? "int8" : "float", n.shape(), n.revertedRunsFloat());
         }
+        r.warnings().forEach(w -> System.out.println("warning: " + w));
         assertEquals(calibration.groups().size(), r.nodes().size(), "every group is ranked");
         assertEquals(0.5900, r.int8Metric(), 0.0005, "the full INT8 model's figure is the evaluator's");
         assertEquals(0.9910, r.int8Agreement(), 0.0005);

@@ -68,7 +68,7 @@ class SensitivityOperationTest {
         assertEquals(r.ranked(), back.ranked());
         assertEquals(r.rankingImages(), back.rankingImages());
         NodeSensitivity nan = new NodeSensitivity("n", "Conv", List.of("n"), "t", List.of(), false, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
         assertTrue(Double.isNaN(Json.roundTrip(nan).sqnrDb()), "NaN survives");
         assertTrue(SensitivityReport.html(r).contains(r.ranked().get(0).node()));
     }

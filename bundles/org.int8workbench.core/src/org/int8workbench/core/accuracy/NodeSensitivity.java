@@ -21,10 +21,13 @@ import java.util.List;
  * @param revertedOutputError the normalised output error on the ranking images with only this group in FP32
  * @param revertedAgreement pixel agreement with FP32 on the ranking images with only this group in FP32
  * @param agreementGainPoints agreement points gained on the ranking images by reverting only this group
+ * @param revertedRunsFloat whether ONNX Runtime really runs the node in float in the model with it kept in FP32 (it
+ *        may not: its WeightBiasQuantization pass gives a float Conv/Gemm that reads a DequantizeLinear per-tensor
+ *        int8 weights, and the QDQ fusion then makes it an integer kernel again); {@code null} when not checked
  */
 public record NodeSensitivity(String node, String opType, List<String> nodes, String outputTensor, List<Long> shape,
         boolean integerKernel, double sqnrDb, double revertedMetric, double gainPoints, double revertedOutputError,
-        double revertedAgreement, double agreementGainPoints) {
+        double revertedAgreement, double agreementGainPoints, Boolean revertedRunsFloat) {
 
     public NodeSensitivity {
         nodes = List.copyOf(nodes);

@@ -57,14 +57,14 @@ public final class SensitivityReport {
                 pct(r.int8Agreement()), r.validationImages()));
         b.append(String.format(Locale.ROOT, "ranking on the %d images where INT8 agrees least with FP32 (agreement %s, %s %s), by %s gain%n",
                 r.rankingImages().size(), pct(r.rankingInt8Agreement()), m, f4(r.rankingInt8Metric()), r.rankedBy().label()));
-        b.append(String.format(Locale.ROOT, "%-4s %-32s %-18s %8s %10s %10s %12s %s%n", "#", "node", "op", "SQNR dB",
-                "agr. gain", m + " gain", "output err", "integer kernel"));
+        b.append(String.format(Locale.ROOT, "%-4s %-32s %-18s %8s %10s %10s %12s %-15s %s%n", "#", "node", "op", "SQNR dB",
+                "agr. gain", m + " gain", "output err", "integer kernel", "float when kept"));
         List<NodeSensitivity> nodes = r.top(top);
         for (int i = 0; i < nodes.size(); i++) {
             NodeSensitivity n = nodes.get(i);
-            b.append(String.format(Locale.ROOT, "%-4d %-32s %-18s %8s %10s %10s %12s %s%n", i + 1, n.node(), n.opType(),
+            b.append(String.format(Locale.ROOT, "%-4d %-32s %-18s %8s %10s %10s %12s %-15s %s%n", i + 1, n.node(), n.opType(),
                     f1(n.sqnrDb()), signed(n.agreementGainPoints()), signed(n.gainPoints()), sci(n.revertedOutputError()),
-                    n.integerKernel() ? "yes" : "no (float)"));
+                    n.integerKernel() ? "yes" : "no (float)", floatWhenKept(n)));
         }
         b.append(String.format(Locale.ROOT, "%d groups analysed in %.1f s (SQNR on %s)%n", r.nodes().size(), r.seconds(),
                 r.sqnrImages()));
@@ -96,7 +96,7 @@ public final class SensitivityReport {
     }
 
     record Row(int rank, String node, String op, String shape, String sqnr, String agreementGain, String metricGain,
-            int barWidth, String error, boolean integer, String integerText, String together) {
+            int barWidth, String error, boolean integer, String integerText, String floatWhenKept, String together) {
     }
 
     private static Map<String, Object> view(SensitivityResult r) {
@@ -115,7 +115,7 @@ public final class SensitivityReport {
             int bar = max > 0 && g > 0 ? (int) Math.round(120 * g / max) : 0;
             rows.add(new Row(i + 1, n.node(), n.opType(), n.shape().isEmpty() ? "" : n.shape().toString(), f1(n.sqnrDb()),
                     signed(n.agreementGainPoints()), signed(n.gainPoints()), bar, sci(n.revertedOutputError()), n.integerKernel(),
-                    n.integerKernel() ? "yes" : "no (float)", String.join(", ", n.nodes())));
+                    n.integerKernel() ? "yes" : "no (float)", floatWhenKept(n), String.join(", ", n.nodes())));
         }
         Map<String, Object> v = new java.util.HashMap<>();
         v.put("modelName", Path.of(r.model()).getFileName().toString());
@@ -148,6 +148,10 @@ public final class SensitivityReport {
         v.put("warnings", r.warnings());
         v.put("nodes", rows);
         return v;
+    }
+
+    private static String floatWhenKept(NodeSensitivity n) {
+        return n.revertedRunsFloat() == null ? "?" : n.revertedRunsFloat() ? "yes" : "no (re-quantized by ORT)";
     }
 
     private static String f1(double v) {
