@@ -148,11 +148,11 @@ class SensitivityEditorTest {
         // ranked by agreement gain (the mIoU of a few images moves in coarse steps): conv_b, conv_a, then add_c (not measured)
         List<NodeSensitivity> nodes = List.of(
                 new NodeSensitivity("conv_a", "Conv", List.of("conv_a", "clip_a"), "a_out", List.of(1L, 16L, 129L, 129L), true, 31.5, 0.61,
-                        0.40, 0.002, 0.991, 0.20),
+                        0.40, 0.002, 0.991, 0.20, Boolean.TRUE),
                 new NodeSensitivity("conv_b", "Conv", List.of("conv_b"), "b_out", List.of(1L, 21L, 33L, 33L), true, 18.2, 0.64, 3.10, 0.010,
-                        0.995, 0.60),
+                        0.995, 0.60, Boolean.FALSE),
                 new NodeSensitivity("add_c", "Add", List.of("add_c"), "c_out", List.of(1L, 8L, 65L, 65L), false, 24.0, Double.NaN,
-                        Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, null));
         SensitivityResult r = new SensitivityResult(dir.resolve("m.onnx").toString(), "0123456789abcdef",
                 java.util.Map.of("preset", "performance"), "photos (8 images)", 8, "VOC val (14 pairs)", AccuracyMetric.MIOU, 0.65, 0.61,
                 List.of("a", "b"), nodes, 12.5, org.int8workbench.core.Provenance.now(), List.of("a warning"), AccuracyMetric.AGREEMENT, 14,
@@ -176,6 +176,9 @@ class SensitivityEditorTest {
         assertEquals("add_c", ui(() -> editor.shownRows().get(0).node()));
         run(() -> editor.sortBy("Output shape", false));
         assertEquals("conv_a", ui(() -> editor.shownRows().get(0).node()));
+        run(() -> editor.sortBy("Float when kept", true));
+        assertEquals(List.of("conv_b", "conv_a", "add_c"), ui(() -> editor.shownRows().stream().map(NodeSensitivity::node).toList()),
+                "no, yes, not checked");
         run(() -> editor.sortBy("Integer kernel", true));
         assertEquals("add_c", ui(() -> editor.shownRows().get(0).node()));
         String header = SensitivityEditor.headerText(r);

@@ -134,7 +134,7 @@ public final class SensitivityEditor extends ReportEditor {
         TableViewerColumn rank = sorter.column("Rank", 50, n -> Integer.toString(ranks.get(n)), SortableTable.by(ranks::get));
         rank.getColumn().setToolTipText("Most harmful first: by the " + result.rankedBy().label() + " gained when only the node is kept in"
                 + " FP32, then by the output error left, then by SQNR");
-        sorter.column("Node", 170, NodeSensitivity::node, SortableTable.by(NodeSensitivity::node))
+        sorter.column("Node", 150, NodeSensitivity::node, SortableTable.by(NodeSensitivity::node))
                 .getColumn().setToolTipText("The quantized node; the nodes kept in FP32 with it (e.g. its Relu) are in the Group column");
         sorter.column("Operator", 80, NodeSensitivity::opType, SortableTable.by(NodeSensitivity::opType));
         sorter.column("Output shape", 110, n -> shape(n.shape()), SortableTable.by(n -> n.shape().isEmpty() ? null : volume(n.shape())));
@@ -147,16 +147,21 @@ public final class SensitivityEditor extends ReportEditor {
         sorter.column(gainTitle(metric), 155, n -> number(n.gainPoints(), "%+.2f"), SortableTable.by(n -> value(n.gainPoints())))
                 .getColumn().setToolTipText(metric + " points gained on the ranking images when only this node is kept in FP32");
         if (agreementToo) {
-            sorter.column(gainTitle("agreement"), 190, n -> number(n.agreementGainPoints(), "%+.2f"),
+            sorter.column(gainTitle("agreement"), 180, n -> number(n.agreementGainPoints(), "%+.2f"),
                     SortableTable.by(n -> value(n.agreementGainPoints())))
                     .getColumn().setToolTipText("Points of pixel agreement with FP32 gained on the ranking images when only this node is kept"
                             + " in FP32");
         }
-        sorter.column("Output error in FP32", 172, n -> number(n.revertedOutputError(), "%.4f"),
+        sorter.column("Output error in FP32", 160, n -> number(n.revertedOutputError(), "%.4f"),
                 SortableTable.by(n -> value(n.revertedOutputError())))
                 .getColumn().setToolTipText("Raw-output error against FP32 (mean squared error / mean square of the FP32 output) on the"
                         + " ranking images when only this node is kept in FP32 (INT8 alone: " + number(result.rankingInt8OutputError(), "%.4f")
                         + ")");
+        sorter.column("Float when kept", 118, n -> n.revertedRunsFloat() == null ? "\u2013" : n.revertedRunsFloat() ? "yes" : "no",
+                SortableTable.by(NodeSensitivity::revertedRunsFloat))
+                .getColumn().setToolTipText("Whether ONNX Runtime really runs the node in float once it is kept in FP32 (its"
+                        + " WeightBiasQuantization pass may turn a float Conv over int8 weights back into an integer kernel); \u2013 when"
+                        + " not checked");
         sorter.column("Group", 110, n -> group(n), SortableTable.by(n -> group(n)));
         table.setInput(ranked);
         sorter.sortBy(rank.getColumn(), true);
