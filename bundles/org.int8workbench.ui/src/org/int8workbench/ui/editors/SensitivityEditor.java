@@ -134,11 +134,11 @@ public final class SensitivityEditor extends ReportEditor {
         TableViewerColumn rank = sorter.column("Rank", 50, n -> Integer.toString(ranks.get(n)), SortableTable.by(ranks::get));
         rank.getColumn().setToolTipText("Most harmful first: by the " + result.rankedBy().label() + " gained when only the node is kept in"
                 + " FP32, then by the output error left, then by SQNR");
-        sorter.column("Node", 150, NodeSensitivity::node, SortableTable.by(NodeSensitivity::node))
+        sorter.column("Node", 140, NodeSensitivity::node, SortableTable.by(NodeSensitivity::node))
                 .getColumn().setToolTipText("The quantized node; the nodes kept in FP32 with it (e.g. its Relu) are in the Group column");
-        sorter.column("Operator", 80, NodeSensitivity::opType, SortableTable.by(NodeSensitivity::opType));
-        sorter.column("Output shape", 110, n -> shape(n.shape()), SortableTable.by(n -> n.shape().isEmpty() ? null : volume(n.shape())));
-        sorter.column("Integer kernel", 122, n -> n.integerKernel() ? "yes" : "no", SortableTable.by(NodeSensitivity::integerKernel))
+        sorter.column("Operator", 75, NodeSensitivity::opType, SortableTable.by(NodeSensitivity::opType));
+        sorter.column("Output shape", 122, n -> shape(n.shape()), SortableTable.by(n -> n.shape().isEmpty() ? null : volume(n.shape())));
+        sorter.column("Integer kernel", 112, n -> n.integerKernel() ? "yes" : "no", SortableTable.by(NodeSensitivity::integerKernel))
                 .getColumn().setToolTipText("Whether ONNX Runtime runs this node as an integer kernel in the INT8 model (when not, it"
                         + " computes in float between DequantizeLinear and QuantizeLinear, and keeping it in FP32 costs no speed)");
         sorter.column("SQNR (dB)", 95, n -> number(n.sqnrDb(), "%.1f"), SortableTable.by(n -> value(n.sqnrDb())))
@@ -147,7 +147,7 @@ public final class SensitivityEditor extends ReportEditor {
         sorter.column(gainTitle(metric), 155, n -> number(n.gainPoints(), "%+.2f"), SortableTable.by(n -> value(n.gainPoints())))
                 .getColumn().setToolTipText(metric + " points gained on the ranking images when only this node is kept in FP32");
         if (agreementToo) {
-            sorter.column(gainTitle("agreement"), 180, n -> number(n.agreementGainPoints(), "%+.2f"),
+            sorter.column(gainTitle("agreement"), 196, n -> number(n.agreementGainPoints(), "%+.2f"),
                     SortableTable.by(n -> value(n.agreementGainPoints())))
                     .getColumn().setToolTipText("Points of pixel agreement with FP32 gained on the ranking images when only this node is kept"
                             + " in FP32");
@@ -162,7 +162,7 @@ public final class SensitivityEditor extends ReportEditor {
                 .getColumn().setToolTipText("Whether ONNX Runtime really runs the node in float once it is kept in FP32 (its"
                         + " WeightBiasQuantization pass may turn a float Conv over int8 weights back into an integer kernel); \u2013 when"
                         + " not checked");
-        sorter.column("Group", 110, n -> group(n), SortableTable.by(n -> group(n)));
+        sorter.column("Group", 100, n -> group(n), SortableTable.by(n -> group(n)));
         table.setInput(ranked);
         sorter.sortBy(rank.getColumn(), true);
         table.addSelectionChangedListener(e -> keep.setEnabled(!e.getStructuredSelection().isEmpty()));
