@@ -7,6 +7,8 @@ import java.util.List;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Status;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.accuracy.AccuracyControl;
+import org.int8workbench.core.accuracy.AccuracyMetric;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
@@ -32,7 +34,9 @@ import org.int8workbench.core.quantize.RangeMethod;
  * @param subset calibration images to use at most
  * @param preprocessing how images become model inputs
  * @param preset {@code performance} or {@code mixed}
- * @param method range estimator: {@code minmax}, {@code percentile}, {@code entropy}, {@code mse}
+ * @param method the range estimator (the wizard's "Range", the command line's {@code --range}): {@code minmax},
+ *        {@code percentile}, {@code entropy}, {@code mse} (the name predates the Accuracy-aware method; remembered files
+ *        keep it)
  * @param fastBiasCorrection correct biases after quantization
  * @param ignoredScope entries kept in FP32 (node names, operator types, globs, {@code re:} patterns)
  * @param fastLabelHead also write the INT8 model with its label head cut off and measure it with the exact head
@@ -46,11 +50,33 @@ import org.int8workbench.core.quantize.RangeMethod;
  *        {@code binary}, {@code multilabel}, {@code labels} or {@code regression}
  * @param outputName the one output to read, or {@code ""} for every output of the kind found for the first
  * @param threshold probability above which a binary or multi-label pixel is foreground, in (0, 1)
+ * @param accuracyAware the Accuracy-aware method's settings, or {@code null} for the Default method
  */
 public record OptimizeSettings(DataKind dataKind, String dataFolder, String calibrationFolder, int subset,
         Preprocessing preprocessing, String preset, String method, boolean fastBiasCorrection, List<String> ignoredScope,
         boolean fastLabelHead, boolean benchmark, String benchmarkMode, double benchmarkSeconds, int threads,
-        boolean compare, int compareImages, String outputKind, String outputName, double threshold) {
+        boolean compare, int compareImages, String outputKind, String outputName, double threshold, AccuracyAware accuracyAware) {
+
+    /** The wizard's name of the Default method. */
+    public static final String DEFAULT_METHOD = "default";
+    /** The wizard's name of the Accuracy-aware method. */
+    public static final String ACCURACY_AWARE_METHOD = "accuracy-aware";
+
+    /**
+     * The Accuracy-aware method: layers are kept in FP32, most harmful first, until the metric on the validation dataset
+     * drops by at most {@code maxDropPoints} from the FP32 model's.
+     *
+     * @param maxDropPoints the largest drop allowed, in percentage points of the metric (above 0)
+     * @param metric {@code auto} (mIoU when the validation dataset has masks, else agreement), {@code miou} or
+     *        {@code agreement}
+     * @param validationFolder the validation dataset folder (VOC, images + masks, or images alone)
+     */
+    public record AccuracyAware(double maxDropPoints, String metric, String validationFolder) {
+        public AccuracyAware {
+            metric = metric == null || metric.isBlank() ? "auto" : metric;
+            validationFolder = validationFolder == null ? "" : validationFolder;
+        }
+    }
 
     /** What a dataset folder holds. */
     public enum DataKind {
@@ -85,6 +111,15 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
         threshold = threshold > 0 && threshold < 1 ? threshold : OutputSelection.DEFAULT_THRESHOLD;
     }
 
+    /** Settings of the Default method. */
+    public OptimizeSettings(DataKind dataKind, String dataFolder, String calibrationFolder, int subset, Preprocessing preprocessing,
+            String preset, String method, boolean fastBiasCorrection, List<String> ignoredScope, boolean fastLabelHead, boolean benchmark,
+            String benchmarkMode, double benchmarkSeconds, int threads, boolean compare, int compareImages, String outputKind,
+            String outputName, double threshold) {
+        this(dataKind, dataFolder, calibrationFolder, subset, preprocessing, preset, method, fastBiasCorrection, ignoredScope, fastLabelHead,
+                benchmark, benchmarkMode, benchmarkSeconds, threads, compare, compareImages, outputKind, outputName, threshold, null);
+    }
+
     /** Settings whose outputs are found from the graph (auto, every output of the first output's kind, threshold 0.5). */
     public OptimizeSettings(DataKind dataKind, String dataFolder, String calibrationFolder, int subset, Preprocessing preprocessing,
             String preset, String method, boolean fastBiasCorrection, List<String> ignoredScope, boolean fastLabelHead, boolean benchmark,
@@ -96,7 +131,27 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
     /** These settings with other output settings. */
     public OptimizeSettings withOutputs(String kind, String name, double t) {
         return new OptimizeSettings(dataKind, dataFolder, calibrationFolder, subset, preprocessing, preset, method, fastBiasCorrection,
-                ignoredScope, fastLabelHead, benchmark, benchmarkMode, benchmarkSeconds, threads, compare, compareImages, kind, name, t);
+                ignoredScope, fastLabelHead, benchmark, benchmarkMode, benchmarkSeconds, threads, compare, compareImages, kind, name, t,
+                accuracyAware);
+    }
+
+    /** These settings with another method: {@code null} for the Default method, else the Accuracy-aware method's settings. */
+    public OptimizeSettings withAccuracyAware(AccuracyAware a) {
+        return new OptimizeSettings(dataKind, dataFolder, calibrationFolder, subset, preprocessing, preset, method, fastBiasCorrection,
+                ignoredScope, fastLabelHead, benchmark, benchmarkMode, benchmarkSeconds, threads, compare, compareImages, outputKind,
+                outputName, threshold, a);
+    }
+
+    /** These settings with another ignored scope. */
+    public OptimizeSettings withIgnoredScope(List<String> scope) {
+        return new OptimizeSettings(dataKind, dataFolder, calibrationFolder, subset, preprocessing, preset, method, fastBiasCorrection,
+                scope, fastLabelHead, benchmark, benchmarkMode, benchmarkSeconds, threads, compare, compareImages, outputKind, outputName,
+                threshold, accuracyAware);
+    }
+
+    /** {@link #DEFAULT_METHOD} or {@link #ACCURACY_AWARE_METHOD}. */
+    public String methodName() {
+        return accuracyAware == null ? DEFAULT_METHOD : ACCURACY_AWARE_METHOD;
     }
 
     /** Which outputs the benchmark and the comparison read, and as what. */
@@ -140,6 +195,24 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
     public QuantizationSettings quantization() {
         return new QuantizationSettings(Preset.parse(preset), RangeMethod.parse(method), QuantizationSettings.DEFAULT_PERCENTILE, subset, 0,
                 0, IgnoredScope.parse(ignoredScope), false, fastBiasCorrection);
+    }
+
+    /**
+     * The Accuracy-aware method these settings ask for (the validation dataset opened), or {@code null} for the Default
+     * method.
+     */
+    public AccuracyControl accuracyControl() throws CoreException {
+        if (accuracyAware == null) {
+            return null;
+        }
+        AccuracyMetric metric;
+        try {
+            metric = "auto".equalsIgnoreCase(accuracyAware.metric()) ? null : AccuracyMetric.parse(accuracyAware.metric());
+        } catch (IllegalArgumentException e) {
+            throw new CoreException(Status.error("Accuracy-aware: " + e.getMessage(), e));
+        }
+        String v = accuracyAware.validationFolder();
+        return AccuracyControl.maxDrop(accuracyAware.maxDropPoints()).withMetric(metric).withValidation(v.isBlank() ? null : open(v));
     }
 
     /**

@@ -141,6 +141,13 @@ public final class PerformanceEditor extends ReportEditor {
         md.widthHint = 900;
         machine.setLayoutData(md);
         machine.setText(machineText(result));
+        List<String> kept = KeptInFp32.lines(result.models().stream().map(m -> Path.of(m.path())).toList(), seriesNames(result));
+        if (!kept.isEmpty()) {
+            Label keptLabel = new Label(body, SWT.WRAP);
+            keptLabel.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false, 2, 1));
+            keptLabel.setFont(JFaceResources.getBannerFont());
+            keptLabel.setText(String.join("\n", kept));
+        }
 
         Composite buttons = new Composite(body, SWT.NONE);
         buttons.setLayout(new GridLayout(3, false));

@@ -16,8 +16,10 @@ import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.ide.IDE;
+import org.int8workbench.core.accuracy.AccuracyAwareResult;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.pipeline.OptimizePipeline;
+import org.int8workbench.core.pipeline.OutputFiles;
 import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.core.pipeline.PipelineResult;
 import org.int8workbench.core.runs.RunHistory;
@@ -42,16 +44,25 @@ public final class OptimizeJob {
      * @param int8 the INT8 model
      * @param benchmark the benchmark result, or {@code null} when not measured
      * @param accuracy the accuracy report JSON, or {@code null} when not compared
+     * @param accuracyAware what the Accuracy-aware method reached and kept in FP32, or {@code null} for the Default method
      */
-    public record Outputs(Path int8, Path benchmark, Path accuracy) {
+    public record Outputs(Path int8, Path benchmark, Path accuracy, AccuracyAwareResult accuracyAware) {
     }
 
     /** Schedules the optimization of {@code model} as a user job; when it is done the folder is refreshed and the editors open. */
     public static UiJobs.UiJob schedule(IFile model, OptimizeSettings settings) {
+        return schedule(model, settings, null);
+    }
+
+    /**
+     * Schedules the optimization of {@code model} into the INT8 model {@code int8} (its outputs named after it, beside
+     * it; nothing is replaced), or into {@code NAME.int8.onnx} replacing earlier outputs when {@code int8} is {@code null}.
+     */
+    public static UiJobs.UiJob schedule(IFile model, OptimizeSettings settings, Path int8) {
         return UiJobs.schedule("Optimize INT8: " + model.getName(), monitor -> {
             Outputs out = null;
             try {
-                out = run(model, settings, monitor);
+                out = run(model, settings, int8, monitor);
             } finally {
                 refreshAndOpen(model, out == null ? new Path[0] : new Path[] {out.benchmark(), out.accuracy()});
             }
@@ -64,6 +75,11 @@ public final class OptimizeJob {
      * with the exact head, and the comparison judges the model with the exact head).
      */
     public static Outputs run(IFile modelFile, OptimizeSettings s, IProgressMonitor monitor) throws CoreException {
+        return run(modelFile, s, null, monitor);
+    }
+
+    /** {@link #run(IFile, OptimizeSettings, IProgressMonitor)} into {@code int8} ({@code null}: the default name, replacing). */
+    public static Outputs run(IFile modelFile, OptimizeSettings s, Path int8, IProgressMonitor monitor) throws CoreException {
         Path model = ModelFiles.path(modelFile);
         SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + modelFile.getName(), 100);
         try {
@@ -76,8 +92,11 @@ public final class OptimizeJob {
         SegmentationDataset data = s.benchmark() || s.compare() ? measurementData(s) : null;
         sub.split(1);
         PipelineRequest request = PipelineRequest.optimize(model, calibration).withPreprocessing(s.preprocessing())
-                .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(true)
-                .withOutputSelection(s.outputSelection());
+                .withQuantization(s.quantization()).withCutHead(s.fastLabelHead()).withReplace(int8 == null)
+                .withOutputSelection(s.outputSelection()).withAccuracyControl(s.accuracyControl());
+        if (int8 != null) {
+            request = request.withOutputs(OutputFiles.besideInt8(int8));
+        }
         if (s.benchmark()) {
             request = request.withBenchmark(s.benchmarkRequest(data));
         }
@@ -89,7 +108,11 @@ public final class OptimizeJob {
         if (pipeline.historyProblem() != null) {
             Platform.getLog(OptimizeJob.class).log(Status.warning(pipeline.historyProblem()));
         }
-        return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport());
+        if (r.accuracyAware() != null) {
+            // the figures and every step, in the Error Log; the Performance editor names the nodes kept in FP32
+            Platform.getLog(OptimizeJob.class).info(modelFile.getName() + ": " + r.accuracyAware().describe());
+        }
+        return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport(), r.accuracyAware());
     }
 
     /**

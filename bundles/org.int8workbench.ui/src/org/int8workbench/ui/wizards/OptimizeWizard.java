@@ -31,16 +31,21 @@ public final class OptimizeWizard extends Wizard {
     private UiJobs.UiJob job;
 
     public OptimizeWizard(IFile model) {
+        this(model, null);
+    }
+
+    /** The wizard prefilled with {@code settings} (e.g. nodes to keep in FP32), or as for a new run when {@code null}. */
+    public OptimizeWizard(IFile model, OptimizeSettings settings) {
         this.model = model;
-        OptimizeSettings s = null;
+        OptimizeSettings s = settings;
         Path path = null;
         try {
             path = ModelFiles.path(model);
-            s = OptimizeSettings.remembered(path);
+            s = s != null ? s : OptimizeSettings.remembered(path);
         } catch (CoreException e) {
             Activator.getDefault().getLog().log(e.getStatus());
         }
-        this.remembered = s != null;
+        this.remembered = s != null && settings == null;
         this.io = path == null ? ModelIo.UNKNOWN : ModelIo.of(path);
         this.initial = s != null ? s : defaults(path);
         setWindowTitle("Optimize INT8: " + model.getName());
@@ -96,7 +101,8 @@ public final class OptimizeWizard extends Wizard {
         return new OptimizeSettings(dataset.kind(), dataset.dataFolder(), dataset.calibrationFolder(), dataset.subset(),
                 preprocessing.preprocessing(), quantization.preset(), quantization.method(), quantization.fastBiasCorrection(),
                 quantization.ignoredList(), quantization.fastLabelHead(), measure.benchmark(), measure.mode(), measure.seconds(),
-                measure.threads(), measure.compare(), measure.images(), outputs.kind(), outputs.outputName(), outputs.threshold());
+                measure.threads(), measure.compare(), measure.images(), outputs.kind(), outputs.outputName(), outputs.threshold(),
+                quantization.accuracyAwareSettings());
     }
 
     @Override
@@ -113,6 +119,19 @@ public final class OptimizeWizard extends Wizard {
     /** For tests: fills the dataset page as a user would. */
     public void setDataset(OptimizeSettings.DataKind kind, String folder, String calibrationFolder, int subset) {
         dataset.set(kind, folder, calibrationFolder, subset);
+    }
+
+    /**
+     * For tests: fills the method fields of the quantization page as a user would ({@code method} {@code Default} or
+     * {@code Accuracy-aware}, {@code metric} {@code Auto}, {@code mIoU} or {@code Agreement}).
+     */
+    public void setMethod(String method, String maxDrop, String metric, String validationFolder) {
+        quantization.setMethod(method, maxDrop, metric, validationFolder);
+    }
+
+    /** For tests: chooses the range estimator ({@code MinMax}, {@code Percentile}, {@code Entropy}, {@code MSE}). */
+    public void setRange(String range) {
+        quantization.setRange(range);
     }
 
     /** For tests: fills the output page as a user would (kind as the combo shows it, {@code ""} for all outputs). */

@@ -61,7 +61,14 @@ abstract class SettingsPage extends WizardPage {
 
     @Override
     public void dispose() {
-        dbc.dispose();
+        // WizardPageSupport disposes itself when the page's control goes (with the dialog's shell, after this) and still
+        // needs the binding context then: dispose the context after it
+        Control control = getControl();
+        if (control == null || control.isDisposed()) {
+            dbc.dispose();
+        } else {
+            control.addListener(SWT.Dispose, e -> dbc.dispose());
+        }
         super.dispose();
     }
 
