@@ -30,7 +30,6 @@ import org.int8workbench.core.quantize.IgnoredScope;
 import org.int8workbench.core.quantize.Preset;
 import org.int8workbench.core.quantize.QuantizationResult;
 import org.int8workbench.core.quantize.QuantizationSettings;
-import org.int8workbench.core.quantize.RangeMethod;
 import org.int8workbench.core.report.AccuracyReportWriter;
 import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkReportWriter;
@@ -151,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
         // 3. to 6.: quantize, cut the exact fast label head, benchmark both modes (parent, INT8 and INT8 with the head
         // interleaved in one run each, on the compared images), compare the fastest model's predictions with the parent's
         OutputFiles files = OutputFiles.reportFolder(dir, parent);
-        QuantizationSettings qs = new QuantizationSettings(Preset.PERFORMANCE, RangeMethod.MINMAX, QuantizationSettings.DEFAULT_PERCENTILE,
+        QuantizationSettings qs = new QuantizationSettings(Preset.PERFORMANCE, QuantizationSettings.defaults().method(), QuantizationSettings.DEFAULT_PERCENTILE,
                 subset != null ? subset : QuantizationSettings.DEFAULT_SUBSET, 0, seed, IgnoredScope.none(), false, true);
         PipelineRequest request = PipelineRequest.optimize(parent, calib).withPreprocessing(pre).withQuantization(qs)
                 .withCutHead(!noFastHead)

@@ -25,7 +25,7 @@ public final class MethodOptions {
     String method;
 
     @Option(names = "--range", paramLabel = "ESTIMATOR",
-            description = "Activation range estimator: minmax, percentile, entropy or mse. Default: the Default method's.")
+            description = "Activation range estimator: mean-minmax, minmax, percentile, entropy or mse. Default: mean-minmax (the Default method's).")
     String range;
 
     @Option(names = "--max-drop", paramLabel = "D",
@@ -64,7 +64,7 @@ public final class MethodOptions {
                 legacy = RangeMethod.parse(method);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown method '" + method + "'; use --method default or accuracy-aware "
-                        + "(range estimators go to --range minmax|percentile|entropy|mse)");
+                        + "(range estimators go to --range mean-minmax|minmax|percentile|entropy|mse)");
             }
             if (range != null) {
                 throw new IllegalArgumentException("--method " + method + " names a range estimator and --range gives one too; "

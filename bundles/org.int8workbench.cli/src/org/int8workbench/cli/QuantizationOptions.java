@@ -21,7 +21,7 @@ public final class QuantizationOptions {
     String preset;
 
     @Option(names = "--range", paramLabel = "ESTIMATOR",
-            description = "Activation range estimator: minmax, percentile, entropy or mse (default: minmax).")
+            description = "Activation range estimator: mean-minmax, minmax, percentile, entropy or mse (default: mean-minmax, the Default method's).")
     String range;
 
     @Option(names = "--method", paramLabel = "METHOD", hidden = true,
@@ -79,9 +79,9 @@ public final class QuantizationOptions {
         }
         RangeMethod m;
         try {
-            m = estimator == null ? RangeMethod.MINMAX : RangeMethod.parse(estimator);
+            m = estimator == null ? QuantizationSettings.defaults().method() : RangeMethod.parse(estimator);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--range takes minmax, percentile, entropy or mse; got '" + estimator + "'");
+            throw new IllegalArgumentException("--range takes mean-minmax, minmax, percentile, entropy or mse; got '" + estimator + "'");
         }
         return new QuantizationSettings(Preset.parse(preset), m, percentile, subsetSize, subsetPercent, seed,
                 IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);

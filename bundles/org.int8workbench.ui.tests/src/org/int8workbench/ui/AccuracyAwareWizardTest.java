@@ -52,7 +52,7 @@ class AccuracyAwareWizardTest {
         assertEquals(OptimizeSettings.DEFAULT_METHOD, s.methodName());
         assertNull(s.accuracyAware());
         assertEquals("performance", s.preset());
-        assertEquals("minmax", s.method());
+        assertEquals("mean-minmax", s.method());
         assertTrue(ui(dialog::finishEnabled), () -> ui(wizard::currentMessage));
 
         // Accuracy-aware without a validation dataset

@@ -18,7 +18,7 @@ class PreferencesTest {
     @Test
     void defaultsAndPage() throws Exception {
         assertEquals("performance", Prefs.store().getString(Prefs.PRESET));
-        assertEquals("minmax", Prefs.store().getString(Prefs.METHOD));
+        assertEquals("mean-minmax", Prefs.store().getString(Prefs.METHOD));
         assertEquals(QuantizationSettings.DEFAULT_SUBSET, Prefs.store().getInt(Prefs.SUBSET));
         assertEquals("latency", Prefs.store().getString(Prefs.BENCH_MODE));
         assertEquals(0, Prefs.store().getInt(Prefs.THREADS));

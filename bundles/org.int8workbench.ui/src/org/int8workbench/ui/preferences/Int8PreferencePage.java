@@ -23,7 +23,7 @@ public final class Int8PreferencePage extends FieldEditorPreferencePage implemen
     protected void createFieldEditors() {
         addField(new ComboFieldEditor(Prefs.PRESET, "Preset:", new String[][] {{"Performance (symmetric activations)", "performance"},
                 {"Mixed (asymmetric activations)", "mixed"}}, getFieldEditorParent()));
-        addField(new ComboFieldEditor(Prefs.METHOD, "Range estimator:", new String[][] {{"MinMax", "minmax"},
+        addField(new ComboFieldEditor(Prefs.METHOD, "Range estimator:", new String[][] {{"MeanMinMax (the Default method's)", "mean-minmax"}, {"MinMax", "minmax"},
                 {"Percentile", "percentile"}, {"Entropy (KL)", "entropy"}, {"MSE", "mse"}}, getFieldEditorParent()));
         IntegerFieldEditor subset = new IntegerFieldEditor(Prefs.SUBSET, "Calibration subset size:", getFieldEditorParent());
         subset.setValidRange(1, 100_000);

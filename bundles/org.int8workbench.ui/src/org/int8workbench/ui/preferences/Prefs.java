@@ -5,7 +5,6 @@ import org.eclipse.jface.preference.IPreferenceStore;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.quantize.Preset;
 import org.int8workbench.core.quantize.QuantizationSettings;
-import org.int8workbench.core.quantize.RangeMethod;
 import org.int8workbench.ui.Activator;
 
 /** Preference keys of the defaults a new optimization starts from, and their initial values. */
@@ -27,7 +26,7 @@ public final class Prefs extends AbstractPreferenceInitializer {
     public void initializeDefaultPreferences() {
         IPreferenceStore s = store();
         s.setDefault(PRESET, Preset.PERFORMANCE.cliName());
-        s.setDefault(METHOD, RangeMethod.MINMAX.cliName());
+        s.setDefault(METHOD, org.int8workbench.core.quantize.QuantizationSettings.defaults().method().cliName());
         s.setDefault(SUBSET, QuantizationSettings.DEFAULT_SUBSET);
         s.setDefault(BENCH_SECONDS, (int) BenchmarkOperation.DEFAULT_SECONDS);
         s.setDefault(BENCH_MODE, "latency");
