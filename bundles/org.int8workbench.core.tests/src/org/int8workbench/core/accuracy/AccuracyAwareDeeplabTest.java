@@ -101,10 +101,10 @@ class AccuracyAwareDeeplabTest {
                     .dropPoints(v.parentMetric());
             System.out.printf("AWARE unseen 51 val pairs: FP32 %.4f, Default drop %.2f points, Accuracy-aware drop %.2f points%n",
                     v.parentMetric(), defaultDrop, finalDrop);
-            // measured: 0.65 points (Default 0.69) with the ranking by mIoU gain, 0.28 with the earlier ranking by agreement
-            // gain: one or two groups chosen on 51 images carry over only partly. Asserted: not worse than the Default
-            // beyond noise, and within 0.75 points
-            assertTrue(finalDrop <= defaultDrop + 0.05 && finalDrop <= 0.75, "drop on the unseen half " + finalDrop
+            // measured with the final code (MeanMinMax Default, kept Conv really float): the half validated on drops 0.63
+            // points with the Default and 0.11 with Conv_1 kept; on the unseen half the Default drops -0.44 and the result
+            // 0.02 points. Asserted: the drop asked for (0.3 points) holds on the images the method never saw
+            assertTrue(finalDrop <= 0.3, "drop on the unseen half " + finalDrop
                     + ", Default " + defaultDrop);
         }
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The validation on the real data reproduces the evaluator's figures: the VOC-trained DeepLabV3 (257x257) calibrated
  * with the Default method (Performance preset, MinMax, all 147 calibration photos), judged on the 102 VOC 2012 val
- * pairs. {@code evaluate} measured FP32 mIoU 0.5987, INT8 0.5900 and 99.10% pixel agreement (see
+ * pairs. {@code evaluate} measured FP32 mIoU 0.5987, INT8 0.5992 and 99.07% pixel agreement (the Default method, MeanMinMax) (see
  * DeeplabAccuracyRegressionTest); the scores must give the same within 0.0005.
  */
 class DeeplabValidationTest {
@@ -54,8 +54,8 @@ class DeeplabValidationTest {
         Score s = validation.score(calibration.write().bytes(), null, new NullProgressMonitor());
         System.out.printf("INT8: %s, drop %.2f points, scored in %.1f s%n", s, s.dropPoints(validation.parentMetric()),
                 (System.nanoTime() - t0) / 1e9);
-        assertEquals(0.5900, s.value(), 0.0005, "INT8 mIoU");
-        assertEquals(0.9910, s.agreement(), 0.0005, "pixel agreement with FP32");
+        assertEquals(0.5992, s.value(), 0.0005, "INT8 mIoU (the Default method, as evaluate measures it)");
+        assertEquals(0.9907, s.agreement(), 0.0005, "pixel agreement with FP32");
         assertEquals(102, s.imageAgreement().length);
         assertTrue(s.outputError() > 0 && s.outputError() < 0.1, "normalised output error " + s.outputError());
 
@@ -80,8 +80,8 @@ class DeeplabValidationTest {
         }
         r.warnings().forEach(w -> System.out.println("warning: " + w));
         assertEquals(calibration.groups().size(), r.nodes().size(), "every group is ranked");
-        assertEquals(0.5900, r.int8Metric(), 0.0005, "the full INT8 model's figure is the evaluator's");
-        assertEquals(0.9910, r.int8Agreement(), 0.0005);
+        assertEquals(0.5992, r.int8Metric(), 0.0005, "the full INT8 model's figure is the evaluator's");
+        assertEquals(0.9907, r.int8Agreement(), 0.0005);
         assertEquals(8, r.rankingImages().size());
         assertTrue(r.rankingInt8Agreement() < r.int8Agreement(), "the ranking images are where INT8 differs most");
         NodeSensitivity top = r.ranked().get(0);

@@ -66,6 +66,8 @@ final class QdqPlan {
         public final String name;
         public Role role = Role.FLOAT;
         public String reason;
+        /** Kept in FP32 on request (ignored scope, keep first/last layer). */
+        public boolean keptFloat;
         /** Tensor whose quantization represents this node's output (its own output, or its folded activation's). */
         public String rangeTensor;
         /** For weighted compute nodes: the weight initializer, the channel axis, the bias initializer (or null). */
@@ -130,10 +132,12 @@ final class QdqPlan {
             String ign = ignored.match(n, p.name);
             if (ign != null) {
                 p.reason = ign;
+                p.keptFloat = true;
                 continue;
             }
             if (keepFirstLast && (n == first || n == last)) {
                 p.reason = "kept FP32: " + (n == first ? "first" : "last") + " layer (keep first/last layer)";
+                p.keptFloat = true;
                 continue;
             }
             if (COMPUTE_OPS.contains(n.getOpType())) {

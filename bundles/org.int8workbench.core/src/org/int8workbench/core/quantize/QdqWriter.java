@@ -41,6 +41,8 @@ final class QdqWriter {
     private final List<TensorProto> newInitializers = new ArrayList<>();
     private final Map<String, String> dqName = new HashMap<>();
     private final Map<String, String> renamedOutputs = new HashMap<>();
+    /** Tensor → its QuantizeLinear output (or quantized initializer), for the private DequantizeLinear of a kept Conv. */
+    private final Map<String, String> quantizedName = new HashMap<>();
     private final Map<String, WeightInfo> weightInfo = new LinkedHashMap<>();
     private final boolean perChannel;
 
@@ -130,7 +132,8 @@ final class QdqWriter {
             for (int i = 0; i < b.getInputCount(); i++) {
                 String in = b.getInput(i);
                 if (dqName.containsKey(in) && !graph.isGraphOutput(in)) {
-                    b.setInput(i, dqName.get(in));
+                    String privateDq = p.keptFloat ? keptConvInput(n, i, in, out) : null;
+                    b.setInput(i, privateDq != null ? privateDq : dqName.get(in));
                 }
             }
             if (p.role == Role.COMPUTE && p.weight != null) {
@@ -231,6 +234,40 @@ final class QdqWriter {
         return model.proto().toBuilder().setGraph(g).build();
     }
 
+    /**
+     * The data input of a Conv kept in FP32 through a DequantizeLinear of its own whose scale and zero point are written
+     * per channel (the same values repeated): behind the shared per-tensor DequantizeLinear, ONNX Runtime's
+     * WeightBiasQuantization pass would quantize the kept Conv's float weights per tensor and its QDQ fusion would run it
+     * as a QLinearConv again (measured: 66 of the 67 groups of the real DeepLabV3 kept that way ran as integer kernels);
+     * with this one it runs as a float Conv. Other kept operators (Add, Mul, ...) keep the shared DequantizeLinear, and
+     * ONNX Runtime may still fuse them. Returns {@code null} when this does not apply.
+     */
+    private String keptConvInput(NodeProto n, int input, String tensor, List<NodeProto> out) {
+        if (!n.getOpType().equals("Conv") || input != 0 || !perChannel || !quantizedName.containsKey(tensor)) {
+            return null;
+        }
+        long[] shape = plan.types().shape(tensor);
+        if (shape == null || shape.length != 4 || shape[1] <= 0 || shape[1] > 1 << 16) {
+            return null;
+        }
+        int c = (int) shape[1];
+        QuantParams p = paramsOf(tensor);
+        float[] scales = new float[c];
+        byte[] zps = new byte[c];
+        java.util.Arrays.fill(scales, p.scale());
+        java.util.Arrays.fill(zps, (byte) p.zeroPoint());
+        String scale = unique(tensor + "_kept_scale");
+        newInitializers.add(Tensors.floats(scale, scales, c));
+        String zp = unique(tensor + "_kept_zero_point");
+        newInitializers.add(Tensors.bytes(zp, DataType.UINT8, zps, c));
+        String y = unique(tensor + "_kept_DequantizeLinear_Output");
+        out.add(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(unique(tensor + "_kept_DequantizeLinear"))
+                .addInput(quantizedName.get(tensor)).addInput(scale).addInput(zp).addOutput(y)
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1))
+                .build());
+        return y;
+    }
+
     private QuantParams paramsOf(String t) {
         QuantParams p = params.get(t);
         if (p == null) {
@@ -248,6 +285,7 @@ final class QdqWriter {
         String zp = unique(tensor + "_zero_point");
         newInitializers.add(Tensors.bytes(zp, DataType.UINT8, new byte[] {(byte) p.zeroPoint()}));
         String q = unique(tensor + "_QuantizeLinear_Output");
+        quantizedName.put(tensor, q);
         out.add(NodeProto.newBuilder().setOpType("QuantizeLinear").setName(unique(tensor + "_QuantizeLinear"))
                 .addInput(source).addInput(scale).addInput(zp).addOutput(q).build());
         out.add(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(unique(tensor + "_DequantizeLinear"))
@@ -272,6 +310,7 @@ final class QdqWriter {
         long[] dims = src.getDimsList().stream().mapToLong(Long::longValue).toArray();
         String qn = unique(tensor + "_quantized");
         newInitializers.add(Tensors.bytes(qn, DataType.UINT8, q, dims));
+        quantizedName.put(tensor, qn);
         String scale = addScalar(tensor + "_scale", p.scale());
         String zp = unique(tensor + "_zero_point");
         newInitializers.add(Tensors.bytes(zp, DataType.UINT8, new byte[] {(byte) p.zeroPoint()}));
