@@ -59,8 +59,9 @@ class PipelineCancelTest {
         }
     }
 
+    /** The steps of the Default method's pipeline (the Accuracy-aware step's cancel is AccuracyAwareDeeplabTest's). */
     @ParameterizedTest
-    @EnumSource(OptimizePipeline.Step.class)
+    @EnumSource(value = OptimizePipeline.Step.class, names = "ACCURACY_CONTROL", mode = EnumSource.Mode.EXCLUDE)
     void cancelAtAStepLeavesOnlyTheParent(OptimizePipeline.Step step) throws Exception {
         Path dir = PipelineTinyModel.fresh("pipeline-cancel-" + step);
         Path model = PipelineTinyModel.write(dir, "tiny.onnx");
@@ -91,7 +92,7 @@ class PipelineCancelTest {
     }
 
     static Stream<Arguments> stepsAndLayouts() {
-        return Stream.of(OptimizePipeline.Step.values()).flatMap(s -> Stream.of(Arguments.of(s, false), Arguments.of(s, true)));
+        return Stream.of(OptimizePipeline.Step.values()).filter(s -> s != OptimizePipeline.Step.ACCURACY_CONTROL).flatMap(s -> Stream.of(Arguments.of(s, false), Arguments.of(s, true)));
     }
 
     /**

@@ -64,7 +64,9 @@ final class PipelineTinyModel {
     /** The names of everything under {@code dir}, relative, sorted (hidden temporary files included). */
     static java.util.List<String> tree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+            // the marker that makes a report folder replaceable is the tool's own bookkeeping, not an output
+            return s.filter(p -> !p.equals(dir)).filter(p -> !p.getFileName().toString().equals(org.int8workbench.core.AtomicFolder.MARKER))
+                    .map(p -> dir.relativize(p).toString()).sorted().toList();
         }
     }
 }
