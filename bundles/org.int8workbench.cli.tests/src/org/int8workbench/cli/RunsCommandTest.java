@@ -41,7 +41,7 @@ class RunsCommandTest {
         StringWriter err = new StringWriter();
         assertEquals(0, cli(err).execute("optimize", model.toString(), "--calibration", photos.toString(), "--subset", "4"), err.toString());
         String second = run(() -> cli(err).execute("optimize", model.toString(), "--calibration", photos.toString(), "--subset", "4",
-                "--method", "percentile", "--force"));
+                "--range", "percentile", "--force"));
         assertTrue(second.contains("remembered as run "), second);
 
         Path json = dir.resolve("runs.json");
@@ -52,9 +52,9 @@ class RunsCommandTest {
         String newest = runs.get(0).getAsJsonObject().get("id").getAsString();
         String oldest = runs.get(1).getAsJsonObject().get("id").getAsString();
         assertEquals("percentile", runs.get(0).getAsJsonObject().get("range").getAsString());
-        assertEquals("minmax", runs.get(1).getAsJsonObject().get("range").getAsString());
+        assertEquals("mean-minmax", runs.get(1).getAsJsonObject().get("range").getAsString());
         assertTrue(listed.indexOf(newest) < listed.indexOf(oldest), listed);
-        assertTrue(listed.contains("performance / percentile") && listed.contains("performance / minmax"), listed);
+        assertTrue(listed.contains("performance / percentile") && listed.contains("performance / mean-minmax"), listed);
 
         // with --output elsewhere, the run is remembered there, not beside the model
         Path out = dir.resolve("out");

@@ -86,8 +86,8 @@ class RunHistoryTest {
         assertEquals(Sha256.of(model), r.parent().sha256());
         assertEquals("default", r.method());
         assertEquals("performance", r.preset());
-        assertEquals("minmax", r.range());
-        assertEquals("minmax", r.settings().get("method"));
+        assertEquals("mean-minmax", r.range());
+        assertEquals("mean-minmax", r.settings().get("method"));
         assertEquals(8, r.calibrationImages());
         assertTrue(r.quantizedNodes() >= 1, "quantized nodes: " + r.quantizedNodes());
         assertEquals(List.of(), r.ignoredNodes());
@@ -176,7 +176,7 @@ class RunHistoryTest {
         RunHistory.Run b = h.record(ok);
         assertNotEquals(a.id(), b.id(), "two runs in the same millisecond get distinct ids");
         assertEquals(root.resolve("tiny.onnx").resolve(a.id()), a.folder());
-        assertEquals("accuracy-aware, performance / minmax", a.record().describeSettings());
+        assertEquals("accuracy-aware, performance / mean-minmax", a.record().describeSettings());
         assertEquals(List.of("conv_0"), a.record().revertedNodes());
         assertNull(a.record().speed());
         assertNull(a.record().head());
