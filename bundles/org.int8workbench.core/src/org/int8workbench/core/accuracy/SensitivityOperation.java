@@ -247,9 +247,11 @@ public final class SensitivityOperation {
 
         sub.subTask("Finding the integer kernels");
         Set<String> floatNodes = new HashSet<>();
+        int fullIntegerNodes = -1;
         try {
-            for (OrtOptimizedGraph.FloatNode f : OrtOptimizedGraph.analyze(fullBytes, "INT8", OptLevel.ALL_OPT)
-                    .floatComputeNodes()) {
+            OrtOptimizedGraph fullGraph = OrtOptimizedGraph.analyze(fullBytes, "INT8", OptLevel.ALL_OPT);
+            fullIntegerNodes = fullGraph.integerNodes();
+            for (OrtOptimizedGraph.FloatNode f : fullGraph.floatComputeNodes()) {
                 floatNodes.add(f.name());
             }
         } catch (OrtException | IOException e) {
@@ -288,13 +290,13 @@ public final class SensitivityOperation {
             return t;
         });
         try {
-            CompletableFuture<Reverted> next = groups.isEmpty() ? null : submit(writer, c, groups.get(0));
+            CompletableFuture<Reverted> next = groups.isEmpty() ? null : submit(writer, c, groups.get(0), fullIntegerNodes);
             for (int gi = 0; gi < groups.size(); gi++) {
                 Calibration.Group g = groups.get(gi);
                 sub.subTask("Reverting " + g.node() + " (" + (gi + 1) + "/" + groups.size() + ")");
                 Reverted rv = join(next);
                 Calibration.Written w = rv.written();
-                next = gi + 1 < groups.size() ? submit(writer, c, groups.get(gi + 1)) : null;
+                next = gi + 1 < groups.size() ? submit(writer, c, groups.get(gi + 1), fullIntegerNodes) : null;
                 sub.worked(1);
                 Score s = v.score(w.bytes(), ranking, sub.split(1));
                 double[] q = noise.get(g.outputTensor());
@@ -335,7 +337,13 @@ public final class SensitivityOperation {
     private record Reverted(Calibration.Written written, Boolean runsFloat) {
     }
 
-    private static CompletableFuture<Reverted> submit(ExecutorService writer, Calibration c, Calibration.Group g) {
+    /**
+     * Writes the model with {@code g} kept in FP32 and finds whether ONNX Runtime really runs it in float: its optimized
+     * graph has fewer integer kernels than the full INT8 model's ({@code fullIntegerNodes}); by name where that is unknown
+     * (ONNX Runtime renames the float Conv it moves to its NCHWc layout, so names alone miss them).
+     */
+    private static CompletableFuture<Reverted> submit(ExecutorService writer, Calibration c, Calibration.Group g,
+            int fullIntegerNodes) {
         return CompletableFuture.supplyAsync(() -> {
             Calibration.Written w;
             try {
@@ -346,11 +354,11 @@ public final class SensitivityOperation {
             Boolean runsFloat = null;
             try {
                 Set<String> names = new HashSet<>();
-                for (OrtOptimizedGraph.FloatNode f : OrtOptimizedGraph.analyze(w.bytes(), g.node(), OptLevel.ALL_OPT)
-                        .floatComputeNodes()) {
+                OrtOptimizedGraph kept = OrtOptimizedGraph.analyze(w.bytes(), g.node(), OptLevel.ALL_OPT);
+                for (OrtOptimizedGraph.FloatNode f : kept.floatComputeNodes()) {
                     names.add(f.name());
                 }
-                runsFloat = !integerKernel(g, names);
+                runsFloat = fullIntegerNodes >= 0 ? kept.integerNodes() < fullIntegerNodes : !integerKernel(g, names);
             } catch (OrtException | IOException | RuntimeException e) {
                 // unknown
             }
