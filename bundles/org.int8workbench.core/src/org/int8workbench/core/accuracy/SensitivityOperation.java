@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -154,14 +153,10 @@ public final class SensitivityOperation {
         List<String> warnings = new ArrayList<>();
         SegmentationDataset data = validation;
         if (data == null) {
-            Set<String> used = new HashSet<>(c.imageIds());
-            List<Sample> rest = calib.samples().stream().filter(s -> !used.contains(s.id())).toList();
-            if (rest.isEmpty()) {
-                data = calib;
+            data = AccuracyAwareOperation.defaultValidation(calib, c);
+            if (data == calib) {
                 warnings.add("no validation data given and every calibration image was used for calibration: validated on the "
                         + "calibration images themselves");
-            } else {
-                data = new Subset(calib, rest, "calibration images not used for calibration");
             }
         }
         List<float[]> sqnrInputs = sqnrInputs(calib, c, warnings);
@@ -477,36 +472,4 @@ public final class SensitivityOperation {
         return a;
     }
 
-    /** A dataset restricted to some of its samples. */
-    private record Subset(SegmentationDataset data, List<Sample> samples, String what) implements SegmentationDataset {
-        @Override
-        public String description() {
-            return String.format(Locale.ROOT, "%s (%d %s)", data.description(), samples.size(), what);
-        }
-
-        @Override
-        public boolean synthetic() {
-            return data.synthetic();
-        }
-
-        @Override
-        public boolean hasMasks() {
-            return data.hasMasks();
-        }
-
-        @Override
-        public BufferedImage readImage(Sample sample) throws IOException {
-            return data.readImage(sample);
-        }
-
-        @Override
-        public org.int8workbench.core.dataset.LabelMask readMask(Sample sample) throws IOException {
-            return data.readMask(sample);
-        }
-
-        @Override
-        public org.int8workbench.core.dataset.ClassInfo classes() {
-            return data.classes();
-        }
-    }
 }
