@@ -110,26 +110,9 @@ public final class OptimizeCommand implements Callable<Integer> {
         err.flush();
         AccuracyControl control = methodOptions.accuracyControl();
         Preprocessing pre = preprocessing.resolve(model);
-        int subsetSize = QuantizationSettings.DEFAULT_SUBSET;
-        double subsetPercent = 0;
-        if (subset != null) {
-            String s = subset.trim();
-            try {
-                if (s.endsWith("%")) {
-                    subsetSize = 0;
-                    subsetPercent = Double.parseDouble(s.substring(0, s.length() - 1));
-                } else {
-                    subsetSize = Integer.parseInt(s);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--subset takes a count (e.g. 300) or a percentage (e.g. 25%); got '" + subset + "'");
-            }
-            if (subsetSize < 0 || subsetSize == 0 && !(subsetPercent > 0 && subsetPercent <= 100)) {
-                throw new IllegalArgumentException("--subset takes at least 1 image or a percentage in (0, 100]; got '" + subset + "'");
-            }
-        }
-        QuantizationSettings settings = new QuantizationSettings(Preset.parse(preset), range, percentile, subsetSize,
-                subsetPercent, seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
+        QuantizationOptions.Subset sub = QuantizationOptions.parseSubset(subset);
+        QuantizationSettings settings = new QuantizationSettings(Preset.parse(preset), range, percentile, sub.size(),
+                sub.percent(), seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
         PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(calibration, null)).withPreprocessing(pre)
                 .withQuantization(settings).withCutHead(fastHead)
                 .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force)

@@ -50,8 +50,12 @@ public final class QuantizationOptions {
             description = "Shift each quantized Conv's bias so its per-channel output mean matches FP32 (default: on).")
     boolean fastBiasCorrection = true;
 
-    /** The settings the options give. */
-    public QuantizationSettings settings() {
+    /** A {@code --subset} value: a count, or a percentage when {@code size} is 0. */
+    record Subset(int size, double percent) {
+    }
+
+    /** Parses {@code --subset} ({@code null}: the default count), with one line naming the option when it is wrong. */
+    static Subset parseSubset(String subset) {
         int subsetSize = QuantizationSettings.DEFAULT_SUBSET;
         double subsetPercent = 0;
         if (subset != null) {
@@ -70,6 +74,12 @@ public final class QuantizationOptions {
                 throw new IllegalArgumentException("--subset takes at least 1 image or a percentage in (0, 100]; got '" + subset + "'");
             }
         }
+        return new Subset(subsetSize, subsetPercent);
+    }
+
+    /** The settings the options give. */
+    public QuantizationSettings settings() {
+        Subset sub = parseSubset(subset);
         String estimator = range;
         if (method != null && !method.trim().toLowerCase(Locale.ROOT).equals("default")) {
             if (estimator != null) {
@@ -83,7 +93,7 @@ public final class QuantizationOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--range takes mean-minmax, minmax, percentile, entropy or mse; got '" + estimator + "'");
         }
-        return new QuantizationSettings(Preset.parse(preset), m, percentile, subsetSize, subsetPercent, seed,
+        return new QuantizationSettings(Preset.parse(preset), m, percentile, sub.size(), sub.percent(), seed,
                 IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
     }
 }
