@@ -35,6 +35,7 @@ import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.core.report.BenchmarkReportWriter;
 import org.int8workbench.core.report.BenchmarkResult;
 import org.int8workbench.core.report.DemoPage;
+import org.int8workbench.sample.EmbeddedSample;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,15 +49,21 @@ import picocli.CommandLine.Spec;
  * Steps 2 to 5 are one {@link OptimizePipeline} run (outputs named by {@link OutputFiles#reportFolder}); the benchmark
  * times the compared images, and the comparison judges the model with the exact head when it was cut.
  *
- * <p>Without arguments it needs nothing but the repository: the model is the reference tool's architecture (DeepLabV3,
- * full-width MobileNetV2, 513x513, 21 classes) built by {@link DeepLabV3Network} with seeded weights, and the images are
- * generated. Its speed figures are real; its accuracy figures only show the mechanics, and every output says so.
+ * <p>Without arguments it needs nothing but the product: it extracts the {@link EmbeddedSample} (the real VOC DeepLabV3,
+ * MobileNetV2 0.5, 257x257, and 10 real VOC 2012 val image/mask pairs) into {@code OUT/sample}, calibrates on 5 of the
+ * images and compares on the other 5 (the hold-out split), so its speed and accuracy figures are real ones.
+ *
+ * <p>With {@code --synthetic} the model is the reference tool's architecture (DeepLabV3, full-width MobileNetV2, 513x513,
+ * 21 classes) built by {@link DeepLabV3Network} with seeded weights, and the images are generated: its speed figures are
+ * real (the seed architecture's speed); its accuracy figures only show the mechanics, and every output says so.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole pipeline: inspect, optimize to INT8, benchmark parent vs optimized, compare predictions.",
-            "Without --model it builds a DeepLabV3 (MobileNetV2, 513x513) with synthetic weights and uses generated images:"
+            "Without --model it uses the embedded sample: the real VOC DeepLabV3 (MobileNetV2 0.5, 257x257, Apache-2.0) and"
+                + " 10 real VOC 2012 val images with masks (calibrated on 5, compared on the other 5).",
+            "--synthetic builds a DeepLabV3 (MobileNetV2, 513x513) with seeded random weights on generated images instead:"
                 + " the speed is real, the accuracy figures only show the mechanics.",
-            "With real inputs: demo --model M.onnx --dataset VOCDIR --calibration DIR"})
+            "With your inputs: demo --model M.onnx --dataset VOCDIR --calibration DIR"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -65,16 +72,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "int8wb-demo", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--model", paramLabel = "MODEL", description = "An FP32 ONNX segmentation model (default: the synthetic DeepLabV3).")
+    @Option(names = "--model", paramLabel = "MODEL", description = "An FP32 ONNX segmentation model (default: the embedded sample's VOC DeepLabV3).")
     Path model;
 
-    @Option(names = "--dataset", paramLabel = "DIR", description = "Images to compare on, with masks for accuracy (VOC or folder; default: generated).")
+    @Option(names = "--synthetic", description = "Use the synthetic DeepLabV3 (full-width MobileNetV2, 513x513, seeded random weights)"
+            + " on generated images: the seed architecture's speed; its accuracy figures only show the mechanics.")
+    boolean syntheticModel;
+
+    @Option(names = "--dataset", paramLabel = "DIR", description = "Images to compare on, with masks for accuracy (VOC or folder;"
+            + " default: the sample's 5 hold-out images, or generated with --synthetic).")
     Path dataset;
 
     @Option(names = "--split", paramLabel = "NAME", description = "Pascal VOC split of --dataset (default: val).")
     String split;
 
-    @Option(names = "--calibration", paramLabel = "DIR", description = "Calibration images (default: --dataset's images, or generated).")
+    @Option(names = "--calibration", paramLabel = "DIR", description = "Calibration images (default: the sample's 5 calibration"
+            + " images, --dataset's images when --dataset is given, or generated with --synthetic).")
     Path calibration;
 
     @Option(names = "--subset", paramLabel = "N", description = "Calibration images to use (default: 300, or all if fewer).")
@@ -113,14 +126,23 @@ public final class DemoCommand implements Callable<Integer> {
         boolean quiet = json != null && json.toString().equals("-");
         PrintWriter o = quiet ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
         Path dir = out.toAbsolutePath().normalize();
+        if (syntheticModel && model != null) {
+            throw new IllegalArgumentException("--synthetic and --model exclude each other: give one of them");
+        }
         prepareOutputFolder(dir);
-        boolean synthetic = model == null;
+        boolean synthetic = syntheticModel;
+        boolean useSample = !synthetic && model == null;
         ConsoleProgress progress = new ConsoleProgress();
 
         // 1. the model
         Path parent;
         Preprocessing pre;
-        if (synthetic) {
+        EmbeddedSample.Extracted sample = null;
+        if (useSample) {
+            sample = extractSample(dir.resolve("sample"), o);
+            parent = sample.model();
+            pre = preprocessing.resolve(parent);
+        } else if (synthetic) {
             DeepLabV3Network net = new DeepLabV3Network().atrousRates();
             parent = dir.resolve("deeplabv3_mnv2_513_synthetic.onnx");
             o.println("Building " + net.describe() + " with seeded weights (seed " + seed + ")");
@@ -140,11 +162,22 @@ public final class DemoCommand implements Callable<Integer> {
 
         // 2. the data
         SegmentationDataset compare = dataset != null ? Datasets.open(dataset, split)
+                : sample != null ? Datasets.open(sample.dataset(), EmbeddedSample.HOLDOUT_SPLIT)
                 : Datasets.generated(8, pre.width(), pre.height(), seed + 1, GeneratedDataset.Kind.PATTERN);
         SegmentationDataset calib = calibration != null ? Datasets.open(calibration)
-                : dataset != null ? compare : Datasets.generated(32, pre.width(), pre.height(), seed + 2, GeneratedDataset.Kind.PATTERN);
+                : dataset != null ? compare
+                : sample != null ? Datasets.open(sample.calibration())
+                : Datasets.generated(32, pre.width(), pre.height(), seed + 2, GeneratedDataset.Kind.PATTERN);
+        String calibrationNote;
         if (calibration == null && dataset != null) {
-            o.println("note: calibrating on the comparison images; give --calibration DIR to keep them apart");
+            calibrationNote = "calibrated on the compared images themselves; give --calibration DIR to keep them apart";
+            o.println("note: " + calibrationNote);
+        } else if (sample != null && calibration == null && dataset == null) {
+            calibrationNote = "the sample's 10 VOC 2012 val images are split in two: calibrated on 5, compared on the other 5"
+                    + " (none of them used for calibration)";
+            o.println("Sample: " + calibrationNote);
+        } else {
+            calibrationNote = null;
         }
 
         // 3. to 6.: quantize, cut the exact fast label head, benchmark both modes (parent, INT8 and INT8 with the head
@@ -187,12 +220,31 @@ public final class DemoCommand implements Callable<Integer> {
                 files.accuracyDir().resolve(AccuracyReportWriter.HTML).toString(),
                 result.latencyFile().resolveSibling(BenchmarkReportWriter.HTML).toString(),
                 result.throughputFile().resolveSibling(BenchmarkReportWriter.HTML).toString(),
-                CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9);
+                CpuInfo.current().describe(), Ort.version(), (System.nanoTime() - start) / 1e9, useSample, calibrationNote,
+                DemoPage.worstImages(acc, files.accuracyDir(), WORST_IMAGES), DemoPage.speeds(throughput, latency));
         Json.write(files.summary(), s, true);
         AtomicOutput.write(files.index(), true, DemoPage.html(s).getBytes(StandardCharsets.UTF_8));
         printSummary(o, s);
         CliSupport.writeJson(json, s, force);
         return 0;
+    }
+
+    /** The worst images the page shows side by side. */
+    private static final int WORST_IMAGES = 3;
+
+    /** The sample in {@code dir}: reused when an earlier demo extracted it completely, else written anew. */
+    private static EmbeddedSample.Extracted extractSample(Path dir, PrintWriter o) throws IOException {
+        if (EmbeddedSample.isExtractedAt(dir)) {
+            o.println("Sample: " + dir + " (extracted earlier)");
+            return EmbeddedSample.Extracted.at(dir);
+        }
+        if (Files.exists(dir)) {
+            throw new IllegalArgumentException(dir + " exists but is not a complete INT8 Workbench sample: move it away or give another --out");
+        }
+        EmbeddedSample.Extracted s = EmbeddedSample.extractTo(dir);
+        o.println("Sample: extracted the VOC DeepLabV3 and 10 VOC 2012 val images to " + dir + " (origin and licenses: "
+                + s.notice().getFileName() + ")");
+        return s;
     }
 
     private void prepareOutputFolder(Path dir) throws IOException {
@@ -210,7 +262,10 @@ public final class DemoCommand implements Callable<Integer> {
         o.println();
         o.println("INT8 Workbench demo — " + (s.synthetic()
                 ? "SYNTHETIC model and images: the speed is real, the accuracy figures only show the mechanics"
-                : "real model and data"));
+                : s.embeddedSample() ? "the embedded sample: the real VOC DeepLabV3 on real VOC 2012 val images" : "real model and data"));
+        if (s.calibrationNote() != null) {
+            o.println("  Calibration:           " + s.calibrationImages() + " images; " + s.calibrationNote());
+        }
         o.println("  CPU: " + s.cpu() + ", ONNX Runtime " + s.onnxRuntime());
         o.println("  INT8 model:            " + s.int8Model());
         o.printf(Locale.ROOT, "  Conv as integer:       %d of %d%n", s.integerConvNodes(), s.convNodes());
@@ -225,7 +280,8 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("  Mean IoU vs parent:    " + percent(s.agreementMeanIoU()));
         if (s.parentMeanIoU() != null) {
             o.println("  Ground truth mIoU:     FP32 " + percent(s.parentMeanIoU()) + ", INT8 " + percent(s.int8MeanIoU())
-                    + " (mean over classes of total intersection / total union)");
+                    + (s.int8MeanIoU() == null ? "" : " (" + DemoPage.points(s.int8MeanIoU() - s.parentMeanIoU()) + ")")
+                    + "; mean over classes of total intersection / total union");
         }
         o.println("  Report:                " + s.index());
         o.printf(Locale.ROOT, "  Took %.0f s%n", s.seconds());
