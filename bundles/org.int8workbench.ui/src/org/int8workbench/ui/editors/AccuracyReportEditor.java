@@ -58,6 +58,8 @@ public final class AccuracyReportEditor extends ReportEditor {
     private VisualizePanel visualize;
     private Label figures;
     private int filterLabel = -1;
+    /** The image id Visualize shows or is predicting. */
+    private String visualized;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -70,6 +72,7 @@ public final class AccuracyReportEditor extends ReportEditor {
             return;
         }
         report = root;
+        nameModels("Accuracy", java.util.List.of(report.model().path()), report.parentModel() == null ? null : report.parentModel().path());
         parent.setLayout(new GridLayout(1, false));
         Label head = new Label(parent, SWT.WRAP);
         head.setFont(org.eclipse.jface.resource.JFaceResources.getHeaderFont());
@@ -119,6 +122,7 @@ public final class AccuracyReportEditor extends ReportEditor {
             outputSelector.select(all.indexOf(report));
         }
         filterLabel = -1;
+        visualized = null;
         for (var c : content.getChildren()) {
             c.dispose();
         }
@@ -348,7 +352,7 @@ public final class AccuracyReportEditor extends ReportEditor {
     }
 
     private void createBasic(Composite parent) {
-        basic = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
+        basic = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
         basic.setContentProvider(ArrayContentProvider.getInstance());
         basicTable = new SortableTable<>(basic);
         basicTable.column("Image", 130, ImageRow::id, Comparator.comparing(ImageRow::id));
@@ -398,7 +402,7 @@ public final class AccuracyReportEditor extends ReportEditor {
     }
 
     private void createAdvanced(Composite parent) {
-        advanced = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
+        advanced = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
         advanced.setContentProvider(ArrayContentProvider.getInstance());
         advancedTable = new SortableTable<>(advanced);
         advancedTable.column("Image", 150, ClassRow::image, Comparator.comparing(ClassRow::image));
@@ -430,10 +434,42 @@ public final class AccuracyReportEditor extends ReportEditor {
 
     /** Switches between Basic and Advanced mode. */
     public void setAdvanced(boolean on) {
+        String image = selectedImage();
+        if (image == null) {
+            image = visualized;
+        }
         mode.select(on ? 1 : 0);
         stack.topControl = on ? advanced.getControl() : basic.getControl();
         tables.layout();
         getSite().setSelectionProvider(on ? advanced : basic);
+        // Visualize follows: the row of the same image is selected in the other mode and that image shown
+        if (image != null) {
+            TableViewer v = on ? advanced : basic;
+            for (int i = 0; i < v.getTable().getItemCount(); i++) {
+                Object row = v.getElementAt(i);
+                if (image.equals(row instanceof ImageRow r ? r.id() : row instanceof ClassRow c ? c.image() : null)) {
+                    v.setSelection(new org.eclipse.jface.viewers.StructuredSelection(row), true);
+                    if (!image.equals(visualized)) {
+                        visualizeSelection();
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The image of the selected row of the visible table, or {@code null}. */
+    public String selectedImage() {
+        if (basic == null || advanced == null || stack == null) {
+            return null;
+        }
+        Object sel = (isAdvanced() ? advanced : basic).getStructuredSelection().getFirstElement();
+        return sel instanceof ImageRow i ? i.id() : sel instanceof ClassRow c ? c.image() : null;
+    }
+
+    /** The image Visualize shows or is predicting, or {@code null}. */
+    public String visualizedImage() {
+        return visualized;
     }
 
     /** True in Advanced mode. */
@@ -487,6 +523,7 @@ public final class AccuracyReportEditor extends ReportEditor {
             return null;
         }
         visualize.showMessage("Predicting " + row.id() + " with both models\u2026");
+        visualized = row.id();
         Display display = visualize.getDisplay();
         AccuracyReport shown = report;
         return UiJobs.schedule("Visualize " + row.id(), monitor -> {

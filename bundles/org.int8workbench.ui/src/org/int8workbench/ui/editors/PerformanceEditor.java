@@ -123,6 +123,12 @@ public final class PerformanceEditor extends ReportEditor {
             result = null;
             return;
         }
+        java.util.List<String> paths = result.models().stream().map(m -> m.path()).toList();
+        if (paths.size() > 1) {
+            nameModels("Performance", paths.subList(1, paths.size()), paths.get(0));
+        } else if (!paths.isEmpty()) {
+            nameModels("Performance", paths, null);
+        }
         build();
         body.layout(true, true);
         scroller.setMinSize(body.computeSize(SWT.DEFAULT, SWT.DEFAULT));

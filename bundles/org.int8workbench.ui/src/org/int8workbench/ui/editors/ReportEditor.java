@@ -29,6 +29,25 @@ abstract class ReportEditor extends EditorPart {
         setPartName(input.getName());
     }
 
+    /**
+     * The editor's title naming the models, e.g. {@code Accuracy: deeplab.int8 vs deeplab}: {@code kind}, the compared
+     * models' names without {@code .onnx}, and the reference model's ({@code null} for none); the tooltip is the file.
+     */
+    void nameModels(String kind, java.util.List<String> compared, String reference) {
+        String models = String.join(", ", compared.stream().map(ReportEditor::modelName).toList());
+        setPartName(kind + ": " + models + (reference == null ? "" : " vs " + modelName(reference)));
+        setTitleToolTip(file.toString());
+    }
+
+    /** A model's file name without its directory and {@code .onnx}. */
+    static String modelName(String path) {
+        if (path == null) {
+            return "?";
+        }
+        String n = Path.of(path).getFileName().toString();
+        return n.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? n.substring(0, n.length() - 5) : n;
+    }
+
     /** The file shown. */
     public Path file() {
         return file;

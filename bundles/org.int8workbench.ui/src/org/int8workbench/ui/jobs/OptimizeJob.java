@@ -27,12 +27,14 @@ import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.UiJobs;
+import org.int8workbench.ui.notify.OptimizeNotification;
 
 /**
  * The work behind Finish of the Optimize INT8 wizard, as one user job running the core's {@link OptimizePipeline}:
  * calibrate and quantize, optionally cut the label head, benchmark parent, INT8 and INT8 with the head in one run,
  * compare the fastest model's predictions with the parent's; the outputs land beside the model, the folder is
- * refreshed, the settings are remembered and both report editors open.
+ * refreshed, the settings are remembered (only when the run succeeded), both report editors open and a notification
+ * says what was written and the speedup and agreement (or the one-line reason of a failure).
  */
 public final class OptimizeJob {
     private OptimizeJob() {
@@ -45,8 +47,12 @@ public final class OptimizeJob {
      * @param benchmark the benchmark result, or {@code null} when not measured
      * @param accuracy the accuracy report JSON, or {@code null} when not compared
      * @param accuracyAware what the Accuracy-aware method reached and kept in FP32, or {@code null} for the Default method
+     * @param result the pipeline's whole result (every file written, the figures), or {@code null}
      */
-    public record Outputs(Path int8, Path benchmark, Path accuracy, AccuracyAwareResult accuracyAware) {
+    public record Outputs(Path int8, Path benchmark, Path accuracy, AccuracyAwareResult accuracyAware, PipelineResult result) {
+        public Outputs(Path int8, Path benchmark, Path accuracy, AccuracyAwareResult accuracyAware) {
+            this(int8, benchmark, accuracy, accuracyAware, null);
+        }
     }
 
     /** Schedules the optimization of {@code model} as a user job; when it is done the folder is refreshed and the editors open. */
@@ -63,6 +69,10 @@ public final class OptimizeJob {
             Outputs out = null;
             try {
                 out = run(model, settings, int8, monitor);
+                OptimizeNotification.succeeded(model, out.result(), out.int8(), out.benchmark(), out.accuracy());
+            } catch (CoreException | RuntimeException e) {
+                OptimizeNotification.failed(model, e);
+                throw e;
             } finally {
                 refreshAndOpen(model, out == null ? new Path[0] : new Path[] {out.benchmark(), out.accuracy()});
             }
@@ -82,11 +92,6 @@ public final class OptimizeJob {
     public static Outputs run(IFile modelFile, OptimizeSettings s, Path int8, IProgressMonitor monitor) throws CoreException {
         Path model = ModelFiles.path(modelFile);
         SubMonitor sub = SubMonitor.convert(monitor, "Optimizing " + modelFile.getName(), 100);
-        try {
-            s.remember(model);
-        } catch (IOException e) {
-            throw new CoreException(Status.error("Cannot remember the settings in " + ModelFiles.settings(model) + ": " + e.getMessage(), e));
-        }
         sub.subTask("Reading the images");
         SegmentationDataset calibration = s.calibrationData();
         SegmentationDataset data = s.benchmark() || s.compare() ? measurementData(s) : null;
@@ -112,7 +117,13 @@ public final class OptimizeJob {
             // the figures and every step, in the Error Log; the Performance editor names the nodes kept in FP32
             Platform.getLog(OptimizeJob.class).info(modelFile.getName() + ": " + r.accuracyAware().describe());
         }
-        return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport(), r.accuracyAware());
+        // remembered only once the run succeeded (atomically): a failed or cancelled run leaves no settings file behind
+        try {
+            s.remember(model);
+        } catch (IOException e) {
+            throw new CoreException(Status.error("Cannot remember the settings in " + ModelFiles.settings(model) + ": " + e.getMessage(), e));
+        }
+        return new Outputs(r.int8(), r.firstBenchmarkFile(), r.accuracyReport(), r.accuracyAware(), r);
     }
 
     /**

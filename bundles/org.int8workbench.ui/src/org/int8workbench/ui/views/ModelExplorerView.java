@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.core.resources.IFile;
@@ -45,6 +44,8 @@ import org.int8workbench.core.pipeline.ModelOutputs;
 import org.int8workbench.core.onnx.QuantizationMetadata;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.handlers.OpenReportsHandler;
+import org.int8workbench.ui.overview.ModelProperties;
+import org.int8workbench.ui.overview.ModelProperties.Row;
 
 /**
  * The ONNX models of the workspace grouped by project, with the summary the core computes for the selected one.
@@ -224,8 +225,7 @@ public final class ModelExplorerView extends ViewPart {
     }
 
     private static String size(long bytes) {
-        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0)
-                : String.format(Locale.ROOT, "%.0f KB", bytes / 1024.0);
+        return ModelProperties.size(bytes);
     }
 
     private void showDetails() {
@@ -263,55 +263,7 @@ public final class ModelExplorerView extends ViewPart {
 
     /** The summary as a property tree, each output with the kind found for it ({@code kinds} by output name). */
     static List<Row> rows(ModelSummary m, Map<String, ModelOutput> kinds) {
-        List<Row> out = new ArrayList<>();
-        out.add(new Row("Precision", m.precision().label()));
-        List<Row> io = new ArrayList<>();
-        m.inputs().forEach(t -> io.add(new Row("input " + t.name(), t.elementType() + " " + shape(t.shape()))));
-        m.outputs().forEach(t -> io.add(new Row("output " + t.name(), t.elementType() + " " + shape(t.shape()) + kind(kinds.get(t.name())))));
-        out.add(new Row("Inputs / outputs", m.inputs().size() + " / " + m.outputs().size(), io));
-        List<Row> opsets = new ArrayList<>();
-        m.opsets().forEach((d, v) -> opsets.add(new Row(d.isEmpty() ? "ai.onnx" : d, Long.toString(v))));
-        out.add(new Row("IR version / opsets", "IR " + m.irVersion() + ", opset " + m.opsets().getOrDefault("", 0L), opsets));
-        List<Row> ops = new ArrayList<>();
-        m.opHistogram().forEach((op, n) -> ops.add(new Row(op, Integer.toString(n))));
-        out.add(new Row("Operators", m.nodeCount() + " nodes, " + m.opHistogram().size() + " types", ops));
-        out.add(new Row("Parameters", String.format(Locale.ROOT, "%,d (%s of initializers)", m.parameters(), size(m.weightBytes()))));
-        out.add(new Row("Compute", String.format(Locale.ROOT, "%s%.3f GMAC per image", m.macsComplete() ? "" : "at least ", m.macs() / 1e9)));
-        out.add(new Row("File", size(m.fileSize()) + ", sha256 " + m.sha256()));
-        if (!m.producer().isEmpty()) {
-            out.add(new Row("Producer", m.producer()));
-        }
-        if (m.preprocessing() != null) {
-            out.add(new Row("Preprocessing", m.preprocessing().describe()));
-        }
-        QuantizationMetadata q = m.quantization();
-        if (q != null) {
-            List<Row> settings = new ArrayList<>();
-            settings.add(new Row("parent", q.sourceModel() + " (sha256 " + q.sourceSha256() + ")"));
-            q.settings().forEach((k, v) -> settings.add(new Row(k, v)));
-            settings.add(new Row("calibration", q.calibrationImages() + " images of " + q.calibration()));
-            settings.add(new Row("written", "INT8 Workbench " + q.tool() + ", " + q.time()));
-            out.add(new Row("Quantization", q.quantizedNodes() + " nodes INT8, " + q.floatNodes().size() + " kept FP32", settings));
-            List<Row> fp32 = new ArrayList<>();
-            for (String n : q.floatNodes()) {
-                int colon = n.indexOf(": ");
-                fp32.add(colon > 0 ? new Row(n.substring(0, colon), n.substring(colon + 2)) : new Row(n, ""));
-            }
-            out.add(new Row("Operators kept FP32", Integer.toString(fp32.size()), fp32));
-        }
-        return out;
-    }
-
-    /** The kind found for an output, e.g. {@code  — binary (final Sigmoid, 1 channel)}; empty when not known. */
-    private static String kind(ModelOutput o) {
-        if (o == null) {
-            return "";
-        }
-        return "  \u2014 " + o.kind().cliName() + (o.reason() == null || o.reason().isBlank() ? "" : " (" + o.reason() + ")");
-    }
-
-    private static String shape(List<String> shape) {
-        return shape == null ? "(no shape)" : "[" + String.join(",", shape) + "]";
+        return ModelProperties.rows(m, kinds);
     }
 
     private void computeSummaries() {
@@ -399,13 +351,6 @@ public final class ModelExplorerView extends ViewPart {
     public void dispose() {
         ResourcesPlugin.getWorkspace().removeResourceChangeListener(listener);
         super.dispose();
-    }
-
-    /** A line of the summary tree. */
-    record Row(String name, String value, List<Row> children) {
-        Row(String name, String value) {
-            this(name, value, List.of());
-        }
     }
 
     private static final class SummaryContent implements ITreeContentProvider {

@@ -30,9 +30,13 @@ final class DatasetPage extends SettingsPage {
     /** Datasets opened while validating, by folder: the dataset or the reason it cannot be opened. */
     private final Map<String, Object> opened = new HashMap<>();
 
-    DatasetPage(OptimizeSettings initial) {
+    /** Why the model cannot be optimized, or {@code null}: shown as this page's error, which blocks Next and Finish. */
+    private final String modelProblem;
+
+    DatasetPage(OptimizeSettings initial, String modelProblem) {
         super("dataset", "Dataset", "The images to calibrate on and to compare the models with.");
         this.initial = initial;
+        this.modelProblem = modelProblem;
     }
 
     @Override
@@ -43,6 +47,7 @@ final class DatasetPage extends SettingsPage {
             b.setText(k.label());
             b.setSelection(k == initial.dataKind());
             b.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 3, 1));
+            b.setData("name", "dataset.kind." + k.name());
             kinds.put(k, WidgetProperties.buttonSelection().observe(b));
         }
         folder = folder(data, "Folder:", initial.dataFolder(), "The dataset folder (for VOC: the folder holding JPEGImages and ImageSets)");
@@ -51,12 +56,24 @@ final class DatasetPage extends SettingsPage {
                 !initial.calibrationFolder().isBlank(), "Calibration images should not be the images the comparison uses");
         calibration = folder(cal, "Images:", initial.calibrationFolder(), "A folder of JPEG/PNG images");
         subset = text(cal, "Subset size:", Integer.toString(initial.subset()), "Calibration images to use at most", 2);
+        name(folder, "dataset.folder");
+        name(separate, "dataset.separateCalibration");
+        name(calibration, "dataset.calibrationFolder");
+        name(subset, "dataset.subset");
         summary = note(c, "Dataset:\n\nCalibration:");
     }
 
     @Override
     String check() {
         DataKind kind = kind();
+        if (modelProblem != null) {
+            // read the observables all the same, so that data binding keeps tracking them
+            folder.getValue();
+            separate.getValue();
+            calibration.getValue();
+            subset.getValue();
+            return "This model cannot be optimized: " + modelProblem;
+        }
         boolean sep = Boolean.TRUE.equals(separate.getValue());
         String f = folder.getValue().trim();
         String cf = calibration.getValue().trim();
@@ -97,6 +114,16 @@ final class DatasetPage extends SettingsPage {
             return "!Calibrating on the dataset the models are compared on; a separate folder of images is recommended";
         }
         return null;
+    }
+
+    @Override
+    public void setVisible(boolean visible) {
+        super.setVisible(visible);
+        if (visible && modelProblem != null) {
+            // shown at once as an error, not only after the user types
+            setErrorMessage("This model cannot be optimized: " + modelProblem);
+            setPageComplete(false);
+        }
     }
 
     private void describe(String data, String cal) {

@@ -4,10 +4,11 @@ import org.eclipse.core.databinding.observable.value.IObservableValue;
 import org.eclipse.swt.widgets.Composite;
 import org.int8workbench.ui.OptimizeSettings;
 
-/** Page 4: what to measure once the INT8 model is written. */
+/** The last page: what to measure once the INT8 model is written, and every file the run will write. */
 final class MeasurePage extends SettingsPage {
     private final OptimizeSettings initial;
-    private final String outputs;
+    private final java.util.function.Supplier<java.util.List<String>> outputs;
+    private org.eclipse.swt.widgets.Label files;
     private IObservableValue<Boolean> benchmark;
     private IObservableValue<String> mode;
     private IObservableValue<String> seconds;
@@ -15,7 +16,7 @@ final class MeasurePage extends SettingsPage {
     private IObservableValue<Boolean> compare;
     private IObservableValue<String> images;
 
-    MeasurePage(OptimizeSettings initial, String outputs) {
+    MeasurePage(OptimizeSettings initial, java.util.function.Supplier<java.util.List<String>> outputs) {
         super("measure", "Measure", "What to measure once the INT8 model is written.");
         this.initial = initial;
         this.outputs = outputs;
@@ -28,12 +29,34 @@ final class MeasurePage extends SettingsPage {
         mode = combo(speed, "Mode:", new String[] {"latency", "throughput"}, initial.benchmarkMode(),
                 "latency: one request at a time; throughput: several requests in flight");
         seconds = text(speed, "Duration (s):", fmt(initial.benchmarkSeconds()), "Total timed duration over both models", 2);
-        threads = text(speed, "Threads:", Integer.toString(initial.threads()), "Intra-op threads; 0 = automatic", 2);
+        threads = text(speed, "Threads:", Integer.toString(initial.threads()), "Intra-op threads; 0 = automatic", 1);
+        label(speed, "0 = automatic (" + Runtime.getRuntime().availableProcessors() + " cores here)");
         var acc = group(c, "Accuracy");
         compare = check(acc, "Compare the predictions of both models on the dataset (and with its ground truth)", initial.compare(),
                 "Writes an accuracy report folder beside the model");
-        images = text(acc, "Images:", Integer.toString(initial.compareImages()), "Images of the dataset to compare; 0 = all", 2);
-        note(c, "Writes beside the model (replacing earlier files): " + outputs);
+        images = text(acc, "Images:", Integer.toString(initial.compareImages()), "Images of the dataset to compare; 0 = all", 1);
+        label(acc, "0 = all images of the dataset");
+        files = note(c, filesText());
+        name(benchmark, "measure.benchmark");
+        name(mode, "measure.mode");
+        name(seconds, "measure.seconds");
+        name(threads, "measure.threads");
+        name(compare, "measure.compare");
+        name(images, "measure.images");
+        files.setData("name", "measure.files");
+    }
+
+    private String filesText() {
+        StringBuilder b = new StringBuilder("Writes beside the model (replacing earlier files of the same names):");
+        for (String f : outputs.get()) {
+            b.append("\n  \u2022 ").append(f);
+        }
+        return b.toString();
+    }
+
+    /** The list of files this page shows (for tests). */
+    String filesShown() {
+        return files == null ? "" : files.getText();
     }
 
     private static String fmt(double v) {
@@ -49,6 +72,10 @@ final class MeasurePage extends SettingsPage {
         enable(threads, b);
         enable(images, cmp);
         mode.getValue();
+        if (files != null && !files.isDisposed()) {
+            files.setText(filesText());
+            files.getParent().layout();
+        }
         if (b && parseDouble(seconds.getValue(), 1, 3600) == null) {
             return "The benchmark duration must be a number of seconds from 1 to 3600";
         }

@@ -22,6 +22,10 @@ public final class OptimizeWizard extends Wizard {
     private final IFile model;
     private final OptimizeSettings initial;
     private final boolean remembered;
+    /** Why the model cannot be optimized (the core's one-line message), or {@code null}. */
+    private final String problem;
+    /** True when the preprocessing was really read from the model (its metadata or input shape). */
+    private final boolean fromModel;
     private DatasetPage dataset;
     private PreprocessingPage preprocessing;
     private OutputsPage outputs;
@@ -46,10 +50,55 @@ public final class OptimizeWizard extends Wizard {
             Activator.getDefault().getLog().log(e.getStatus());
         }
         this.remembered = s != null && settings == null;
-        this.io = path == null ? ModelIo.UNKNOWN : ModelIo.of(path);
-        this.initial = s != null ? s : defaults(path);
+        this.problem = path == null ? model.getFullPath() + " is not on the local file system" : problemOf(path);
+        this.io = path == null || problem != null ? ModelIo.UNKNOWN : ModelIo.of(path);
+        this.fromModel = problem == null && path != null && OptimizeSettings.preprocessingOf(path) != null;
+        OptimizeSettings first = s != null ? s : defaults(path);
+        if (s == null) {
+            // a model optimized for the first time: the dataset and calibration folders last used in its project
+            first = LastPaths.apply(model.getProject(), first);
+        }
+        this.initial = first;
         setWindowTitle("Optimize INT8: " + model.getName());
         setNeedsProgressMonitor(false);
+    }
+
+    /** Room for every page's text (the dialog's initial size otherwise cuts the longer notes). */
+    @Override
+    public void createPageControls(org.eclipse.swt.widgets.Composite pageContainer) {
+        super.createPageControls(pageContainer);
+        org.eclipse.swt.widgets.Shell shell = pageContainer.getShell();
+        shell.setData("name", "optimize.wizard");
+        if (getContainer() instanceof org.eclipse.jface.wizard.WizardDialog d) {
+            // the dialog's initial size is computed after this: every page's notes fit without cutting
+            org.eclipse.swt.graphics.Rectangle screen = shell.getDisplay().getClientArea();
+            d.setMinimumPageSize(Math.min(screen.width - 80, 720), Math.min(screen.height - 220, 540));
+        }
+    }
+
+    /**
+     * Why {@code model} cannot be optimized, in the core's words (unreadable, not an ONNX model, outputs no label map
+     * can be read from), or {@code null} when it can.
+     */
+    public static String problemOf(Path model) {
+        try {
+            if (java.nio.file.Files.size(model) == 0) {
+                return model.getFileName() + " is empty";
+            }
+            org.int8workbench.core.onnx.ModelSummary.of(model);
+            org.int8workbench.core.pipeline.ModelOutputs.find(model, null, org.int8workbench.core.labels.OutputSelection.AUTO);
+            return null;
+        } catch (CoreException e) {
+            return e.getStatus().getMessage();
+        } catch (java.io.IOException | RuntimeException e) {
+            String m = e.getMessage();
+            return m == null || m.isBlank() ? model.getFileName() + " cannot be read as an ONNX model" : m;
+        }
+    }
+
+    /** Why the model cannot be optimized, or {@code null} (for tests). */
+    public String modelProblem() {
+        return problem;
     }
 
     /** Settings of a model optimized for the first time: the preferences and the model's preprocessing. */
@@ -66,7 +115,7 @@ public final class OptimizeWizard extends Wizard {
 
     @Override
     public void addPages() {
-        dataset = new DatasetPage(initial);
+        dataset = new DatasetPage(initial, problem);
         boolean sizeOpen = !remembered && io.dynamicSize() && OptimizeSettings.preprocessingOf(path()) == null;
         String origin;
         if (remembered) {
@@ -76,8 +125,10 @@ public final class OptimizeWizard extends Wizard {
                     + "(its source says which; batch 1). "
                     + (io.channelAxis() > 0 ? "Layout prefilled from its channel axis; " : "Choose its layout; ")
                     + "mean and std are defaults.";
-        } else {
+        } else if (fromModel) {
             origin = "from the model (its metadata, else its input shape)";
+        } else {
+            origin = "with defaults: the model records no preprocessing and its input shape does not give the size; check them";
         }
         Preprocessing pre = initial.preprocessing();
         if (sizeOpen && io.channelAxis() > 0) {
@@ -86,14 +137,35 @@ public final class OptimizeWizard extends Wizard {
         preprocessing = new PreprocessingPage(pre, origin, sizeOpen);
         outputs = new OutputsPage(initial, io.outputs());
         quantization = new QuantizationPage(initial);
-        String base = ModelFiles.base(Path.of(model.getName()));
-        measure = new MeasurePage(initial, base + ".int8.onnx, " + base + ".int8" + ModelFiles.BENCHMARK_SUFFIX + ", " + base
-                + ".int8" + ModelFiles.ACCURACY_SUFFIX + "/, " + base + ModelFiles.SETTINGS_SUFFIX);
+        measure = new MeasurePage(initial, this::plannedFiles);
         addPage(dataset);
         addPage(preprocessing);
         addPage(outputs);
         addPage(quantization);
         addPage(measure);
+    }
+
+    /**
+     * Every file the run will write beside the model for the settings the pages show: the INT8 model, the model cut
+     * before its label head (when the model has one and the fast head is on), the benchmark result, the accuracy report
+     * folder and the remembered settings.
+     */
+    public java.util.List<String> plannedFiles() {
+        String base = ModelFiles.base(Path.of(model.getName()));
+        java.util.List<String> out = new java.util.ArrayList<>();
+        out.add(base + ".int8.onnx (the INT8 model)");
+        boolean ready = measure != null && measure.getControl() != null;
+        if (quantization == null || quantization.getControl() == null ? initial.fastLabelHead() : quantization.fastLabelHead()) {
+            out.add(base + ".int8.head.onnx (the INT8 model cut before its label head, when the model has one)");
+        }
+        if (ready ? measure.benchmark() : initial.benchmark()) {
+            out.add(base + ".int8" + ModelFiles.BENCHMARK_SUFFIX + " (the speed of parent and INT8 model)");
+        }
+        if (ready ? measure.compare() : initial.compare()) {
+            out.add(base + ".int8" + ModelFiles.ACCURACY_SUFFIX + "/ (the accuracy report: report.json, pictures)");
+        }
+        out.add(base + ModelFiles.SETTINGS_SUFFIX + " (these settings, written when the run succeeds)");
+        return out;
     }
 
     /** The settings as the pages show them. */
@@ -107,7 +179,9 @@ public final class OptimizeWizard extends Wizard {
 
     @Override
     public boolean performFinish() {
-        job = OptimizeJob.schedule(model, settings());
+        OptimizeSettings s = settings();
+        LastPaths.remember(model.getProject(), s);
+        job = OptimizeJob.schedule(model, s);
         return true;
     }
 
@@ -155,6 +229,11 @@ public final class OptimizeWizard extends Wizard {
         } catch (CoreException e) {
             return null;
         }
+    }
+
+    /** For tests: the list of files the measure page shows. */
+    public String filesShown() {
+        return measure.filesShown();
     }
 
     /** For tests: fills the measure page as a user would. */

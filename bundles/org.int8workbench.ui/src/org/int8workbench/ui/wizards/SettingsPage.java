@@ -94,6 +94,7 @@ abstract class SettingsPage extends WizardPage {
         Text t = (Text) ((org.eclipse.jface.databinding.swt.ISWTObservableValue<?>) v).getWidget();
         Button browse = new Button(c, SWT.PUSH);
         browse.setText("Browse\u2026");
+        browse.setData("name", "browse:" + label);
         browse.addListener(SWT.Selection, e -> {
             DirectoryDialog d = new DirectoryDialog(getShell());
             d.setFilterPath(t.getText());
@@ -157,6 +158,14 @@ abstract class SettingsPage extends WizardPage {
             return v >= min && v <= max ? v : null;
         } catch (NumberFormatException e) {
             return null;
+        }
+    }
+
+    /** Names the widget bound to an observable ({@code widget.getData("name")}), for GUI tests that look widgets up. */
+    static void name(IObservableValue<?> v, String name) {
+        Object w = ((org.eclipse.jface.databinding.swt.ISWTObservableValue<?>) v).getWidget();
+        if (w instanceof Control ctl) {
+            ctl.setData("name", name);
         }
     }
 
