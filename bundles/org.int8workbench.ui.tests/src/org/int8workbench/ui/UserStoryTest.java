@@ -41,6 +41,7 @@ import org.int8workbench.core.report.AccuracyReport;
 import org.int8workbench.sample.EmbeddedSample;
 import org.int8workbench.ui.editors.AccuracyReportEditor;
 import org.int8workbench.ui.editors.PerformanceEditor;
+import org.int8workbench.ui.notify.OptimizeNotification;
 import org.int8workbench.ui.sample.SampleProject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,8 @@ import org.junit.jupiter.api.Test;
  * in the Project Explorer, Optimize INT8… found by its label in the Project Explorer's context menu and selected, the
  * wizard's pages walked with Next (the sample's VOC folder to compare on, its calibration folder for calibration, a short
  * benchmark), Finish, the job, and the Performance and Accuracy editors that open, checked by their titles and shown
- * values. Then creating the sample again is refused with a message and changes nothing. A screenshot per step.
+ * values, and the notification that says what was written. Then creating the sample again is refused with a message and
+ * changes nothing. A screenshot per step.
  */
 class UserStoryTest {
 
@@ -146,6 +148,7 @@ class UserStoryTest {
         assertEquals("measure", pages.get(pages.size() - 1), "the last page: " + pages);
         Button finish = ui(() -> button(wizardShell, IDialogConstants.FINISH_ID));
         assertTrue(ui(finish::isEnabled), () -> "Finish is enabled: " + ui(() -> wizard.getCurrentPage().getErrorMessage()));
+        OptimizeNotification.Shown earlier = OptimizeNotification.last();
         run(() -> press(finish));
 
         // 4. the job, then the two editors it opens
@@ -153,6 +156,16 @@ class UserStoryTest {
         UiTestSupport.joinUiJobs();
         IFile int8 = project.getFile(EmbeddedSample.MODEL.replace(".onnx", ".int8.onnx"));
         assertTrue(int8.exists(), int8.toString());
+        // the notification says what was written, the speedup and the agreement, with links to both editors
+        OptimizeNotification.Shown note = waitFor("the notification",
+                () -> OptimizeNotification.last() == earlier ? null : OptimizeNotification.last(), 30);
+        assertTrue(note.title().contains(EmbeddedSample.MODEL_NAME) && !note.failure(), note.toString());
+        assertTrue(note.text().contains("Speedup") && note.text().contains("Agreement with the parent"), note.text());
+        assertEquals(List.of("Performance", "Accuracy"), List.copyOf(note.links().keySet()));
+        Shell popup = ui(OptimizeNotification::popup);
+        if (popup != null) {
+            UiTestSupport.screenshot(popup, "story-7-notification");
+        }
         PerformanceEditor perf = waitFor("the Performance editor", () -> editor(PerformanceEditor.class), 60);
         AccuracyReportEditor acc = waitFor("the Accuracy editor", () -> editor(AccuracyReportEditor.class), 60);
         String perfTitle = ui(perf::getPartName);
