@@ -162,9 +162,9 @@ class UserStoryTest {
         assertTrue(note.title().contains(EmbeddedSample.MODEL_NAME) && !note.failure(), note.toString());
         assertTrue(note.text().contains("Speedup") && note.text().contains("Agreement with the parent"), note.text());
         assertEquals(List.of("Performance", "Accuracy"), List.copyOf(note.links().keySet()));
-        Shell popup = ui(OptimizeNotification::popup);
-        if (popup != null) {
-            UiTestSupport.screenshot(popup, "story-7-notification");
+        Shell notification = ui(OptimizeNotification::popup);
+        if (notification != null) {
+            UiTestSupport.screenshot(notification, "story-7-notification");
         }
         PerformanceEditor perf = waitFor("the Performance editor", () -> editor(PerformanceEditor.class), 60);
         AccuracyReportEditor acc = waitFor("the Accuracy editor", () -> editor(AccuracyReportEditor.class), 60);
