@@ -77,12 +77,45 @@ public final class ErrorLogGuard implements BeforeEachCallback, AfterEachCallbac
     private static boolean installed;
     private static volatile String current;
 
-    /** Installs the log listener once for the whole test run (entries logged before the first test count too). */
+    /**
+     * Installs the log listener once for the whole test run. What was logged before (while the workbench started) is
+     * read from the log file, so it fails the first test too.
+     */
     public static synchronized void install() {
         if (!installed) {
             Platform.addLogListener(LISTENER);
             installed = true;
+            for (Entry e : startupEntries()) {
+                LISTENER.logging(e.status(), e.plugin());
+            }
         }
+    }
+
+    /** The ERROR and WARNING entries of the platform's log file ({@code !ENTRY plugin severity code date}). */
+    private static List<Entry> startupEntries() {
+        List<Entry> out = new ArrayList<>();
+        org.eclipse.core.runtime.IPath location = Platform.getLogFileLocation();
+        java.nio.file.Path file = location == null ? null : location.toPath();
+        if (file == null || !java.nio.file.Files.isRegularFile(file)) {
+            return out;
+        }
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return out;
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(" ");
+            if (f.length >= 3 && f[0].equals("!ENTRY") && (f[2].equals("2") || f[2].equals("4"))) {
+                String message = i + 1 < lines.size() && lines.get(i + 1).startsWith("!MESSAGE ")
+                        ? lines.get(i + 1).substring("!MESSAGE ".length()) : "";
+                int severity = f[2].equals("4") ? IStatus.ERROR : IStatus.WARNING;
+                out.add(new Entry(f[1], new org.eclipse.core.runtime.Status(severity, f[1],
+                        message + " (logged while the workbench started; the stack is in " + file + ")")));
+            }
+        }
+        return out;
     }
 
     /** The display name of the test running under the guard, or null when none is (for the guard's own test). */
