@@ -62,6 +62,7 @@ public final class ModelOverviewEditor extends EditorPart {
     private TreeViewer tree;
     private Composite buttons;
     private volatile Object state;
+    private volatile boolean shown;
     private final List<Button> actionButtons = new ArrayList<>();
 
     private static Map<String, String> actions() {
@@ -212,6 +213,7 @@ public final class ModelOverviewEditor extends EditorPart {
         }
         related.setText(relatedText());
         heading.getParent().layout(true, true);
+        shown = true;
     }
 
     /** The INT8 child, the parent and the model cut before its head that lie beside this model. */
@@ -269,6 +271,12 @@ public final class ModelOverviewEditor extends EditorPart {
         }
     }
 
+    /** The model's full path (the editor input's own tooltip is the workspace path). */
+    @Override
+    public String getTitleToolTip() {
+        return file == null ? super.getTitleToolTip() : file.toString();
+    }
+
     // ------------------------------------------------------------------ for tests
 
     /** The file shown. */
@@ -276,9 +284,9 @@ public final class ModelOverviewEditor extends EditorPart {
         return file;
     }
 
-    /** True once the model was read (or found unreadable). */
+    /** True once the model was read (or found unreadable) and shown. */
     public boolean isRead() {
-        return state != null;
+        return shown;
     }
 
     /** The summary shown, or {@code null} while reading or for an unreadable model. */
