@@ -27,7 +27,9 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.PlatformUI;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.jobs.OptimizeJob;
 import org.int8workbench.ui.notify.OptimizeNotification;
@@ -89,6 +91,19 @@ class OptimizeWizardChecksTest {
         IFile empty = project.getFile("empty.onnx");
         empty.create(new ByteArrayInputStream(new byte[0]), true, null);
         assertEquals("empty.onnx is empty", ui(() -> new OptimizeWizard(empty)).modelProblem());
+
+        // a classifier (scores per image, not per pixel) is a valid ONNX model but not a segmentation model
+        GraphBuilder b = new GraphBuilder("classifier").opset(13);
+        b.input("X", DataType.FLOAT, 1, 3, 32, 32);
+        String pooled = b.node("GlobalAveragePool", "X").output();
+        b.node("Flatten", pooled).outputs("scores");
+        b.output("scores", DataType.FLOAT, 1, 3);
+        IFile classifier = project.getFile("classifier.onnx");
+        classifier.create(new ByteArrayInputStream(b.build().toByteArray()), true, null);
+        ModelSummary.of(classifier.getLocation().toPath());
+        String problem = ui(() -> new OptimizeWizard(classifier)).modelProblem();
+        assertNotNull(problem, "a classifier is refused");
+        assertEquals("classifier.onnx is not a segmentation model: its outputs (scores [1,3]) have no height and width, so no label map can be read from them", problem);
     }
 
     @Test
