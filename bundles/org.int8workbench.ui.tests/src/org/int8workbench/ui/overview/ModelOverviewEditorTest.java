@@ -112,10 +112,17 @@ class ModelOverviewEditorTest {
         assertTrue(texts.get(2).contains("Parent model: deeplab.onnx") && texts.get(2).contains("deeplab.int8.head.onnx"), texts.toString());
         UiTestSupport.screenshot(int8, "model-overview-int8");
 
-        // the FP32 model's editor, reopened, names its INT8 child and head model
-        run(() -> page().closeEditor(fp32, false));
-        ModelOverviewEditor again = open(model);
-        assertTrue(ui(again::texts).get(2).contains("INT8 model: deeplab.int8.onnx; head model: deeplab.int8.head.onnx"), ui(again::texts).toString());
+        // the FP32 model's editor, still open, now names its INT8 child and head model
+        UiTestSupport.waitUntil("the INT8 child named in the FP32 model's editor",
+                () -> fp32.texts().get(2).contains("INT8 model: deeplab.int8.onnx; head model: deeplab.int8.head.onnx"), 30);
+
+        // a model rewritten in place is read again
+        IFile copy = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "copy.onnx");
+        ModelOverviewEditor copyEditor = open(copy);
+        assertEquals(expected.sha256(), ui(copyEditor::summary).sha256());
+        copy.setContents(new java.io.FileInputStream(out.int8().toFile()), true, false, null);
+        UiTestSupport.waitUntil("the rewritten model read again", () -> copyEditor.isRead() && copyEditor.summary() != null
+                && copyEditor.summary().sha256().equals(q.sha256()), 60);
     }
 
     @Test
