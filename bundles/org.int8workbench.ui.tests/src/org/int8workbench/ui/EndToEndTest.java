@@ -24,6 +24,7 @@ import org.int8workbench.core.onnx.ModelSummary;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.editors.AccuracyReportEditor;
 import org.int8workbench.ui.editors.PerformanceEditor;
+import org.int8workbench.ui.notify.OptimizeNotification;
 import org.int8workbench.ui.views.ModelExplorerView;
 import org.int8workbench.ui.wizards.OptimizeWizard;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +43,7 @@ class EndToEndTest {
     @AfterEach
     void cleanUp() throws Exception {
         run(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().closeAllEditors(false));
+        run(OptimizeNotification::close);
         if (project != null) {
             project.delete(true, true, null);
         }
@@ -72,6 +74,24 @@ class EndToEndTest {
         for (IFile f : List.of(int8, bench, report, settings)) {
             assertTrue(f.exists(), f + " in the workspace");
         }
+        // the notification: what was written, the speedup and the agreement, links to both editors
+        OptimizeNotification.Shown note = OptimizeNotification.last();
+        assertNotNull(note, "a notification when the job ended");
+        assertEquals("Optimized deeplab.onnx", note.title());
+        assertFalse(note.failure());
+        for (String written : List.of("deeplab.int8.onnx", "deeplab.int8.head.onnx", "deeplab.int8.benchmark.json", "deeplab.int8.accuracy")) {
+            assertTrue(note.text().contains(written), written + " in " + note.text());
+        }
+        assertTrue(note.text().contains("Speedup over deeplab.onnx: deeplab.int8.onnx "), note.text());
+        assertTrue(note.text().matches("(?s).*Agreement with the parent: \\d+\\.\\d% of pixels, mean IoU \\d+\\.\\d%.*"), note.text());
+        assertEquals(List.of("Performance", "Accuracy"), List.copyOf(note.links().keySet()));
+        assertEquals(bench, note.links().get("Performance"));
+        assertEquals(report, note.links().get("Accuracy"));
+        org.eclipse.swt.widgets.Shell popup = ui(OptimizeNotification::popup);
+        assertNotNull(popup, "the notification popup is open");
+        assertTrue(ui(popup::isVisible));
+        UiTestSupport.screenshot(popup, "optimize-notification");
+        run(OptimizeNotification::close);
         ModelSummary q = ModelSummary.of(int8.getLocation().toPath());
         assertEquals(ModelSummary.Precision.INT8_QDQ, q.precision());
         assertEquals(16, q.quantization().calibrationImages());
@@ -88,9 +108,17 @@ class EndToEndTest {
         assertTrue(ui(view::detailLines).stream().anyMatch(l -> l.startsWith("Quantization = ")), ui(view::detailLines).toString());
         UiTestSupport.screenshot(view, "model-explorer-int8");
 
-        // both editors are open with data
+        // both editors are open with data, titled with the models they compare
         PerformanceEditor perf = editor(PerformanceEditor.class);
         AccuracyReportEditor acc = editor(AccuracyReportEditor.class);
+        assertEquals("Performance: deeplab.int8, deeplab.int8.head vs deeplab", ui(perf::getPartName));
+        assertEquals("Accuracy: " + baseName(ui(acc::report).model().path()) + " vs deeplab", ui(acc::getPartName));
+        assertTrue(ui(acc::getPartName).startsWith("Accuracy: deeplab.int8"), ui(acc::getPartName));
+        assertEquals(bench.getLocation().toOSString(), ui(perf::getTitleToolTip));
+
+        // its link opens the editor (already open: it comes to the front)
+        run(() -> OptimizeNotification.openEditor(note.links().get("Accuracy")));
+        assertEquals(acc, ui(() -> page().getActiveEditor()));
         // parent, INT8 and INT8 with the exact head (the real DeepLabV3 has a head) measured in one run
         IFile head = project.getFile("deeplab.int8.head.onnx");
         assertTrue(head.exists(), "the INT8 model cut before its head");
@@ -167,12 +195,67 @@ class EndToEndTest {
         assertEquals(5, ui(acc.visualizePanel()::panelSizes).size());
         UiTestSupport.screenshot(acc, "accuracy-visualize-no-background");
 
+        // Visualize follows the mode switch: the same image's row is selected in the other table
+        String shown = ui(acc::visualizedImage);
+        assertNotNull(shown);
+        run(() -> acc.setAdvanced(true));
+        assertEquals(shown, ui(acc::selectedImage), "Advanced mode selects a row of the image shown");
+        assertEquals(shown, ui(acc::visualizedImage));
+        run(() -> acc.setAdvanced(false));
+        assertEquals(shown, ui(acc::selectedImage), "Basic mode selects the image shown");
+        // a row of another image, then the switch shows that image
+        run(() -> acc.selectRow(1));
+        String other = ui(acc::selectedImage);
+        assertNotEquals(shown, other);
+        run(() -> acc.setAdvanced(true));
+        assertEquals(other, ui(acc::selectedImage));
+        assertEquals(other, ui(acc::visualizedImage), "the switch visualizes the selected image");
+        UiTestSupport.joinUiJobs();
+        run(() -> acc.setAdvanced(false));
+
+        // copy from the table: Ctrl+C copies the selected rows with the header, tab-separated
+        run(() -> acc.table().setSelection(new int[] {0, 1}));
+        run(() -> {
+            org.eclipse.swt.widgets.Event e = new org.eclipse.swt.widgets.Event();
+            e.stateMask = org.eclipse.swt.SWT.MOD1;
+            e.keyCode = 'c';
+            acc.table().notifyListeners(org.eclipse.swt.SWT.KeyDown, e);
+        });
+        String copied = ui(() -> {
+            org.eclipse.swt.dnd.Clipboard cb = new org.eclipse.swt.dnd.Clipboard(acc.table().getDisplay());
+            try {
+                return (String) cb.getContents(org.eclipse.swt.dnd.TextTransfer.getInstance());
+            } finally {
+                cb.dispose();
+            }
+        });
+        assertNotNull(copied, "text on the clipboard");
+        List<String> lines = copied.lines().toList();
+        assertEquals(3, lines.size(), copied);
+        List<String> headers = ui(() -> Arrays.stream(acc.table().getColumns()).map(org.eclipse.swt.widgets.TableColumn::getText).toList());
+        assertEquals(String.join("\t", headers), lines.get(0));
+        assertEquals(String.join("\t", ui(() -> {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < headers.size(); i++) {
+                cells.add(acc.table().getItem(0).getText(i));
+            }
+            return cells;
+        })), lines.get(1));
+        assertEquals(headers.size(), lines.get(2).split("\t", -1).length);
+        assertTrue(ui(() -> acc.table().getMenu() != null && acc.table().getMenu().getItem(0).getText().startsWith("&Copy")),
+                "the table's context menu offers Copy");
+
         // exports through the core's renderers
         Path out = Files.createTempDirectory("int8wb-export");
         run(() -> acc.exportCsv(out.resolve("images.csv")));
         run(() -> acc.exportHtml(out.resolve("report.html")));
         assertEquals(9, Files.readAllLines(out.resolve("images.csv")).size());
         assertTrue(Files.readString(out.resolve("report.html")).contains("<html"));
+    }
+
+    private static String baseName(String path) {
+        String n = Path.of(path).getFileName().toString();
+        return n.endsWith(".onnx") ? n.substring(0, n.length() - 5) : n;
     }
 
     private static void assertSortedPercent(List<String> texts, boolean ascending) {

@@ -20,6 +20,10 @@ final class TestWizardDialog extends WizardDialog {
         return true;
     }
 
+    boolean buttonEnabled(int id) {
+        return getButton(id).isEnabled();
+    }
+
     boolean finishEnabled() {
         return getButton(org.eclipse.jface.dialogs.IDialogConstants.FINISH_ID).isEnabled();
     }

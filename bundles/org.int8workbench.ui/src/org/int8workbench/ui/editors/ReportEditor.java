@@ -48,6 +48,12 @@ abstract class ReportEditor extends EditorPart {
         return n.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? n.substring(0, n.length() - 5) : n;
     }
 
+    /** The file's full path (the editor input's own tooltip is the workspace path). */
+    @Override
+    public String getTitleToolTip() {
+        return file == null ? super.getTitleToolTip() : file.toString();
+    }
+
     /** The file shown. */
     public Path file() {
         return file;

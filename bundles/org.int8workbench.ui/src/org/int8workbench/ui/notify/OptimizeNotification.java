@@ -59,6 +59,14 @@ public final class OptimizeNotification {
         return last;
     }
 
+    /** Closes the popup when it is open (call in the UI thread). */
+    public static void close() {
+        if (popup != null && !popup.isDisposed()) {
+            popup.dispose();
+        }
+        popup = null;
+    }
+
     /** The popup shell while it is open, or {@code null} (for screenshots); call in the UI thread. */
     public static Shell popup() {
         return popup == null || popup.isDisposed() ? null : popup;
@@ -70,14 +78,15 @@ public final class OptimizeNotification {
      */
     public static void succeeded(IFile model, PipelineResult r, Path int8, Path benchmark, Path accuracy) {
         List<String> lines = new ArrayList<>();
-        List<String> written = new ArrayList<>();
+        java.util.Set<String> written = new java.util.LinkedHashSet<>();
         if (r != null) {
             for (Path p : r.written()) {
-                written.add(p.getFileName().toString());
+                written.add(p.getFileName().toString() + (java.nio.file.Files.isDirectory(p) ? "/" : ""));
             }
         } else {
             written.add(int8.getFileName().toString());
         }
+        written.add(org.int8workbench.core.pipeline.OutputFiles.settingsOf(Path.of(model.getName())).getFileName().toString());
         lines.add("Wrote " + String.join(", ", written));
         BenchmarkResult bench = r == null ? null : r.latency() != null ? r.latency() : r.throughput();
         if (bench != null) {
@@ -155,16 +164,16 @@ public final class OptimizeNotification {
         gl.marginWidth = 12;
         gl.marginHeight = 10;
         shell.setLayout(gl);
-        shell.setBackground(display.getSystemColor(SWT.COLOR_INFO_BACKGROUND));
+        shell.setBackground(display.getSystemColor(SWT.COLOR_LIST_BACKGROUND));
+        shell.setForeground(display.getSystemColor(SWT.COLOR_LIST_FOREGROUND));
         shell.setBackgroundMode(SWT.INHERIT_FORCE);
         Label title = new Label(shell, SWT.NONE);
         title.setText(n.title());
         title.setFont(org.eclipse.jface.resource.JFaceResources.getBannerFont());
-        if (n.failure()) {
-            title.setForeground(display.getSystemColor(SWT.COLOR_DARK_RED));
-        }
+        title.setForeground(display.getSystemColor(n.failure() ? SWT.COLOR_DARK_RED : SWT.COLOR_LIST_FOREGROUND));
         Label text = new Label(shell, SWT.WRAP);
         text.setText(n.text());
+        text.setForeground(display.getSystemColor(SWT.COLOR_LIST_FOREGROUND));
         GridData td = new GridData(SWT.FILL, SWT.TOP, true, false);
         td.widthHint = 420;
         text.setLayoutData(td);

@@ -62,7 +62,10 @@ public final class ModelOverviewEditor extends EditorPart {
     private TreeViewer tree;
     private Composite buttons;
     private volatile Object state;
+    private volatile boolean shown;
     private final List<Button> actionButtons = new ArrayList<>();
+    /** Re-reads the model when its file changes and names the models that appear or go beside it. */
+    private final org.eclipse.core.resources.IResourceChangeListener listener = this::resourcesChanged;
 
     private static Map<String, String> actions() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -155,6 +158,41 @@ public final class ModelOverviewEditor extends EditorPart {
         value.getColumn().setWidth(620);
         value.setLabelProvider(ColumnLabelProvider.createTextProvider(e -> ((ModelProperties.Row) e).value()));
         read();
+        org.eclipse.core.resources.ResourcesPlugin.getWorkspace().addResourceChangeListener(listener,
+                org.eclipse.core.resources.IResourceChangeEvent.POST_CHANGE);
+    }
+
+    private void resourcesChanged(org.eclipse.core.resources.IResourceChangeEvent event) {
+        if (workspaceFile == null || event.getDelta() == null) {
+            return;
+        }
+        org.eclipse.core.resources.IResourceDelta folder = event.getDelta().findMember(workspaceFile.getParent().getFullPath());
+        if (folder == null) {
+            return;
+        }
+        org.eclipse.core.resources.IResourceDelta own = folder.findMember(org.eclipse.core.runtime.IPath.fromOSString(workspaceFile.getName()));
+        boolean changed = own != null && (own.getFlags() & org.eclipse.core.resources.IResourceDelta.CONTENT) != 0;
+        org.eclipse.swt.widgets.Display display = tree == null || tree.getControl().isDisposed() ? null : tree.getControl().getDisplay();
+        if (display != null) {
+            display.asyncExec(() -> {
+                if (tree.getControl().isDisposed()) {
+                    return;
+                }
+                if (changed) {
+                    shown = false;
+                    read();
+                } else {
+                    related.setText(relatedText());
+                    related.getParent().layout(true, true);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void dispose() {
+        org.eclipse.core.resources.ResourcesPlugin.getWorkspace().removeResourceChangeListener(listener);
+        super.dispose();
     }
 
     /** Reads the model's summary and the kinds of its outputs in a job, then shows them. */
@@ -189,6 +227,12 @@ public final class ModelOverviewEditor extends EditorPart {
         }
         if (result instanceof Read r) {
             ModelSummary m = r.summary();
+            tree.getControl().setVisible(true);
+            ((GridData) tree.getControl().getLayoutData()).exclude = false;
+            status.setForeground(null);
+            for (Button b : actionButtons) {
+                b.setEnabled(workspaceFile != null);
+            }
             heading.setText(file.getFileName() + " \u2014 " + m.precision().label() + " model, " + ModelProperties.size(m.fileSize()));
             status.setText(m.quantization() == null ? "An FP32 model: optimize it to write its INT8 model beside it."
                     : "An INT8 model made from " + m.quantization().sourceModel() + " by INT8 Workbench.");
@@ -212,6 +256,7 @@ public final class ModelOverviewEditor extends EditorPart {
         }
         related.setText(relatedText());
         heading.getParent().layout(true, true);
+        shown = true;
     }
 
     /** The INT8 child, the parent and the model cut before its head that lie beside this model. */
@@ -269,6 +314,12 @@ public final class ModelOverviewEditor extends EditorPart {
         }
     }
 
+    /** The model's full path (the editor input's own tooltip is the workspace path). */
+    @Override
+    public String getTitleToolTip() {
+        return file == null ? super.getTitleToolTip() : file.toString();
+    }
+
     // ------------------------------------------------------------------ for tests
 
     /** The file shown. */
@@ -276,9 +327,9 @@ public final class ModelOverviewEditor extends EditorPart {
         return file;
     }
 
-    /** True once the model was read (or found unreadable). */
+    /** True once the model was read (or found unreadable) and shown. */
     public boolean isRead() {
-        return state != null;
+        return shown;
     }
 
     /** The summary shown, or {@code null} while reading or for an unreadable model. */

@@ -66,10 +66,12 @@ final class QuantizationPage extends SettingsPage {
                         + " calibration images");
         bias = check(c, "Fast bias correction (shift each quantized Conv bias to match the FP32 output mean)", initial.fastBiasCorrection(),
                 "Costs one more pass over the calibration images");
+        name(bias, "quantization.fastBiasCorrection");
         ignored = text(c, "Ignored scope:", String.join(", ", initial.ignoredScope()),
                 "Kept in FP32, comma separated: node names, type:OpType, globs (conv*) or re:REGEX", 2);
         head = check(c, "Exact fast label head (cut the final Resize + ArgMax; labels computed exactly in Java)", initial.fastLabelHead(),
                 "Writes NAME.int8.head.onnx and benchmarks it end to end with the exact head");
+        name(head, "quantization.fastLabelHead");
     }
 
     /** How the Range combo names a range estimator: MinMax, MeanMinMax, Percentile, Entropy, MSE (else its command-line name). */

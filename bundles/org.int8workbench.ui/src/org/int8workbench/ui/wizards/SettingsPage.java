@@ -86,6 +86,7 @@ abstract class SettingsPage extends WizardPage {
         t.setText(value);
         t.setToolTipText(tip);
         t.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, span, 1));
+        t.setData("name", id(label));
         return WidgetProperties.text(SWT.Modify).observe(t);
     }
 
@@ -114,6 +115,7 @@ abstract class SettingsPage extends WizardPage {
         combo.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 2, 1));
         int i = java.util.Arrays.asList(items).indexOf(value);
         combo.select(Math.max(0, i));
+        combo.setData("name", id(label));
         return WidgetProperties.comboSelection().observe(combo);
     }
 
@@ -124,6 +126,12 @@ abstract class SettingsPage extends WizardPage {
         b.setToolTipText(tip);
         b.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 3, 1));
         return WidgetProperties.buttonSelection().observe(b);
+    }
+
+    /** A widget's default GUI-test id: {@code PAGE.LABEL}, the label without its colon, e.g. {@code preprocessing.Width}. */
+    String id(String label) {
+        String l = label.strip();
+        return getName() + "." + (l.endsWith(":") ? l.substring(0, l.length() - 1) : l);
     }
 
     static Group group(Composite c, String title) {
