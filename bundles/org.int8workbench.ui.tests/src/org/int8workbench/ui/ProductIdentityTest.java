@@ -87,6 +87,18 @@ class ProductIdentityTest {
             assertNotNull(product.getDefiningBundle().getEntry(image), image);
         }
 
+        // the feature's branding (Installation Details > Features): about.ini in the UI bundle, feature.xml plugin=
+        org.osgi.framework.Bundle ui = FrameworkUtil.getBundle(ModelExplorerView.class);
+        java.util.Properties aboutIni = new java.util.Properties();
+        java.util.Properties mappings = new java.util.Properties();
+        try (var in = ui.getEntry("about.ini").openStream(); var m = ui.getEntry("about.mappings").openStream()) {
+            aboutIni.load(in);
+            mappings.load(m);
+        }
+        assertNotNull(ui.getEntry(aboutIni.getProperty("featureImage")), "featureImage of about.ini");
+        assertNotNull(ui.getEntry("about.properties"), "about.properties");
+        assertEquals(Ort.version(), mappings.getProperty("0"), "about.mappings names the running ONNX Runtime");
+
         // Help > About: the dialog shows the product name and text; a screenshot, then close it
         Shell main = ui(() -> window().getShell());
         Display().asyncExec(() -> {
