@@ -63,6 +63,7 @@ class UiJobsTest {
         assertTrue(result.getMessage().startsWith("cannot read ONNX model " + missing), result.getMessage());
         assertSame(result, job.outcome());
         assertTrue(logged.await(30, TimeUnit.SECONDS), "the failed job's status was not logged");
+        ErrorLogGuard.expect(missing.toString(), 30);
     }
 
     @Test
@@ -79,6 +80,7 @@ class UiJobsTest {
         assertTrue(result.getMessage().startsWith("Failing work failed: "), result.getMessage());
         assertTrue(result.getMessage().contains("the work broke"), result.getMessage());
         assertSame(failure, result.getException());
+        assertSame(failure, ErrorLogGuard.expect("Failing work failed: ", 30).status().getException(), "logged with its cause");
     }
 
     @Test

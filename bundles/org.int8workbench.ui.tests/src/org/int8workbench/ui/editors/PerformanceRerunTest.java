@@ -73,6 +73,8 @@ class PerformanceRerunTest {
         assertEquals(IStatus.ERROR, outcome.getSeverity(), outcome.toString());
         assertTrue(outcome.getMessage().contains("c.onnx, records no exact label head"), outcome.getMessage());
         assertEquals(written, json.getLocation().toFile().lastModified(), "nothing was measured or written");
+        // the refusal goes through the status funnel (log + show)
+        org.int8workbench.ui.ErrorLogGuard.expect("c.onnx, records no exact label head", 30);
     }
 
     private static IWorkbenchPage page() {

@@ -64,6 +64,11 @@ public final class ModelExplorerView extends ViewPart {
     private final Map<IFile, Long> stamps = new ConcurrentHashMap<>();
     private final Map<IFile, Map<String, ModelOutput>> kinds = new ConcurrentHashMap<>();
     private final IResourceChangeListener listener = this::resourcesChanged;
+    /** The icon of .onnx files (icons/onnx.png). */
+    private static final org.eclipse.jface.resource.ImageDescriptor MODEL_ICON = org.eclipse.jface.resource.ResourceLocator
+            .imageDescriptorFromBundle(ModelExplorerView.class, "icons/onnx.png").orElseThrow();
+    private final org.eclipse.jface.resource.LocalResourceManager resources = new org.eclipse.jface.resource.LocalResourceManager(
+            org.eclipse.jface.resource.JFaceResources.getResources());
 
     @Override
     public void createPartControl(Composite parent) {
@@ -86,7 +91,7 @@ public final class ModelExplorerView extends ViewPart {
             public Image getImage(Object element) {
                 ISharedImages images = PlatformUI.getWorkbench().getSharedImages();
                 return element instanceof IProject ? images.getImage(org.eclipse.ui.ide.IDE.SharedImages.IMG_OBJ_PROJECT)
-                        : images.getImage(ISharedImages.IMG_OBJ_FILE);
+                        : resources.create(MODEL_ICON);
             }
 
             @Override
@@ -350,6 +355,7 @@ public final class ModelExplorerView extends ViewPart {
     @Override
     public void dispose() {
         ResourcesPlugin.getWorkspace().removeResourceChangeListener(listener);
+        resources.dispose();
         super.dispose();
     }
 
