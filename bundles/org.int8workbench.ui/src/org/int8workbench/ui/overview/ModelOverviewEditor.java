@@ -181,7 +181,7 @@ public final class ModelOverviewEditor extends EditorPart {
                 if (changed) {
                     shown = false;
                     read();
-                } else {
+                } else if (state instanceof Read) {
                     related.setText(relatedText());
                     related.getParent().layout(true, true);
                 }
@@ -254,7 +254,7 @@ public final class ModelOverviewEditor extends EditorPart {
                 }
             }
         }
-        related.setText(relatedText());
+        related.setText(result instanceof Read ? relatedText() : "");
         heading.getParent().layout(true, true);
         shown = true;
     }
