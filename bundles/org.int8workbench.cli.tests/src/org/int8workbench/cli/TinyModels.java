@@ -46,11 +46,18 @@ final class TinyModels {
      * batch axis itself.
      */
     static Path rank3(Path dir, String name, boolean channelsLast) throws IOException {
+        return rank3(dir, name, channelsLast, 0);
+    }
+
+    /** {@link #rank3} with a fixed {@code size x size} input when {@code size > 0} ([3,16,16] or [16,16,3]). */
+    static Path rank3(Path dir, String name, boolean channelsLast, int size) throws IOException {
         GraphBuilder b = new GraphBuilder("tiny-rank3").opset(13);
+        Object h = size > 0 ? (Object) size : "H";
+        Object w = size > 0 ? (Object) size : "W";
         if (channelsLast) {
-            b.input("input", DataType.FLOAT, "H", "W", 3);
+            b.input("input", DataType.FLOAT, h, w, 3);
         } else {
-            b.input("input", DataType.FLOAT, 3, "H", "W");
+            b.input("input", DataType.FLOAT, 3, h, w);
         }
         String x = "input";
         if (channelsLast) {
@@ -58,6 +65,18 @@ final class TinyModels {
         }
         String axes = b.initializer("axes0", new long[] {0}, 1);
         x = b.node("Unsqueeze", x, axes).outputs("batched").output();
+        String y = body(b, x);
+        b.node("Identity", y).outputs("logits");
+        b.output("logits", DataType.FLOAT, 1, CLASSES, "H", "W");
+        return write(b, dir, name);
+    }
+
+    /** A rank-5 input [1,1,3,H,W] (squeezed to [1,3,H,W] by the graph): not an image input this tool feeds. */
+    static Path rank5(Path dir, String name) throws IOException {
+        GraphBuilder b = new GraphBuilder("tiny-rank5").opset(13);
+        b.input("input", DataType.FLOAT, 1, 1, 3, "H", "W");
+        String axes = b.initializer("axes0", new long[] {0}, 1);
+        String x = b.node("Squeeze", "input", axes).outputs("squeezed").output();
         String y = body(b, x);
         b.node("Identity", y).outputs("logits");
         b.output("logits", DataType.FLOAT, 1, CLASSES, "H", "W");

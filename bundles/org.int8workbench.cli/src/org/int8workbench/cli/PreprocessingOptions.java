@@ -63,7 +63,7 @@ public final class PreprocessingOptions {
                         throw e; // one line naming --size and --layout (CliSupport.hint)
                     }
                     // the model's input shape does not tell its size: --size (and --layout) give it
-                    base = Preprocessing.defaults(1, 1, shape.length == 4 && shape[3] == 3 && shape[1] != 3 ? Layout.NHWC : Layout.NCHW);
+                    base = Preprocessing.defaults(1, 1, Preprocessing.layoutOf(shape)); // [N,H,W,3] or [H,W,3]: NHWC
                 }
             }
         }

@@ -103,7 +103,7 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
     /**
      * The preprocessing a model asks for: the one recorded in its metadata under {@link #METADATA_KEY} (an optimized
      * model carries it), else {@link #defaults} for a 4-D image input shape (the axis of size 3 next to the batch axis
-     * or last is channels), else empty (dynamic sizes, or not an image input).
+     * or last is channels; for a rank-3 input [3,H,W] or [H,W,3] the first or last axis), else empty (dynamic sizes, or not an image input).
      */
     public static java.util.Optional<Preprocessing> forModel(java.util.Map<String, String> metadata, long[] inputShape) {
         String json = metadata.get(METADATA_KEY);
@@ -116,6 +116,12 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
         }
         if (s.length == 4 && s[3] == 3 && s[1] > 0 && s[2] > 0) {
             return java.util.Optional.of(defaults((int) s[2], (int) s[1], Layout.NHWC));
+        }
+        if (s.length == 3 && s[0] == 3 && s[1] > 0 && s[2] > 0) {
+            return java.util.Optional.of(defaults((int) s[2], (int) s[1], Layout.NCHW));
+        }
+        if (s.length == 3 && s[2] == 3 && s[0] > 0 && s[1] > 0) {
+            return java.util.Optional.of(defaults((int) s[1], (int) s[0], Layout.NHWC));
         }
         return java.util.Optional.empty();
     }
@@ -145,6 +151,17 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
                     + java.util.Arrays.toString(inputShape).replace(" ", "") + "), not " + width + "x" + height
                     + "; give " + hw[1] + "x" + hw[0] + " or leave the size to the model");
         }
+    }
+
+    /**
+     * Where the channels of an image input shape are: {@link Layout#NHWC} when the last axis is 3 and the channel axis
+     * of the other layout is not ({@code [N,H,W,3]}, or {@code [H,W,3]} for rank 3), else {@link Layout#NCHW}.
+     */
+    public static Layout layoutOf(long[] s) {
+        if (s != null && s.length == 4 && s[3] == 3 && s[1] != 3 || s != null && s.length == 3 && s[2] == 3 && s[0] != 3) {
+            return Layout.NHWC;
+        }
+        return Layout.NCHW;
     }
 
     /** {height, width} of an image input shape of rank 3 or 4 when both are fixed, else {@code null}. */
@@ -191,6 +208,37 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
     /** Shape of a batch of {@code batch} images: {@code [batch,3,H,W]} or {@code [batch,H,W,3]}. */
     public long[] shape(int batch) {
         return layout == Layout.NCHW ? new long[] {batch, 3, height, width} : new long[] {batch, height, width, 3};
+    }
+
+    /**
+     * The shape of one image's tensor for a model input declared as {@code declared}: {@link #shape shape(1)} for a
+     * 4-D input ({@code [1,3,H,W]} or {@code [1,H,W,3]}), the same without the batch axis for a 3-D input
+     * ({@code [3,H,W]} for {@link Layout#NCHW}, {@code [H,W,3]} for {@link Layout#NHWC}). Every step that turns an image
+     * into a model input (calibration, evaluation, benchmark, sensitivity, code generation) takes its shape from here.
+     *
+     * @param declared the model's (first) input shape as declared, dynamic axes 0 or negative; {@code null} when unknown
+     *        (read as 4-D)
+     * @throws IllegalArgumentException one line when the input has a rank other than 3 or 4
+     */
+    public long[] inputShape(long[] declared) {
+        long[] s = shape(1);
+        if (declared == null || declared.length == 4) {
+            return s;
+        }
+        if (declared.length == 3) {
+            return java.util.Arrays.copyOfRange(s, 1, 4);
+        }
+        throw new IllegalArgumentException(rankProblem(declared.length));
+    }
+
+    /**
+     * The one-line refusal of an image input with {@code rank} dimensions, or {@code null} for 3 and 4 (the ranks images
+     * are fed as).
+     */
+    public static String rankProblem(int rank) {
+        return rank == 3 || rank == 4 ? null
+                : "the model's input has " + rank + " dimensions; INT8 Workbench feeds an image as a 4-D tensor ([1,3,H,W] or"
+                        + " [1,H,W,3]) or a 3-D one ([3,H,W] or [H,W,3])";
     }
 
     /** Number of floats of one image's tensor. */
