@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Graphs as exporters write them, on small generated models: weights in Constant nodes, initializers listed as graph
  * inputs (IR 3), unfolded BatchNormalization after Conv and ConvTranspose, a dynamic input, MatMul, opsets 11 and 21,
- * FP16 and a rank-3 input. The working copy must compute what the parent computes, and the quantized result must run
- * in ONNX Runtime with the Conv as QLinearConv.
+ * FP16, a rank-3 input ([3,H,W], quantized as its [1,3,H,W] twin) and a rank-5 one (refused). The working copy must
+ * compute what the parent computes, and the quantized result must run in ONNX Runtime with the Conv as QLinearConv.
  */
 class ExporterGraphsTest {
 
