@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.int8workbench.cli.OutputPolicyCliTest.Result;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Models whose input has dynamic height and width work with {@code --size} (and {@code --layout}): optimize, evaluate
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.Test;
  * fixed; other ranks are refused with one line.
  */
 class DynamicInputCliTest {
+
+    @TempDir
+    Path tmp;
 
     private static void roundTrip(Path model, Path images, String... pre) throws Exception {
         Path dir = model.getParent().getParent();
@@ -41,7 +45,7 @@ class DynamicInputCliTest {
 
     @Test
     void dynamicHeightAndWidth() throws Exception {
-        Path dir = Files.createTempDirectory("dynamic-hw");
+        Path dir = Files.createDirectories(tmp.resolve("dynamic-hw"));
         Path model = TinyModels.dynamic(dir.resolve("in"), "dyn.onnx");
         Path images = TinyModels.images(dir.resolve("images"), 6);
         roundTrip(model, images, "--size", "16x16", "--layout", "nchw");
@@ -89,7 +93,7 @@ class DynamicInputCliTest {
 
     @Test
     void rank3ChannelsFirst() throws Exception {
-        Path dir = Files.createTempDirectory("rank3-chw");
+        Path dir = Files.createDirectories(tmp.resolve("rank3-chw"));
         Path model = TinyModels.rank3(dir.resolve("in"), "chw.onnx", false);
         Path images = TinyModels.images(dir.resolve("images"), 6);
         rank3(model, images, false, "--size", "16x16", "--layout", "nchw");
@@ -97,7 +101,7 @@ class DynamicInputCliTest {
 
     @Test
     void rank3ChannelsLast() throws Exception {
-        Path dir = Files.createTempDirectory("rank3-hwc");
+        Path dir = Files.createDirectories(tmp.resolve("rank3-hwc"));
         Path model = TinyModels.rank3(dir.resolve("in"), "hwc.onnx", true);
         Path images = TinyModels.images(dir.resolve("images"), 6);
         // without --layout: [H,W,3] has its channels last
@@ -106,7 +110,7 @@ class DynamicInputCliTest {
 
     @Test
     void rank3FixedSizeNeedsNoOptions() throws Exception {
-        Path dir = Files.createTempDirectory("rank3-fixed");
+        Path dir = Files.createDirectories(tmp.resolve("rank3-fixed"));
         Path model = TinyModels.rank3(dir.resolve("in"), "hwc16.onnx", true, 16);
         Path images = TinyModels.images(dir.resolve("images"), 6);
         roundTrip(model, images);
@@ -115,7 +119,7 @@ class DynamicInputCliTest {
     /** Ranks other than 3 and 4 are refused by each command with one line before any work, and nothing is written. */
     @Test
     void rank5IsRefusedWithOneLine() throws Exception {
-        Path dir = Files.createTempDirectory("rank5");
+        Path dir = Files.createDirectories(tmp.resolve("rank5"));
         Path model = TinyModels.rank5(dir.resolve("in"), "r5.onnx");
         Path images = TinyModels.images(dir.resolve("images"), 6);
         String before = OutputPolicyCliTest.checksum(dir);
