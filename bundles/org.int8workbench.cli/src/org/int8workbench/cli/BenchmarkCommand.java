@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Datasets;
@@ -114,10 +115,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliSupport.requireModels(model);
         CliSupport.requireModels(others.toArray(Path[]::new));
-        if (report != null && !force) {
-            BenchmarkReportWriter.checkWritable(report, false);
+        Checks.atLeast("--rounds", rounds, 1);
+        Checks.atLeast("--warmup", warmup, 0);
+        Checks.atLeast("--streams", streams, 1);
+        Checks.atLeast("--threads", threads, 1);
+        Checks.atLeast("--inter-op-threads", interOpThreads, 0);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.positive("--seconds", seconds, "seconds");
+        // the output policy before any work: no output is an input, and only what the tool wrote is replaced
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).models(others).folder(dataset);
+        if (report != null) {
+            inputs.checkReportFiles(report, force, BenchmarkReportWriter.JSON, BenchmarkReportWriter.HTML, BenchmarkReportWriter.CSV);
+            if (!force) {
+                BenchmarkReportWriter.checkWritable(report, false);
+            }
         }
-        CliSupport.refuseExistingJson(json, force);
+        CliSupport.refuseExistingJson(json, force, inputs);
         var selection = outputOptions.selection();
         BenchmarkOperation op = new BenchmarkOperation(model).others(others).mode(Mode.parse(mode)).rounds(rounds).warmup(warmup)
                 .streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)

@@ -68,6 +68,14 @@ public final class Ort {
         }
     }
 
+    /**
+     * The declared shape of a session's first input (dynamic axes -1), or {@code null} when it is not a tensor. With
+     * {@code Preprocessing.inputShape} it gives the shape an image is fed as (rank 3 or 4).
+     */
+    public static long[] inputShape(ai.onnxruntime.OrtSession s) throws ai.onnxruntime.OrtException {
+        return s.getInputInfo().values().iterator().next().getInfo() instanceof ai.onnxruntime.TensorInfo t ? t.getShape() : null;
+    }
+
     /** The ONNX Runtime version, e.g. {@code 1.29.0}. */
     public static String version() {
         return env().getVersion();

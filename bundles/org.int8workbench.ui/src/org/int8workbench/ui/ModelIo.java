@@ -51,22 +51,32 @@ public record ModelIo(long[] inputShape, List<String> inputDims, List<String> ou
         }
     }
 
-    /** True when the input is a 4-D image input with a dynamic or symbolic height or width (the batch axis aside). */
+    /**
+     * True when the input is an image input, 4-D or 3-D without a batch axis ([3,H,W], [H,W,3]), with a dynamic or
+     * symbolic height or width (the batch axis aside).
+     */
     public boolean dynamicSize() {
-        if (inputShape.length != 4) {
+        int first = inputShape.length == 4 ? 1 : inputShape.length == 3 ? 0 : -1;
+        if (first < 0) {
             return false;
         }
         int c = channelAxis();
-        for (int i = 1; i < 4; i++) {
-            if (i != c && inputShape[i] < 0) {
+        for (int i = first; i < inputShape.length; i++) {
+            if (i + 1 - first != c && inputShape[i] < 0) { // i + 1 - first: the axis in the batched [N,...] shape
                 return true;
             }
         }
         return false;
     }
 
-    /** The axis holding 3 colour channels: 1 (NCHW) or 3 (NHWC), or -1 when the shape does not fix it. */
+    /**
+     * The axis holding 3 colour channels in the batched shape: 1 (NCHW, or [3,H,W]) or 3 (NHWC, or [H,W,3]), or -1
+     * when the shape does not fix it.
+     */
     public int channelAxis() {
+        if (inputShape.length == 3) {
+            return inputShape[0] == 3 ? 1 : inputShape[2] == 3 ? 3 : -1;
+        }
         if (inputShape.length != 4) {
             return -1;
         }

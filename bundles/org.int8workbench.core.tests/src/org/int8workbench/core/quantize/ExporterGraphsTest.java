@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Graphs as exporters write them, on small generated models: weights in Constant nodes, initializers listed as graph
  * inputs (IR 3), unfolded BatchNormalization after Conv and ConvTranspose, a dynamic input, MatMul, opsets 11 and 21,
- * FP16 and a rank-3 input. The working copy must compute what the parent computes, and the quantized result must run
- * in ONNX Runtime with the Conv as QLinearConv.
+ * FP16, a rank-3 input ([3,H,W], quantized as its [1,3,H,W] twin) and a rank-5 one (refused). The working copy must
+ * compute what the parent computes, and the quantized result must run in ONNX Runtime with the Conv as QLinearConv.
  */
 class ExporterGraphsTest {
 
@@ -330,15 +330,54 @@ class ExporterGraphsTest {
         assertTrue(msg.contains("FP16") && msg.contains("FP32") && !msg.contains("\n"), msg);
     }
 
+    /** One Conv on a [3,H,W] input (batched by the graph's Unsqueeze) or on a [1,3,H,W] input, same weights. */
+    private static ModelProto oneConv(boolean rank3) {
+        GraphBuilder b = new GraphBuilder(rank3 ? "rank3" : "rank4").opset(13);
+        String x = "input";
+        if (rank3) {
+            b.input("input", DataType.FLOAT, 3, "H", "W");
+            x = b.node("Unsqueeze", "input", b.initializer("axes0", new long[] {0}, 1)).outputs("batched").output();
+        } else {
+            b.input("input", DataType.FLOAT, 1, 3, "H", "W");
+        }
+        Random r = new Random(5);
+        b.node("Conv", x, b.initializer("w", TinyModels.random(r, 4 * 3 * 9, 0.3f), 4, 3, 3, 3)).attrInts("pads", 1, 1, 1, 1)
+                .outputs("out");
+        b.output("out", DataType.FLOAT, 1, 4, "H", "W");
+        return b.build();
+    }
+
+    /**
+     * A rank-3 input [3,H,W] (no batch axis) is calibrated and quantized as it is fed: the INT8 model takes [3,16,16]
+     * and computes exactly what the INT8 model of the same graph with a [1,3,H,W] input computes.
+     */
     @Test
-    void rank3InputGetsOneClearLine() throws Exception {
-        GraphBuilder b = new GraphBuilder("rank3").opset(13);
-        b.input("input", DataType.FLOAT, 3, "H", "W");
+    void rank3InputIsQuantizedAsItsRank4Twin() throws Exception {
+        ModelProto m3 = oneConv(true);
+        QuantizationResult q3 = quantize(m3, "rank3");
+        QuantizationResult q4 = quantize(oneConv(false), "rank4");
+        assertEquals(1, q3.integerConvNodes(), q3.optimizedGraph().opHistogram().toString());
+        Path one = TinyModels.images(TinyModels.fresh("exporter-graphs-rank3-image"), 1, 24, 20, 1); // the first calibration image
+        float[] in;
+        try (var files = Files.list(one)) {
+            in = PRE.toTensor(javax.imageio.ImageIO.read(files.findFirst().orElseThrow().toFile()));
+        }
+        float[] fp32 = run(m3.toByteArray(), in, new long[] {3, 16, 16});
+        float[] int8 = run(Files.readAllBytes(Path.of(q3.outputModel())), in, new long[] {3, 16, 16});
+        float[] twin = run(Files.readAllBytes(Path.of(q4.outputModel())), in, new long[] {1, 3, 16, 16});
+        assertEquals(0f, maxAbsDiff(int8, twin), 1e-6f, "the rank-3 and rank-4 INT8 models compute the same");
+        assertEquals(0f, maxAbsDiff(fp32, run(oneConv(false).toByteArray(), in, new long[] {1, 3, 16, 16})), 1e-6f);
+    }
+
+    @Test
+    void rank5InputGetsOneClearLine() throws Exception {
+        GraphBuilder b = new GraphBuilder("rank5").opset(13);
+        b.input("input", DataType.FLOAT, 1, 1, 3, "H", "W");
         b.node("Relu", "input").outputs("r");
         b.node("Add", "r", "r").outputs("out");
         b.output("out", DataType.FLOAT);
-        CoreException e = assertThrows(CoreException.class, () -> quantize(b.build(), "rank3"));
+        CoreException e = assertThrows(CoreException.class, () -> quantize(b.build(), "rank5"));
         String msg = e.getStatus().getMessage();
-        assertTrue(msg.contains("3 dimensions") && msg.contains("4-D"), msg);
+        assertTrue(msg.contains("5 dimensions") && msg.contains("4-D") && msg.contains("3-D") && !msg.contains("\n"), msg);
     }
 }

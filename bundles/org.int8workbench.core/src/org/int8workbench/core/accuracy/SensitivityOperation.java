@@ -31,6 +31,7 @@ import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.OutputSelection;
+import org.int8workbench.core.onnx.ExporterGraphs;
 import org.int8workbench.core.onnx.OrtOptimizedGraph;
 import org.int8workbench.core.onnx.ShapeInference;
 import org.int8workbench.core.quantize.Calibration;
@@ -436,7 +437,7 @@ public final class SensitivityOperation {
         } catch (IOException e) {
             throw CoreStatus.exception("cannot read the INT8 model: " + e.getMessage(), e);
         }
-        long[] shape = c.preprocessing().shape(1);
+        long[] shape = c.preprocessing().inputShape(ExporterGraphs.imageInputShape(c.workingModel()));
         try (ModelRunner fp32 = new ModelRunner(c.workingModel().withInternalData(), new ArrayList<>(dq.keySet()),
                 OptLevel.BASIC_OPT); ModelRunner q = new ModelRunner(int8, new ArrayList<>(dq.values()), OptLevel.BASIC_OPT)) {
             sub.split(1);

@@ -137,7 +137,7 @@ public final class Validation implements AutoCloseable {
             }
             sub.split(1);
             String input = session.getInputNames().iterator().next();
-            long[] shape = pre.shape(1);
+            long[] shape = pre.inputShape(Ort.inputShape(session));
             int classes = binary ? 2 : Math.max(Math.max(2, data.classes().count()), decoder.output().channels());
             int ignore = binary ? -1 : data.classes().ignoreLabel();
             List<String> skipped = new ArrayList<>();

@@ -363,6 +363,8 @@ public final class BenchmarkOperation {
         long[] shape;
         OnnxJavaType inputType;
         int batch;
+        /** An image input without a batch axis ([3,H,W] or [H,W,3]): one image per run, every axis an image axis. */
+        boolean unbatched;
         String batchNote = "";
         Preprocessing preprocessing;
         final List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
@@ -574,6 +576,16 @@ public final class BenchmarkOperation {
         if (shape.length == 0) {
             throw error(p + ": input '" + in.getName() + "' is a scalar; expected a batch of images", null);
         }
+        if (shape.length == 3 && (shape[0] == 3 || shape[2] == 3)) {
+            l.unbatched = true;
+            l.batch = 1;
+            if (batch != 1) {
+                l.batchNote = "the input '" + in.getName() + "' has no batch axis (shape " + Arrays.toString(shape) + "), so batch "
+                        + batch + " cannot be used; measured with batch 1";
+            }
+            l.shape = shape;
+            return;
+        }
         if (shape[0] < 0) {
             l.batch = batch;
         } else {
@@ -590,7 +602,8 @@ public final class BenchmarkOperation {
     /** Fills dynamic non-batch axes from preprocessing, then builds the input tensors. */
     private void prepareInputs(Loaded l, Preprocessing given, IProgressMonitor monitor) throws OrtException, IOException, CoreException {
         boolean dynamic = false;
-        for (int i = 1; i < l.shape.length; i++) {
+        int first = l.unbatched ? 0 : 1;
+        for (int i = first; i < l.shape.length; i++) {
             dynamic |= l.shape[i] < 0;
         }
         Preprocessing pre = null;
@@ -599,12 +612,17 @@ public final class BenchmarkOperation {
             if (pre == null) {
                 throw CoreStatus.needsPreprocessing(l.path, l.shape);
             }
-            long[] expected = pre.shape(l.batch);
-            if (l.shape.length != 4) {
-                throw error(l.path + ": input '" + l.inputName + "' has shape " + Arrays.toString(l.shape)
-                        + "; image inputs must be 4-D", null);
+            String rank = Preprocessing.rankProblem(l.shape.length);
+            if (rank != null) {
+                throw error(l.path + ": input '" + l.inputName + "' has shape " + Arrays.toString(l.shape) + "; " + rank, null);
             }
-            for (int i = 1; i < 4; i++) {
+            if (l.shape.length == 3 && !l.unbatched) {
+                l.unbatched = true; // a rank-3 input the preprocessing feeds: no batch axis
+                l.batch = 1;
+                first = 0;
+            }
+            long[] expected = l.unbatched ? pre.inputShape(l.shape) : pre.shape(l.batch);
+            for (int i = first; i < expected.length; i++) {
                 if (l.shape[i] >= 0 && l.shape[i] != expected[i]) {
                     throw error(l.path + ": the preprocessing gives input shape " + Arrays.toString(expected)
                             + " but the model's input '" + l.inputName + "' is " + Arrays.toString(l.shape), null);

@@ -33,6 +33,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.AtomicFolder;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
@@ -172,6 +173,10 @@ public final class CodegenOperation {
     private CodegenResult doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
         checkSettings();
         Path out = outputDir.toAbsolutePath().normalize();
+        // the output policy (the same for the command line and the workbench): the project folder is put together beside
+        // it and swapped in, so it is no input and holds none
+        OutputPolicy.inputs().model(model).folder(reportDir)
+                .folder(dataset instanceof org.int8workbench.core.dataset.FileDataset f ? f.root() : null).checkFolderNotInput(out);
         if (Files.exists(out) && !overwrite && !isEmptyDirectory(out)) {
             throw new FileAlreadyExistsException(out.toString());
         }
@@ -300,9 +305,13 @@ public final class CodegenOperation {
                     + "' is not a float tensor; the generated code feeds float images");
         }
         long[] declared = ti.getShape();
-        long[] want = pre.shape(1);
-        boolean fits = declared.length == 4;
-        for (int i = 0; fits && i < 4; i++) {
+        String rank = Preprocessing.rankProblem(declared.length);
+        if (rank != null) {
+            throw new IllegalArgumentException(modelPath.getFileName() + ": " + rank);
+        }
+        long[] want = pre.inputShape(declared);
+        boolean fits = true;
+        for (int i = 0; fits && i < want.length; i++) {
             fits = declared[i] <= 0 || declared[i] == want[i];
         }
         if (!fits) {
@@ -342,7 +351,7 @@ public final class CodegenOperation {
                 throw new IllegalArgumentException(modelFile + ": expected scores of one image, got shape " + Arrays.toString(shape));
             }
             return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.HEAD, output,
-                    shape, null, h.channelsLast() ? 3 : 1, h, exact.outputHeight(), exact.outputWidth());
+                    shape, null, h.channelsLast() ? 3 : 1, h, exact.outputHeight(), exact.outputWidth(), want.length);
         }
         switch (type) {
             case FLOAT -> {
@@ -354,7 +363,7 @@ public final class CodegenOperation {
                 int hh = (int) shape[axis == 1 ? 2 : 1];
                 int ww = (int) shape[axis == 1 ? 3 : 2];
                 return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.ARGMAX,
-                        output, shape, null, axis, null, hh, ww);
+                        output, shape, null, axis, null, hh, ww, want.length);
             }
             case INT64, INT32, UINT8, INT8 -> {
                 int[] hw = OutputShapes.mapSize(shape);
@@ -363,7 +372,7 @@ public final class CodegenOperation {
                             + "; expected a label map [1,H,W], [1,1,H,W] or [1,H,W,1]");
                 }
                 return new InferenceSpec(packageName, className, modelFile, sha, resource, pre, recorded, in.getName(), Decoding.LABELS,
-                        output, shape, type, -1, null, hw[0], hw[1]);
+                        output, shape, type, -1, null, hw[0], hw[1], want.length);
             }
             default -> throw new IllegalArgumentException(modelFile + ": output '" + output + "' has element type " + type
                     + "; expected float class scores or integer labels");
@@ -401,7 +410,8 @@ public final class CodegenOperation {
             sub.split(1).subTask(s.id());
             BufferedImage img = rgb(ds.readImage(s));
             LabelMask labels;
-            try (OnnxTensor input = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(pre.toTensor(img)), pre.shape(1));
+            try (OnnxTensor input = OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(pre.toTensor(img)),
+                    pre.inputShape(Ort.inputShape(session)));
                     OrtSession.Result r = session.run(Map.of(spec.inputName(), input))) {
                 labels = decoder.decode(r).labels();
             }

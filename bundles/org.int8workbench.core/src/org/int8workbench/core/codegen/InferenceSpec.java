@@ -27,10 +27,12 @@ import org.int8workbench.core.labels.SegmentationHead;
  * @param head the cut-off head ({@link Decoding#HEAD}), else null
  * @param labelsHeight label map height
  * @param labelsWidth label map width
+ * @param inputRank rank of the image input: 4 ({@code [1,3,H,W]} or {@code [1,H,W,3]}) or 3 (no batch axis)
  */
 record InferenceSpec(String packageName, String className, String modelFile, String modelSha256, String modelResource,
         Preprocessing preprocessing, boolean preprocessingRecorded, String inputName, Decoding decoding, String outputName,
-        long[] outputShape, OnnxJavaType labelType, int classAxis, SegmentationHead head, int labelsHeight, int labelsWidth) {
+        long[] outputShape, OnnxJavaType labelType, int classAxis, SegmentationHead head, int labelsHeight, int labelsWidth,
+        int inputRank) {
 
     /** How the generated code turns the model's output into labels. */
     enum Decoding {

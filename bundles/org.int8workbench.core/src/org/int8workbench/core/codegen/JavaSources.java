@@ -245,7 +245,8 @@ final class JavaSources {
         v.put("inputWidth", Integer.toString(p.width()));
         v.put("inputHeight", Integer.toString(p.height()));
         v.put("inputName", escape(s.inputName()));
-        v.put("inputShape", p.layout() == Layout.NCHW ? "{1, 3, INPUT_HEIGHT, INPUT_WIDTH}" : "{1, INPUT_HEIGHT, INPUT_WIDTH, 3}");
+        String inputShape = p.layout() == Layout.NCHW ? "3, INPUT_HEIGHT, INPUT_WIDTH" : "INPUT_HEIGHT, INPUT_WIDTH, 3";
+        v.put("inputShape", "{" + (s.inputRank() == 3 ? "" : "1, ") + inputShape + "}"); // a rank-3 input has no batch axis
         v.put("fit", switch (p.resize()) {
             case STRETCH -> "stretched to {@code INPUT_WIDTH x INPUT_HEIGHT}";
             case FIT_PAD -> "scaled to fit {@code INPUT_WIDTH x INPUT_HEIGHT} (aspect ratio kept), padded\n     * right and below";

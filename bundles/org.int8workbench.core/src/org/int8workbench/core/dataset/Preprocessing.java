@@ -103,7 +103,7 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
     /**
      * The preprocessing a model asks for: the one recorded in its metadata under {@link #METADATA_KEY} (an optimized
      * model carries it), else {@link #defaults} for a 4-D image input shape (the axis of size 3 next to the batch axis
-     * or last is channels), else empty (dynamic sizes, or not an image input).
+     * or last is channels; for a rank-3 input [3,H,W] or [H,W,3] the first or last axis), else empty (dynamic sizes, or not an image input).
      */
     public static java.util.Optional<Preprocessing> forModel(java.util.Map<String, String> metadata, long[] inputShape) {
         String json = metadata.get(METADATA_KEY);
@@ -117,7 +117,72 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
         if (s.length == 4 && s[3] == 3 && s[1] > 0 && s[2] > 0) {
             return java.util.Optional.of(defaults((int) s[2], (int) s[1], Layout.NHWC));
         }
+        if (s.length == 3 && s[0] == 3 && s[1] > 0 && s[2] > 0) {
+            return java.util.Optional.of(defaults((int) s[2], (int) s[1], Layout.NCHW));
+        }
+        if (s.length == 3 && s[2] == 3 && s[0] > 0 && s[1] > 0) {
+            return java.util.Optional.of(defaults((int) s[1], (int) s[0], Layout.NHWC));
+        }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Checks a requested input size (e.g. {@code --size}, the wizard's size field) before any work: at most the image
+     * pixel limit ({@link Images#maxPixels()}), and, when the model's input fixes its height and width, exactly them.
+     * Shared by the command line, the pipeline and the workbench's wizard.
+     *
+     * @param inputShape the model's (first) input shape, a dynamic axis as 0 or negative; {@code null} when unknown
+     * @param layout where the channels are when the shape does not tell (an axis of 3 next to the batch axis or last)
+     * @throws IllegalArgumentException one line saying what the model takes
+     */
+    public static void checkRequestedSize(int width, int height, long[] inputShape, Layout layout) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("the input size must be positive; got " + width + "x" + height);
+        }
+        long pixels = (long) width * height;
+        if (pixels > Images.maxPixels()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "the input size %dx%d is too large: %,d pixels, more than the limit of %,d (Java system property %s)", width, height,
+                    pixels, Images.maxPixels(), Images.MAX_PIXELS_PROPERTY));
+        }
+        long[] hw = fixedHeightWidth(inputShape, layout);
+        if (hw != null && (hw[0] != height || hw[1] != width)) {
+            throw new IllegalArgumentException("the model's input takes " + hw[1] + "x" + hw[0] + " (width x height; input shape "
+                    + java.util.Arrays.toString(inputShape).replace(" ", "") + "), not " + width + "x" + height
+                    + "; give " + hw[1] + "x" + hw[0] + " or leave the size to the model");
+        }
+    }
+
+    /**
+     * Where the channels of an image input shape are: {@link Layout#NHWC} when the last axis is 3 and the channel axis
+     * of the other layout is not ({@code [N,H,W,3]}, or {@code [H,W,3]} for rank 3), else {@link Layout#NCHW}.
+     */
+    public static Layout layoutOf(long[] s) {
+        if (s != null && s.length == 4 && s[3] == 3 && s[1] != 3 || s != null && s.length == 3 && s[2] == 3 && s[0] != 3) {
+            return Layout.NHWC;
+        }
+        return Layout.NCHW;
+    }
+
+    /** {height, width} of an image input shape of rank 3 or 4 when both are fixed, else {@code null}. */
+    static long[] fixedHeightWidth(long[] s, Layout layout) {
+        if (s == null) {
+            return null;
+        }
+        int h;
+        int w;
+        if (s.length == 4) {
+            boolean nhwc = s[3] == 3 && s[1] != 3 || s[1] != 3 && s[3] != 3 && layout == Layout.NHWC;
+            h = nhwc ? 1 : 2;
+            w = nhwc ? 2 : 3;
+        } else if (s.length == 3) {
+            boolean hwc = s[2] == 3 && s[0] != 3 || s[0] != 3 && s[2] != 3 && layout == Layout.NHWC;
+            h = hwc ? 0 : 1;
+            w = hwc ? 1 : 2;
+        } else {
+            return null;
+        }
+        return s[h] > 0 && s[w] > 0 ? new long[] {s[h], s[w]} : null;
     }
 
     public Preprocessing withSize(int w, int h) {
@@ -143,6 +208,37 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
     /** Shape of a batch of {@code batch} images: {@code [batch,3,H,W]} or {@code [batch,H,W,3]}. */
     public long[] shape(int batch) {
         return layout == Layout.NCHW ? new long[] {batch, 3, height, width} : new long[] {batch, height, width, 3};
+    }
+
+    /**
+     * The shape of one image's tensor for a model input declared as {@code declared}: {@link #shape shape(1)} for a
+     * 4-D input ({@code [1,3,H,W]} or {@code [1,H,W,3]}), the same without the batch axis for a 3-D input
+     * ({@code [3,H,W]} for {@link Layout#NCHW}, {@code [H,W,3]} for {@link Layout#NHWC}). Every step that turns an image
+     * into a model input (calibration, evaluation, benchmark, sensitivity, code generation) takes its shape from here.
+     *
+     * @param declared the model's (first) input shape as declared, dynamic axes 0 or negative; {@code null} when unknown
+     *        (read as 4-D)
+     * @throws IllegalArgumentException one line when the input has a rank other than 3 or 4
+     */
+    public long[] inputShape(long[] declared) {
+        long[] s = shape(1);
+        if (declared == null || declared.length == 4) {
+            return s;
+        }
+        if (declared.length == 3) {
+            return java.util.Arrays.copyOfRange(s, 1, 4);
+        }
+        throw new IllegalArgumentException(rankProblem(declared.length));
+    }
+
+    /**
+     * The one-line refusal of an image input with {@code rank} dimensions, or {@code null} for 3 and 4 (the ranks images
+     * are fed as).
+     */
+    public static String rankProblem(int rank) {
+        return rank == 3 || rank == 4 ? null
+                : "the model's input has " + rank + " dimensions; INT8 Workbench feeds an image as a 4-D tensor ([1,3,H,W] or"
+                        + " [1,H,W,3]) or a 3-D one ([3,H,W] or [H,W,3])";
     }
 
     /** Number of floats of one image's tensor. */

@@ -90,12 +90,13 @@ final class EvaluationSessions {
                     + "' is not a float tensor; evaluation feeds float images");
         }
         long[] shape = ti.getShape();
-        long[] want = pre.shape(1);
-        if (shape.length != 4) {
+        String rank = Preprocessing.rankProblem(shape.length);
+        if (rank != null) {
             throw new IllegalArgumentException(file.getFileName() + ": input '" + in.getName() + "' has shape "
-                    + Arrays.toString(shape) + ", expected a 4-D image input " + Arrays.toString(want));
+                    + Arrays.toString(shape) + "; " + rank);
         }
-        for (int i = 0; i < 4; i++) {
+        long[] want = pre.inputShape(shape);
+        for (int i = 0; i < want.length; i++) {
             if (shape[i] > 0 && shape[i] != want[i]) {
                 throw new IllegalArgumentException(file.getFileName() + ": input '" + in.getName() + "' has shape "
                         + Arrays.toString(shape) + " but the preprocessing (" + pre.describe() + ") gives "

@@ -256,10 +256,10 @@ public final class EvaluationSpeed {
     /** Both models on every image, one run at a time on all cores; {@code session.run} time summed. */
     private double sequential(List<float[]> tensors, Preprocessing pre, boolean spinning) throws OrtException {
         long nanos = 0;
-        long[] shape = pre.shape(1);
         try (OrtSession.SessionOptions o = sequentialOptions(spinning);
                 OrtSession a = Ort.env().createSession(model.toString(), o);
                 OrtSession b = Ort.env().createSession(parent.toString(), o)) {
+            long[] shape = pre.inputShape(Ort.inputShape(a));
             String ia = a.getInputNames().iterator().next();
             String ib = b.getInputNames().iterator().next();
             for (float[] t : tensors) {
@@ -280,10 +280,10 @@ public final class EvaluationSpeed {
 
     /** Both models on every image, in the evaluator's layout (runs taken in data order by its workers); wall time. */
     private double sideBySide(List<float[]> tensors, Preprocessing pre, int[] layout) throws OrtException, InterruptedException {
-        long[] shape = pre.shape(1);
         try (OrtSession.SessionOptions o = EvaluationSessions.sessionOptions(layout[1]);
                 OrtSession a = Ort.env().createSession(model.toString(), o);
                 OrtSession b = Ort.env().createSession(parent.toString(), o)) {
+            long[] shape = pre.inputShape(Ort.inputShape(a));
             String ia = a.getInputNames().iterator().next();
             String ib = b.getInputNames().iterator().next();
             AtomicInteger next = new AtomicInteger();

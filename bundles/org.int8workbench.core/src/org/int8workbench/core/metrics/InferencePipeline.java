@@ -263,8 +263,8 @@ final class InferencePipeline {
         int created = 0;
         int capacity = inputs.remainingCapacity();
         float[] tensor = new float[pre.tensorSize()];
-        long[] shape = pre.shape(1);
         try {
+            long[] shape = pre.inputShape(Ort.inputShape(model.session())); // rank 3: no batch axis
             for (Sample s : items) {
                 if (stop.get()) {
                     return;

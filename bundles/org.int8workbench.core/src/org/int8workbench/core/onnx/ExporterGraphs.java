@@ -221,16 +221,47 @@ public final class ExporterGraphs {
         return b.build();
     }
 
-    /** NHWC when the model's single input has 4 dimensions, the last 3 and the second not, else NCHW. */
+    /**
+     * NHWC when the model's single input has 4 dimensions, the last 3 and the second not (or 3 dimensions, the last 3
+     * and the first not: [H,W,3]), else NCHW.
+     */
     public static org.int8workbench.core.dataset.Preprocessing.Layout imageLayout(OnnxModel model) {
-        List<ValueInfoProto> inputs = model.graph().inputs();
-        if (inputs.size() == 1 && inputs.get(0).getType().getTensorType().hasShape()) {
-            List<TensorShapeProto.Dimension> d = inputs.get(0).getType().getTensorType().getShape().getDimList();
-            if (d.size() == 4 && d.get(3).getDimValue() == 3 && d.get(1).getDimValue() != 3) {
-                return org.int8workbench.core.dataset.Preprocessing.Layout.NHWC;
+        return model.graph().inputs().size() == 1 ? org.int8workbench.core.dataset.Preprocessing.layoutOf(imageInputShape(model))
+                : org.int8workbench.core.dataset.Preprocessing.Layout.NCHW;
+    }
+
+    /**
+     * The declared shape of the model's single image input (an initializer listed as input does not count), dynamic
+     * axes as -1; {@code null} when there is none, several, or it has no shape.
+     */
+    public static long[] imageInputShape(OnnxModel model) {
+        return imageInputShape(model.proto().getGraph());
+    }
+
+    /** {@link #imageInputShape(OnnxModel)} of a graph. */
+    public static long[] imageInputShape(GraphProto g) {
+        Set<String> inits = new HashSet<>();
+        for (TensorProto t : g.getInitializerList()) {
+            inits.add(t.getName());
+        }
+        ValueInfoProto image = null;
+        for (ValueInfoProto v : g.getInputList()) {
+            if (!inits.contains(v.getName())) {
+                if (image != null) {
+                    return null;
+                }
+                image = v;
             }
         }
-        return org.int8workbench.core.dataset.Preprocessing.Layout.NCHW;
+        if (image == null || !image.getType().getTensorType().hasShape()) {
+            return null;
+        }
+        List<TensorShapeProto.Dimension> d = image.getType().getTensorType().getShape().getDimList();
+        long[] s = new long[d.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = d.get(i).hasDimValue() && d.get(i).getDimValue() > 0 ? d.get(i).getDimValue() : -1;
+        }
+        return s;
     }
 
     /** True when a dimension other than the first of {@code v} is not a fixed positive number (or it has no shape). */
@@ -269,17 +300,23 @@ public final class ExporterGraphs {
         ValueInfoProto v = inputs.get(image);
         var tt = v.getType().getTensorType();
         if (tt.hasShape() && tt.getShape().getDimCount() != shape.length) {
-            throw new IllegalArgumentException("the model's input '" + v.getName() + "' has " + tt.getShape().getDimCount()
-                    + " dimensions; INT8 Workbench feeds images as 4-D tensors (NCHW or NHWC, batch 1)");
+            String rank = org.int8workbench.core.dataset.Preprocessing.rankProblem(tt.getShape().getDimCount());
+            throw new IllegalArgumentException(rank != null ? rank.replace("the model's input", "the model's input '" + v.getName() + "'")
+                    : "the model's input '" + v.getName() + "' has " + tt.getShape().getDimCount() + " dimensions, but the"
+                            + " preprocessing gives " + java.util.Arrays.toString(shape));
         }
-        if (!hasDynamicImageDims(v)) {
+        // a rank-3 input [3,H,W] or [H,W,3] has no batch axis: every axis counts
+        boolean rank3 = shape.length == 3;
+        boolean dynamic = hasDynamicImageDims(v) || rank3 && tt.hasShape()
+                && (!tt.getShape().getDim(0).hasDimValue() || tt.getShape().getDim(0).getDimValue() <= 0);
+        if (!dynamic) {
             return m;
         }
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         List<String> was = new ArrayList<>();
         for (int i = 0; i < shape.length; i++) {
             TensorShapeProto.Dimension d = tt.hasShape() ? tt.getShape().getDim(i) : TensorShapeProto.Dimension.getDefaultInstance();
-            if (d.hasDimValue() && d.getDimValue() > 0 && d.getDimValue() != shape[i] && i > 0) {
+            if (d.hasDimValue() && d.getDimValue() > 0 && d.getDimValue() != shape[i] && (i > 0 || rank3)) {
                 throw new IllegalArgumentException("the model's input '" + v.getName() + "' fixes dimension " + i + " to "
                         + d.getDimValue() + ", but the preprocessing gives " + shape[i] + "; check --size and --layout");
             }

@@ -146,7 +146,7 @@ public record ModelSummary(String file, long fileSize, String sha256, long irVer
         OnnxModel read = model;
         try {
             ExporterGraphs.Result r = ExporterGraphs.normalize(model, ExporterGraphs.Options.inspect(
-                    sizing == null ? null : sizing.shape(1)));
+                    sizing == null ? null : sizing.inputShape(ExporterGraphs.imageInputShape(model))));
             read = r.model();
             notes.addAll(r.notes());
         } catch (IllegalArgumentException e) {

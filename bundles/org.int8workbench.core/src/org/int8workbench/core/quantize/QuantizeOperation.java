@@ -300,7 +300,8 @@ public final class QuantizeOperation {
         Preprocessing pre = preprocessing != null ? preprocessing : defaultPreprocessing(source);
         // the working copy: weights in Constant nodes as initializers, BatchNormalization folded, a dynamic input fixed
         // to the preprocessing's size (batch 1), opset 11/12 raised to 13 where that means the same
-        ExporterGraphs.Result normalized = ExporterGraphs.normalize(source, ExporterGraphs.Options.quantize(pre.shape(1)));
+        long[] inputShape = pre.inputShape(ExporterGraphs.imageInputShape(source)); // rank 3: no batch axis
+        ExporterGraphs.Result normalized = ExporterGraphs.normalize(source, ExporterGraphs.Options.quantize(inputShape));
         OnnxModel work = normalized.model();
         ModelProto inline = work.proto();
         QdqPlan plan = QdqPlan.of(work, ignored, keepFirstLast);
@@ -354,7 +355,7 @@ public final class QuantizeOperation {
                 if (tensor == null) {
                     continue;
                 }
-                runner.run(tensor, pre.shape(1), (name, values, shape) -> {
+                runner.run(tensor, inputShape, (name, values, shape) -> {
                     TensorStatistics st = stats.get(name);
                     if (st != null) {
                         st.add(values);
@@ -420,7 +421,7 @@ public final class QuantizeOperation {
                     if (tensor == null) {
                         continue;
                     }
-                    runner.run(tensor, pre.shape(1), (name, values, shape) -> {
+                    runner.run(tensor, inputShape, (name, values, shape) -> {
                         ChannelMeans cm = means.get(name);
                         if (cm != null) {
                             cm.add(values, shape);
