@@ -78,7 +78,7 @@ class UiJobsTest {
         assertEquals(IStatus.ERROR, result.getSeverity(), result.toString());
         assertEquals(Activator.PLUGIN_ID, result.getPlugin());
         assertTrue(result.getMessage().startsWith("Failing work failed: "), result.getMessage());
-        assertTrue(result.getMessage().contains("the work broke"), result.getMessage());
+        assertEquals("Failing work failed: the work broke", result.getMessage(), "the message, not the exception's class name");
         assertSame(failure, result.getException());
         assertSame(failure, ErrorLogGuard.expect("Failing work failed: ", 30).status().getException(), "logged with its cause");
     }

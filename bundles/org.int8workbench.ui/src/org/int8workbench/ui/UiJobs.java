@@ -46,7 +46,10 @@ public final class UiJobs {
             } catch (CoreException e) {
                 return e.getStatus();
             } catch (RuntimeException | LinkageError e) {
-                return new Status(IStatus.ERROR, Activator.PLUGIN_ID, getName() + " failed: " + e, e);
+                // the user reads the message; the exception (class and stack) stays attached for the Error Log's details
+                String why = e.getMessage() == null || e.getMessage().isBlank()
+                        ? "an internal error (the Error Log has the details)" : e.getMessage();
+                return new Status(IStatus.ERROR, Activator.PLUGIN_ID, getName() + " failed: " + why, e);
             }
         }
 
