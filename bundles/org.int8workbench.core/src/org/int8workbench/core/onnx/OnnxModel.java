@@ -165,13 +165,43 @@ public final class OnnxModel {
             return m;
         } catch (InvalidProtocolBufferException e) {
             String msg = String.valueOf(e.getMessage());
-            if (msg.contains("truncated") || msg.contains("ended unexpectedly")) {
+            if ((msg.contains("truncated") || msg.contains("ended unexpectedly")) && startsLikeOnnx(bytes)) {
                 throw new InvalidModelException(file, "truncated: the ONNX protobuf ends in the middle of a field ("
                         + bytes.length + " bytes); the file is incomplete", e);
             }
-            throw new InvalidModelException(file, "not an ONNX model: the file is not an ONNX protobuf (" + msg + ")", e);
-        } catch (IOException e) {
-            throw new InvalidModelException(file, "not an ONNX model: " + e.getMessage(), e);
+            throw new InvalidModelException(file, NOT_ONNX, e);
+        } catch (IOException | RuntimeException e) {
+            // protobuf's own failures on hostile input (e.g. a size it cannot allocate) are the same answer
+            throw new InvalidModelException(file, NOT_ONNX, e);
+        } catch (OutOfMemoryError e) {
+            throw new InvalidModelException(file, "too large to read in this JVM's memory (" + bytes.length + " bytes)");
+        }
+    }
+
+    private static final String NOT_ONNX = "not an ONNX model (could not be parsed as ONNX protobuf)";
+
+    /**
+     * Whether a file that protobuf found cut short starts like an ONNX model, so "truncated" is the right word and
+     * random bytes are not called truncated: its first field is a ModelProto's {@code ir_version} (field 1, a varint
+     * from 1 to 100), as every exporter writes it, followed by another well-formed ModelProto field tag.
+     */
+    static boolean startsLikeOnnx(byte[] bytes) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            if (in.readTag() != 8) {
+                return false;
+            }
+            long ir = in.readInt64();
+            if (ir < 1 || ir > 100 || in.isAtEnd()) {
+                return ir >= 1 && ir <= 100;
+            }
+            int tag = in.readTag();
+            int field = tag >>> 3;
+            int wire = tag & 7;
+            return (field >= 2 && field <= 8 || field == 14 || field == 20 || field == 25)
+                    && wire == (field == 5 ? 0 : 2);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
