@@ -108,6 +108,9 @@ public final class CliSupport {
 
     private static String plainMessage(Throwable ex) {
         if (ex instanceof NoSuchFileException e) {
+            if (e.getFile() != null && java.nio.file.Files.isDirectory(Path.of(e.getFile()))) {
+                return e.getFile() + " is a folder, not a file; give the file itself";
+            }
             return "no such file: " + e.getFile() + (e.getReason() != null ? " (" + e.getReason() + ")" : "");
         }
         if (ex instanceof FileAlreadyExistsException e) {
@@ -116,7 +119,14 @@ public final class CliSupport {
         if (ex instanceof CoreException ce && ce.getStatus() != null) {
             String msg = ce.getStatus().getMessage();
             Throwable cause = ce.getStatus().getException();
-            return cause != null && cause.getMessage() != null && !msg.contains(cause.getMessage()) ? msg + ": " + cause.getMessage() : msg;
+            if (cause instanceof NoSuchFileException) {
+                return plainMessage(cause); // says it all, a folder given for a file too
+            }
+            if (cause == null || cause.getMessage() == null || msg.contains(cause.getMessage())) {
+                return msg;
+            }
+            String said = plainMessage(cause);
+            return msg.contains(said) ? msg : said.contains(msg) ? said : msg + ": " + cause.getMessage();
         }
         String msg = ex.getMessage();
         if (msg == null || msg.isBlank()) {
@@ -143,6 +153,9 @@ public final class CliSupport {
     /** Fails with a one-line message unless every path is an existing model file. */
     public static void requireModels(Path... models) throws NoSuchFileException {
         for (Path m : models) {
+            if (m != null && java.nio.file.Files.isDirectory(m)) {
+                throw new NoSuchFileException(m.toString(), null, "a folder, not a model file; give the .onnx file");
+            }
             if (m != null && !java.nio.file.Files.isRegularFile(m)) {
                 throw new NoSuchFileException(m.toString(), null, "no model file there");
             }
