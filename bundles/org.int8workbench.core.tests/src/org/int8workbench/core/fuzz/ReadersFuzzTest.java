@@ -365,6 +365,10 @@ class ReadersFuzzTest {
 
     /** Models that once crashed the reader or the summary; each must now be read or refused with InvalidModelException. */
     static final String[] MODEL_REGRESSIONS = {
+        // an external data location with a NUL byte: Path.of threw InvalidPathException
+        "CAYSA+a8ojqRARIJ5ryiG2EAG18AKkQI//////////9/CAAQEUICdzBqDwoIbG9jYXRpb24SAy8KAGodCgZsZW5ndGgSEzg5ODQ1"
+                + "NDY5ODYwMzQzMjg0NzdwASoZCP///////////wEI/////wcIAhABQgJ3MSojCP////8HCAQI////////////AQj//////////38Q"
+                + "CEICdzJCEwoGCsOpDV8bEP///////////wE=",
         // a Gemm whose first input has rank 1: ShapeInference.macs read a[1] (ArrayIndexOutOfBoundsException)
         "CAMSADqdBAodEgR2MF8wGgUuOmIuYiIOUXVhbnRpemVMaW5lYXIKGAoDaW4xCgNpbjASBHYwXzEaACIER2VtbQrXAgoEdjBfMQoE"
                 + "djBfMQoDaW4xEgR2MF8yGgAiBEdlbW0qFAoCdG9AAkCAgICAgICAgIABoAEHKp8CCgJ0bzKVAgpECgNpbjAKAncxEgR2MV8wGgAi"

@@ -276,7 +276,14 @@ public final class OnnxModel {
             throw new InvalidModelException(file, "initializer '" + t.getName() + "' is stored in external file '" + location
                     + "', but the model was not read from a folder");
         }
-        Path rel = Path.of(location);
+        Path rel;
+        try {
+            rel = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            // a NUL byte or the like: no file system names such a file
+            throw new InvalidModelException(file, "external data location '" + org.int8workbench.core.Printable.of(location)
+                    + "' of initializer '" + t.getName() + "' is not a valid file name");
+        }
         Path resolved = folder.resolve(rel).normalize();
         if (rel.isAbsolute() || !resolved.startsWith(folder.normalize())) {
             throw new InvalidModelException(file, "external data location '" + location + "' of initializer '" + t.getName()
