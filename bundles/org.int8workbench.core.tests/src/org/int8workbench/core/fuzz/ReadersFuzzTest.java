@@ -152,7 +152,7 @@ class ReadersFuzzTest {
                                     default -> name(r);
                                 }))
                         .addExternalData(StringStringEntryProto.newBuilder().setKey(r.nextBoolean() ? "offset" : "length")
-                                .setValue(Long.toString(r.nextLong())));
+                                .setValue(r.nextInt(6) == 0 ? name(r) : Long.toString(r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(64))));
                 default -> {
                     // no data at all
                 }
@@ -365,6 +365,42 @@ class ReadersFuzzTest {
 
     /** Models that once crashed the reader or the summary; each must now be read or refused with InvalidModelException. */
     static final String[] MODEL_REGRESSIONS = {
+        // an initializer of no known element type stored externally in a missing file: reading its data threw NoSuchFileException
+        "CAUSBmJiAMOpYTr/EwqJAwoCdzAKA2luMBIEdjBfMBoAIgdSZXNoYXBlKgcKAnRvoAEOKuMCCgRwYWRzMtcCCjsKAncwEgR2MV8w"
+                + "GgAiAklmKhYKBGJvZHlAAECAgICAgICAgIABoAEHKhEKBGJvZHkiBsOpOsOpX6ABAxIDDTovKlwIAAj//////////z8I/////wcI"
+                + "ABALQgJ3MGofCghsb2NhdGlvbhITLi4vLi4vLi4vZXRjL3Bhc3N3ZGodCgZsZW5ndGgSEzQyOTkzMDczNTA3NDQwOTEwODRwASpR"
+                + "CP////8HCAEIAggCEBBCAncxSj0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                + "AAAAAAAAKhkI/////wcI////////////AQgEEAhCAncyWiMKA2luMBIcChoIDBIWCgIIAAoDEgFOCgsI////////////AVoiCgNp"
+                + "bjESGwoZCA8SFQoCCAAKAggACgsI////////////AaABBQolCgASBHYwXzEaCC/igK46w6kuIgRMb29wKgsKBG1vZGUiAKABAwqo"
+                + "DgoEdjBfMAoEdjBfMBIEdjBfMhoAIgdTb2Z0bWF4KtkECgJ0bzLPBAqkAQoDaW4wCgNpbjAKA2luMBIEdjFfMBoO5ryi4oCu5ryi"
+                + "4oCuL18iBkFyZ01heCoUCgJ0b0ACQICAgICAgICAgAGgAQcqXwoHc3RyaWRlczJREgbmvKLDqWIqIggBCKrVqtWq1arVKgj/////"
+                + "/////z8I/////wcQD0ICdzBaIwoDaW4wEhwKGggPEhYKAwieAgoLCP///////////wEKAggloAEFCi4SBHYxXzEaCC9fYQov4oCu"
+                + "IgZBcmdNYXgqFAoCdG9AAUCAgICAgICAgIABoAEHCjUKBHYxXzASBHYxXzIaAjpiIgRDb252Kh0KC3RoZW5fYnJhbmNoQABAgICA"
+                + "gICAgICAAaABBwqJAgoEdjFfMQoEdjFfMRIEdjFfMxoAIg5RdWFudGl6ZUxpbmVhcioWCgRtb2RlQABAgICAgICAgICAAaABByrK"
+                + "AQoEYm9keTK+AQovEgR2Ml8wGgQNYRsKIgRSZWx1KhAKC3RoZW5fYnJhbmNooAEKKgkKBHBhZHOgAQcSBhsA4oCuGyogCP////8H"
+                + "CAAIAwgAEBEiDLovoT6auvo+WfguP0ICdzAqQhACQgJ3MWoZCghsb2NhdGlvbhINL2V0Yy9ob3N0bmFtZWodCgZsZW5ndGgSEzUz"
+                + "MDc1ODAzNjE5NDE3OTY0OTlwASoGEAFCAncyYhUKAncyEg8KDQgBEgkKAxIBTgoCCA6gAQUKGQoEdjFfMgoCDWISBHYxXzQaAwBf"
+                + "XyICSWYSBC5iAGFaEgoDaW4wEgsKCQgDEgUKAxIBTqABBSqsCQoLdGhlbl9icmFuY2gymQkK9AQKAAoDaW4wCgNpbjASBHYxXzAa"
+                + "BGJhYWEiB1NvZnRtYXgqFgoEbW9kZUABQICAgICAgICAgAGgAQcquAQKBGJvZHkyrAQKIwoDaW4wCgJ3MAoCdzASBHYyXzAaCGLi"
+                + "gK4NYcOpIgRHZW1tCs8CEgJ3MRoAIgRMb29wKqgCCgRtb2RlMpwCChYSAncxGgAiDlF1YW50aXplTGluZWFyEgnmvKJiAC86w6kq"
+                + "WAgACP///////////wEIBBALQgJ3MGofCghsb2NhdGlvbhITLi4vLi4vLi4vZXRjL3Bhc3N3ZGoeCgZsZW5ndGgSFC00OTUyNTQ5"
+                + "OTE3OTc0ODExMDAycAEqGAj/////Bwiq1arVqtWq1SoIAxARQgJ3MSoMCP////8HEA9CAncyWigKA2luMBIhCh8IBxIbCgMI8AEK"
+                + "Bgj8////HwoDEgFOCgIIAAoDEgFOYiYKAncxEiAKHggBEhoKCwj///////////8BCgsI////////////AWIjCgJ3MBIdChsIARIX"
+                + "CgMSAU4KAwifAQoLCP///////////wGgAQUqFgoEYXhpc0ABQICAgICAgICAgAGgAQcSCi8NYeKArua8oi4qJAgBCAII/////wcI"
+                + "AxALIhA+XRI/PY5BP8XcJj+g70E+QgJ3MCo3CAAQBUICdzFqDAoIbG9jYXRpb24SAGodCgZvZmZzZXQSEzgzNjY1NTA2MTcyMTE5"
+                + "Nzg3MDVwAVoVCgNpbjASDgoMCAISCAoGCPz///8fYgwKAncxEgYKBAgBEgBiIwoEw6kuDRIbChkIARIVCgYI/P///x8KBgj8////"
+                + "HwoDEgFOoAEFCooDEgR2MV8wGgAiBkFyZ01heCrjAgoMa2VybmVsX3NoYXBlMs8CCjYKAncwCgJ3MAoDaW4wEgR2Ml8wGgENIgNB"
+                + "ZGQqGQoHc3RyaWRlc0ABQICAgICAgICAgAGgAQcKIBIEdjJfMRoHOhtiYuKAriIER2VtbSoJCgRib2R5oAEIEgXDqV8vYSoGEBBC"
+                + "AncwKkQIBAgDEAJCAncxahcKCGxvY2F0aW9uEgtmdXp6ZWQub25ueGodCgZsZW5ndGgSEzc3MDA2ODgxNzMzMjk3MjY1NDNwASpK"
+                + "CP////8HCAEI////////////AQgEEAxCAncyagwKCGxvY2F0aW9uEgBqHQoGb2Zmc2V0EhMzNTIwNzAxNzQ5MDg5MDYzNTkwcAFa"
+                + "DQoDaW4wEgYKBAgHEgBiMQoEdjJfMRIpCicIARIjCgMSAU4KAghwCgYI/P///x8KAwiBAgoLCP///////////wFiEAoCdzESCgoI"
+                + "CAESBAoCCDugAQUqEgoEbW9kZSIHYQpf5ryiL6ABAwoeCgR2MV8wEgR2MV8yGgcAYRs6Xzo6IgdTb2Z0bWF4Ci8KBHYxXzAKBHYx"
+                + "XzASBHYxXzMaACIGQ29uY2F0KhEKDGtlcm5lbF9zaGFwZaABCQoREgR2MV80GgAiB1Vua25vd24SA8OpYloNCgNpbjASBgoECAIS"
+                + "AGIbCgR2MV8yEhMKEQgBEg0KAwjoAQoGCPz///8foAEFChESBHYwXzMaAWIiBkNvbmNhdApDCgAKAncwCgR2MF8yEgR2MF80GgMK"
+                + "w6kiBExvb3AqDAoFZ3JvdXAYAaABAioWCgdzdHJpZGVzIggAOmJhCua8oqABAxICABsqRQgBCAMQAEICdzBqFwoIbG9jYXRpb24S"
+                + "C2Z1enplZC5vbm54ah4KBm9mZnNldBIULTQwNzQzOTA3ODkxMzg0NjQ3NTZwAVouCgNpbjASJwolCA8SIQoCCAAKCwj/////////"
+                + "//8BCgYI/P///x8KBgj8////H2IvCgNpbjASKAomCAESIgoCCAAKCwj///////////8BCgYI/P///x8KAwjHAQoCCABiGwoEdjBf"
+                + "MxITChEIARINCgMIwAEKBgj8////H0IECgAQGXIXCgJfChIReyJ3aWR0aCI6LTEwMDAwMH0=",
         // an external data location with a NUL byte: Path.of threw InvalidPathException
         "CAYSA+a8ojqRARIJ5ryiG2EAG18AKkQI//////////9/CAAQEUICdzBqDwoIbG9jYXRpb24SAy8KAGodCgZsZW5ndGgSEzg5ODQ1"
                 + "NDY5ODYwMzQzMjg0NzdwASoZCP///////////wEI/////wcIAhABQgJ3MSojCP////8HCAQI////////////AQj//////////38Q"

@@ -81,8 +81,8 @@ public final class OnnxModel {
             Map<String, String> ext = externalInfo(t);
             String location = ext.get("location");
             Path data = resolveExternal(t, location);
-            long length = ext.containsKey("length") ? Long.parseLong(ext.get("length")) : -1;
-            long offset = ext.containsKey("offset") ? Long.parseLong(ext.get("offset")) : 0;
+            long length = externalNumber(t, ext, "length", -1);
+            long offset = externalNumber(t, ext, "offset", 0);
             long need = n * size;
             try {
                 long available = Files.size(data) - offset;
@@ -267,6 +267,24 @@ public final class OnnxModel {
         return m;
     }
 
+    /** An offset or length of external data: a number from 0 up, else the model is refused. */
+    private long externalNumber(TensorProto t, Map<String, String> ext, String key, long def) throws InvalidModelException {
+        String v = ext.get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidModelException(file, "external data " + key + " '" + org.int8workbench.core.Printable.of(v) + "' of initializer '"
+                    + org.int8workbench.core.Printable.of(t.getName()) + "' is not a number of bytes");
+        }
+    }
+
     private Path resolveExternal(TensorProto t, String location) throws InvalidModelException {
         if (location == null || location.isEmpty()) {
             throw new InvalidModelException(file, "initializer '" + t.getName() + "' is stored externally but names no location");
@@ -310,11 +328,19 @@ public final class OnnxModel {
         }
         Map<String, String> ext = externalInfo(t);
         Path data = resolveExternal(t, ext.get("location"));
-        long offset = ext.containsKey("offset") ? Long.parseLong(ext.get("offset")) : 0;
-        long length = ext.containsKey("length") ? Long.parseLong(ext.get("length"))
+        long offset = externalNumber(t, ext, "offset", 0);
+        long length = ext.containsKey("length") ? externalNumber(t, ext, "length", 0)
                 : Tensors.elementCount(t) * Tensors.elementSize(t.getDataType());
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            throw new InvalidModelException(file, "initializer '" + org.int8workbench.core.Printable.of(t.getName()) + "' claims "
+                    + length + " bytes of external data; at most 2 GB per initializer can be read");
+        }
+        if (!Files.isRegularFile(data)) {
+            throw new InvalidModelException(file, "missing initializer data: external file '" + org.int8workbench.core.Printable.of(ext.get("location"))
+                    + "' of initializer '" + org.int8workbench.core.Printable.of(t.getName()) + "' does not exist");
+        }
         try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(Math.toIntExact(length));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) length);
             while (buf.hasRemaining()) {
                 if (ch.read(buf, offset + buf.position()) < 0) {
                     throw new InvalidModelException(file, "external file '" + ext.get("location") + "' of initializer '" + t.getName()
