@@ -365,6 +365,10 @@ class ReadersFuzzTest {
 
     /** Models that once crashed the reader or the summary; each must now be read or refused with InvalidModelException. */
     static final String[] MODEL_REGRESSIONS = {
+        // a Resize scales constant whose shape claims 2^31 elements: Tensors.toFloats allocated what the shape claimed (OutOfMemoryError)
+        "CAgSB+KArl/DqQA6nAEKhAEKAncwCgJ3MAoCdzASBHYwXzAaACIGUmVzaXplKlMKBG1vZGUySBIF4oCuCjoqFBANIgwYtZU9bSQM"
+                + "P/DTbD5CAncwKhcI////////////ARABIgS0yfo+QgJ3MSoQEAoiCOWLWj8ooEs/QgJ3MqABBSoRCgRwYWRzIgYNw6nigK6gAQMS"
+                + "BRvmvKI6KgwI/////wcQAEICdzBCBAoAEAdCDAoIYWFhOua8ogoQEw==",
         // an initializer of no known element type stored externally in a missing file: reading its data threw NoSuchFileException
         "CAUSBmJiAMOpYTr/EwqJAwoCdzAKA2luMBIEdjBfMBoAIgdSZXNoYXBlKgcKAnRvoAEOKuMCCgRwYWRzMtcCCjsKAncwEgR2MV8w"
                 + "GgAiAklmKhYKBGJvZHlAAECAgICAgICAgIABoAEHKhEKBGJvZHkiBsOpOsOpX6ABAxIDDTovKlwIAAj//////////z8I/////wcI"

@@ -354,12 +354,22 @@ public final class OnnxModel {
 
     /** The values of a numeric initializer as floats (external data resolved). */
     public float[] floats(TensorProto t) throws IOException {
-        return Tensors.toFloats(t, data(t));
+        ByteString d = data(t);
+        try {
+            return Tensors.toFloats(t, d);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(file, org.int8workbench.core.Printable.of(e.getMessage()), e);
+        }
     }
 
     /** The values of an integer initializer as longs (external data resolved). */
     public long[] longs(TensorProto t) throws IOException {
-        return Tensors.toLongs(t, data(t));
+        ByteString d = data(t);
+        try {
+            return Tensors.toLongs(t, d);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(file, org.int8workbench.core.Printable.of(e.getMessage()), e);
+        }
     }
 
     /** An initializer with its external data read into {@code raw_data} (unchanged when it is not external). */
