@@ -98,6 +98,9 @@ class ReadersFuzzTest {
 
     /** A structurally valid protobuf with hostile contents: odd shapes, dims, data sizes, external data, names, subgraphs. */
     static byte[] randomModel(Random r) {
+        if (r.nextInt(50) == 0) {
+            return nestedModel(1 + r.nextInt(400));
+        }
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(r.nextInt(14)).setProducerName(name(r));
         int opsets = r.nextInt(3);
         for (int i = 0; i < opsets; i++) {
@@ -109,6 +112,24 @@ class ReadersFuzzTest {
                     .setValue(r.nextBoolean() ? "{\"width\":" + (r.nextInt(3) - 1) * 100000 + "}" : name(r)));
         }
         return m.build().toByteArray();
+    }
+
+    /** A model whose graph nests {@code depth} If-subgraphs (protobuf's recursion limit and the readers' recursion). */
+    static byte[] nestedModel(int depth) {
+        GraphProto g = GraphProto.newBuilder().setName("leaf").build();
+        for (int i = 0; i < depth; i++) {
+            GraphProto.Builder b = GraphProto.newBuilder().setName("g" + i);
+            b.addNodeBuilder().setOpType("If").addInput("c").addOutput("o" + i)
+                    .addAttribute(AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH).setG(g))
+                    .addAttribute(AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
+                            .setG(GraphProto.newBuilder().setName("else" + i)));
+            g = b.build();
+        }
+        GraphProto.Builder top = g.toBuilder();
+        top.addInput(GraphBuilder.valueInfo("c", DataType.BOOL));
+        top.addOutput(GraphBuilder.valueInfo("o" + (depth - 1), DataType.FLOAT, 1, 3, 8, 8));
+        return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(top).build().toByteArray();
     }
 
     private static GraphProto randomGraph(Random r, int depth) {
