@@ -126,8 +126,8 @@ class ReadersFuzzTest {
             g = b.build();
         }
         GraphProto.Builder top = g.toBuilder();
-        top.addInput(GraphBuilder.valueInfo("c", DataType.BOOL));
-        top.addOutput(GraphBuilder.valueInfo("o" + (depth - 1), DataType.FLOAT, 1, 3, 8, 8));
+        top.addInput(GraphBuilder.valueInfo("c", DataType.BOOL, new Object[0]));
+        top.addOutput(GraphBuilder.valueInfo("o" + (depth - 1), DataType.FLOAT, new Object[] {1L, 3L, 8L, 8L}));
         return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
                 .setGraph(top).build().toByteArray();
     }
