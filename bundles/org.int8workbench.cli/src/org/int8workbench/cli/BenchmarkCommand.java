@@ -1,5 +1,6 @@
 package org.int8workbench.cli;
 
+import org.int8workbench.core.OutputPolicy;
 import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -114,10 +115,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliSupport.requireModels(model);
         CliSupport.requireModels(others.toArray(Path[]::new));
-        if (report != null && !force) {
-            BenchmarkReportWriter.checkWritable(report, false);
+        Checks.atLeast("--rounds", rounds, 1);
+        Checks.atLeast("--warmup", warmup, 0);
+        Checks.atLeast("--streams", streams, 1);
+        Checks.atLeast("--threads", threads, 1);
+        Checks.atLeast("--inter-op-threads", interOpThreads, 0);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.positive("--seconds", seconds, "seconds");
+        // the output policy before any work: no output is an input, and only what the tool wrote is replaced
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).models(others).folder(dataset);
+        if (report != null) {
+            inputs.checkReportFiles(report, force, BenchmarkReportWriter.JSON, BenchmarkReportWriter.HTML, BenchmarkReportWriter.CSV);
+            if (!force) {
+                BenchmarkReportWriter.checkWritable(report, false);
+            }
         }
-        CliSupport.refuseExistingJson(json, force);
+        CliSupport.refuseExistingJson(json, force, inputs);
         var selection = outputOptions.selection();
         BenchmarkOperation op = new BenchmarkOperation(model).others(others).mode(Mode.parse(mode)).rounds(rounds).warmup(warmup)
                 .streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)

@@ -12,6 +12,7 @@ import java.util.regex.PatternSyntaxException;
 import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.onnx.InvalidModelException;
 import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.core.onnx.OrtMessages;
@@ -139,8 +140,9 @@ public final class CliSupport {
     static String hint(Throwable ex) {
         Set<Throwable> seen = new HashSet<>();
         for (Throwable t = ex; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof FileAlreadyExistsException) {
-                return "--force";
+            if (t instanceof FileAlreadyExistsException f) {
+                // an output that is the input is refused whatever the flags: --force would not help
+                return f.getReason() != null && f.getReason().contains("source model") ? null : "--force";
             }
             if (t instanceof CoreException ce && CoreStatus.PLUGIN_ID.equals(ce.getStatus().getPlugin())
                     && ce.getStatus().getCode() == CoreStatus.NEEDS_PREPROCESSING) {
@@ -172,6 +174,20 @@ public final class CliSupport {
                     "the file exists; choose another --json file or add --force");
         }
         refuseNonJson(file);
+    }
+
+    /**
+     * {@link #refuseExistingJson(Path, boolean)}, and also fails when {@code file} is one of the run's inputs (the model,
+     * its external data, a file in the dataset folder...), whatever {@code force} says ({@link OutputPolicy}).
+     */
+    public static void refuseExistingJson(Path file, boolean force, OutputPolicy inputs) throws IOException, CoreException {
+        if (file == null || file.toString().equals("-")) {
+            return;
+        }
+        if (inputs != null) {
+            inputs.checkNotInput(file);
+        }
+        refuseExistingJson(file, force);
     }
 
     /**

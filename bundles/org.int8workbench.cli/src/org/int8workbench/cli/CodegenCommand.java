@@ -1,5 +1,6 @@
 package org.int8workbench.cli;
 
+import org.int8workbench.core.OutputPolicy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.int8workbench.core.codegen.CodegenOperation;
@@ -60,7 +61,12 @@ public final class CodegenCommand implements Callable<Integer> {
         if (dataset != null && report != null) {
             throw new IllegalArgumentException("give either --dataset or --report for the test samples, not both");
         }
-        CliSupport.refuseExistingJson(json, force);
+        Checks.atLeast("--samples", samples, 1);
+        // the output policy before any work: no output is an input (the generated project is put together beside --out
+        // and swapped in, so --out must not hold an input either)
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).folder(dataset).folder(report);
+        inputs.checkFolderNotInput(out);
+        CliSupport.refuseExistingJson(json, force, inputs);
         CodegenOperation op = new CodegenOperation(model).packageName(packageName).className(className).outputDir(out).reportDir(report)
                 .samples(samples).overwrite(force);
         if (dataset != null) {

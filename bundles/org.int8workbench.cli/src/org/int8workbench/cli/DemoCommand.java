@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.int8workbench.core.AtomicFolder;
 import org.int8workbench.core.AtomicOutput;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.CpuInfo;
 import org.int8workbench.core.Json;
 import org.int8workbench.core.Ort;
@@ -107,8 +109,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliSupport.refuseExistingJson(json, force);
         long start = System.nanoTime();
+        // every option and the output policy before any work (a run of minutes must not end in a refusal)
+        Checks.atLeast("--rounds", rounds, 1);
+        Checks.positive("--seconds", seconds, "seconds");
+        Checks.atLeast("--subset", subset, 1);
+        Checks.atLeast("--images", images, 1);
+        if (model != null && !Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("no model at " + model.toAbsolutePath().normalize() + "; give an FP32 .onnx file with --model");
+        }
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).folder(dataset).folder(calibration);
+        inputs.checkFolderNotInput(out);
+        CliSupport.refuseExistingJson(json, force, inputs);
         // with --json - standard output carries the JSON alone
         boolean quiet = json != null && json.toString().equals("-");
         PrintWriter o = quiet ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
@@ -198,12 +210,20 @@ public final class DemoCommand implements Callable<Integer> {
     private void prepareOutputFolder(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                if (s.findAny().isPresent() && !force) {
-                    throw new IllegalArgumentException(dir + " is not empty: give another --out, or --force to replace its results");
+                if (s.findAny().isPresent()) {
+                    if (!force) {
+                        throw new IllegalArgumentException(dir + " is not empty: give another --out, or --force to replace its results");
+                    }
+                    // --force replaces only an earlier demo's results (the marker, or the summary of a demo before it)
+                    if (!Files.isRegularFile(dir.resolve(AtomicFolder.MARKER)) && !OutputPolicy.isOwnFile(dir.resolve(OutputFiles.SUMMARY))) {
+                        throw new IllegalArgumentException(dir + " holds files that INT8 Workbench did not write; the demo replaces only"
+                                + " an earlier demo's results, even with --force. Give another --out");
+                    }
                 }
             }
         }
         Files.createDirectories(dir);
+        AtomicFolder.writeMarker(dir);
     }
 
     private static void printSummary(PrintWriter o, DemoPage.Figures s) {

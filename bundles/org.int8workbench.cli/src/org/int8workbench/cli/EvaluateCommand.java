@@ -1,5 +1,6 @@
 package org.int8workbench.cli;
 
+import org.int8workbench.core.OutputPolicy;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -83,11 +84,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         if ((dataset == null) == (generated == null)) {
             throw new IllegalArgumentException("give either --dataset PATH or --generated N");
         }
+        Checks.atLeast("--limit", limit, 0);
+        Checks.atLeast("--generated", generated, 1);
+        // the output policy before any work: no output is an input, and only what the tool wrote is replaced
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).model(reference).folder(dataset)
+                .file(classes == null || classes.equalsIgnoreCase("voc") || classes.equalsIgnoreCase("pascal-voc") ? null : Path.of(classes));
+        CliSupport.refuseExistingJson(json, force, inputs);
+        inputs.checkFolder(report, force);
         var selection = output.selection();
         Preprocessing pre = preprocessing.resolve(model);
         SegmentationDataset ds = dataset != null ? Datasets.open(dataset, split)
                 : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
-        CliSupport.refuseExistingJson(json, force);
         EvaluateOperation op = new EvaluateOperation().model(model).parent(reference).dataset(ds).preprocessing(pre)
                 .reportDir(report).overwrite(force).limit(limit).strict(strict).renderImages(!noImages)
                 .outputs(selection);

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import com.google.gson.JsonObject;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.OutputPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -100,9 +101,15 @@ public final class OptimizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliSupport.refuseExistingJson(json, force);
         if (!Files.isRegularFile(model)) {
             throw new java.nio.file.NoSuchFileException(model.toString());
+        }
+        // the output policy before any work: no output is an input, and only what the tool wrote is replaced
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).folder(calibration);
+        CliSupport.refuseExistingJson(json, force, inputs);
+        if (json != null && !json.toString().equals("-")
+                && OutputPolicy.canonical(json).equals(OutputPolicy.canonical(output != null ? output : OutputFiles.int8Of(model)))) {
+            throw new IllegalArgumentException("--json " + json + " is the INT8 model's own file; choose another --json file");
         }
         var selection = outputOptions.selection();
         java.io.PrintWriter err = spec != null ? spec.commandLine().getErr() : new java.io.PrintWriter(System.err, true);

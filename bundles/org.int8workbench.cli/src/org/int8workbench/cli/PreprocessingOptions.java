@@ -48,10 +48,12 @@ public final class PreprocessingOptions {
      */
     public Preprocessing resolve(Path model) throws OrtException, CoreException {
         Preprocessing base;
+        long[] shape;
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
                 requireFloatInput(model, s);
+                shape = inputShape(s);
                 try {
                     base = EvaluateOperation.fromModel(s);
                 } catch (CoreException e) {
@@ -61,13 +63,21 @@ public final class PreprocessingOptions {
                     if (size == null) {
                         throw e; // one line naming --size and --layout (CliSupport.hint)
                     }
-                    long[] shape = inputShape(s);
                     // the model's input shape does not tell its size: --size (and --layout) give it
                     base = Preprocessing.defaults(1, 1, shape.length == 4 && shape[3] == 3 && shape[1] != 3 ? Layout.NHWC : Layout.NCHW);
                 }
             }
         }
-        return apply(base);
+        Preprocessing p = apply(base);
+        if (size != null) {
+            // a size the model cannot take (or too large for any) is refused here, before any work, with the model's own size
+            try {
+                Preprocessing.checkRequestedSize(p.width(), p.height(), shape, p.layout());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--size " + size.trim() + ": " + e.getMessage());
+            }
+        }
+        return p;
     }
 
     /**

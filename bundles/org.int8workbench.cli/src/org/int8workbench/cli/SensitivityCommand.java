@@ -1,5 +1,6 @@
 package org.int8workbench.cli;
 
+import org.int8workbench.core.OutputPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -71,15 +72,19 @@ public final class SensitivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliSupport.refuseExistingJson(json, force);
         CliSupport.requireModels(model);
+        if (images < 1) {
+            throw new IllegalArgumentException("--images takes at least 1; got " + images);
+        }
+        Checks.atLeast("--top", top, 0);
+        // the output policy before any work: no output is an input, and only what the tool wrote is replaced
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).folder(calibration).folder(validation);
+        CliSupport.refuseExistingJson(json, force, inputs);
         if (report != null && !force && Files.exists(report)) {
             throw new java.nio.file.FileAlreadyExistsException(report.toAbsolutePath().toString(), null,
                     "the folder exists; choose another --report folder or add --force");
         }
-        if (images < 1) {
-            throw new IllegalArgumentException("--images takes at least 1; got " + images);
-        }
+        inputs.checkFolder(report, force);
         SensitivityOperation op = new SensitivityOperation(model).calibration(Datasets.open(calibration, null))
                 .preprocessing(preprocessing.resolve(model)).settings(quantization.settings())
                 .outputSelection(outputOptions.selection()).rankingImages(images)

@@ -66,6 +66,14 @@ public final class AtomicFolder implements AutoCloseable {
     private static final String MARKER_TEXT = "This folder was written by INT8 Workbench; its next run may replace it as a whole.\n";
 
     /**
+     * Marks {@code dir} (an existing folder the tool fills file by file, e.g. the demo's) as written by INT8 Workbench,
+     * so that its next run may replace it.
+     */
+    public static void writeMarker(Path dir) throws IOException {
+        AtomicOutput.write(dir.resolve(MARKER), true, MARKER_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
      * Refuses to replace {@code target} unless it does not exist, is an empty folder or is a folder INT8 Workbench
      * wrote ({@link #MARKER}).
      */
@@ -106,7 +114,7 @@ public final class AtomicFolder implements AutoCloseable {
             throw new IOException("cannot write a file system root (" + abs + ") as a folder");
         }
         Files.createDirectories(parent);
-        return freshSibling(parent, "." + abs.getFileName() + ".tmp-");
+        return Temporaries.register(freshSibling(parent, "." + abs.getFileName() + ".tmp-"));
     }
 
     /** A new folder {@code prefix + random} in {@code parent}, with the permissions the umask gives. */
@@ -161,6 +169,7 @@ public final class AtomicFolder implements AutoCloseable {
             throw e;
         }
         committed = true;
+        Temporaries.release(staging);
         if (backup != null) {
             deleteTree(backup);
         }
@@ -202,6 +211,7 @@ public final class AtomicFolder implements AutoCloseable {
     public void close() {
         if (!committed) {
             deleteTree(staging);
+            Temporaries.release(staging);
         }
     }
 

@@ -55,6 +55,7 @@ public final class AtomicOutput {
             }
         }
         boolean done = false;
+        Temporaries.register(tmp);
         try {
             try (OutputStream out = created) {
                 writer.write(out);
@@ -69,6 +70,7 @@ public final class AtomicOutput {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+            Temporaries.release(tmp);
         }
     }
 

@@ -33,6 +33,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.AtomicFolder;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.Provenance;
 import org.int8workbench.core.Sha256;
@@ -172,6 +173,10 @@ public final class CodegenOperation {
     private CodegenResult doRun(IProgressMonitor monitor) throws IOException, OrtException, CoreException {
         checkSettings();
         Path out = outputDir.toAbsolutePath().normalize();
+        // the output policy (the same for the command line and the workbench): the project folder is put together beside
+        // it and swapped in, so it is no input and holds none
+        OutputPolicy.inputs().model(model).folder(reportDir)
+                .folder(dataset instanceof org.int8workbench.core.dataset.FileDataset f ? f.root() : null).checkFolderNotInput(out);
         if (Files.exists(out) && !overwrite && !isEmptyDirectory(out)) {
             throw new FileAlreadyExistsException(out.toString());
         }

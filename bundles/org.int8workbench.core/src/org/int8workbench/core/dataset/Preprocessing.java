@@ -120,6 +120,54 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
         return java.util.Optional.empty();
     }
 
+    /**
+     * Checks a requested input size (e.g. {@code --size}, the wizard's size field) before any work: at most the image
+     * pixel limit ({@link Images#maxPixels()}), and, when the model's input fixes its height and width, exactly them.
+     * Shared by the command line, the pipeline and the workbench's wizard.
+     *
+     * @param inputShape the model's (first) input shape, a dynamic axis as 0 or negative; {@code null} when unknown
+     * @param layout where the channels are when the shape does not tell (an axis of 3 next to the batch axis or last)
+     * @throws IllegalArgumentException one line saying what the model takes
+     */
+    public static void checkRequestedSize(int width, int height, long[] inputShape, Layout layout) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("the input size must be positive; got " + width + "x" + height);
+        }
+        long pixels = (long) width * height;
+        if (pixels > Images.maxPixels()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "the input size %dx%d is too large: %,d pixels, more than the limit of %,d (Java system property %s)", width, height,
+                    pixels, Images.maxPixels(), Images.MAX_PIXELS_PROPERTY));
+        }
+        long[] hw = fixedHeightWidth(inputShape, layout);
+        if (hw != null && (hw[0] != height || hw[1] != width)) {
+            throw new IllegalArgumentException("the model's input takes " + hw[1] + "x" + hw[0] + " (width x height; input shape "
+                    + java.util.Arrays.toString(inputShape).replace(" ", "") + "), not " + width + "x" + height
+                    + "; give " + hw[1] + "x" + hw[0] + " or leave the size to the model");
+        }
+    }
+
+    /** {height, width} of an image input shape of rank 3 or 4 when both are fixed, else {@code null}. */
+    static long[] fixedHeightWidth(long[] s, Layout layout) {
+        if (s == null) {
+            return null;
+        }
+        int h;
+        int w;
+        if (s.length == 4) {
+            boolean nhwc = s[3] == 3 && s[1] != 3 || s[1] != 3 && s[3] != 3 && layout == Layout.NHWC;
+            h = nhwc ? 1 : 2;
+            w = nhwc ? 2 : 3;
+        } else if (s.length == 3) {
+            boolean hwc = s[2] == 3 && s[0] != 3 || s[0] != 3 && s[2] != 3 && layout == Layout.NHWC;
+            h = hwc ? 0 : 1;
+            w = hwc ? 1 : 2;
+        } else {
+            return null;
+        }
+        return s[h] > 0 && s[w] > 0 ? new long[] {s[h], s[w]} : null;
+    }
+
     public Preprocessing withSize(int w, int h) {
         return new Preprocessing(w, h, resize, mean, std, color, layout);
     }

@@ -177,6 +177,16 @@ public final class EvaluateOperation {
     public AccuracyReport run(IProgressMonitor monitor) throws CoreException {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(dataset, "dataset");
+        if (reportDir != null) {
+            // the output policy (the same for the command line and the workbench): the report folder is no input, does
+            // not hold one, and replaces only a report folder the tool wrote
+            try {
+                org.int8workbench.core.OutputPolicy.inputs().model(model).model(parent)
+                        .folder(dataset instanceof org.int8workbench.core.dataset.FileDataset f ? f.root() : null).checkFolder(reportDir, overwrite);
+            } catch (FileAlreadyExistsException e) {
+                throw CoreStatus.exception(e.getFile() + " exists; choose another report folder or allow overwriting", e);
+            }
+        }
         try {
             return doRun(monitor);
         } catch (OperationCanceledException | CoreException e) {

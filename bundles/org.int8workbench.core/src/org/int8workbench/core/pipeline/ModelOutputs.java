@@ -84,6 +84,18 @@ public final class ModelOutputs {
     }
 
     /** The preprocessing {@code model} records in its metadata (an INT8 model written by the tool), else {@code null}. */
+    /** The shape of the model's first input (dynamic axes negative), or {@code null} when it cannot be read. */
+    static long[] inputShape(Path model) {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
+                return s.getInputInfo().values().iterator().next().getInfo() instanceof ai.onnxruntime.TensorInfo t ? t.getShape() : null;
+            }
+        } catch (OrtException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static Preprocessing recordedPreprocessing(Path model) {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);

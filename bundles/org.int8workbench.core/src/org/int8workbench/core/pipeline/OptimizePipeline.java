@@ -313,6 +313,16 @@ public final class OptimizePipeline {
             throw CoreStatus.exception("no calibration images for quantizing " + r.model().getFileName()
                     + "; give a folder of images or a dataset", null);
         }
+        // a size the model cannot take fails here, with the model's own size, not inside ONNX Runtime after calibration
+        Preprocessing pre = r.preprocessing();
+        Path sized = r.model() != null ? r.model() : r.existing();
+        if (pre != null && sized != null) {
+            try {
+                Preprocessing.checkRequestedSize(pre.width(), pre.height(), ModelOutputs.inputShape(sized), pre.layout());
+            } catch (IllegalArgumentException e) {
+                throw CoreStatus.exception(sized.getFileName() + ": " + e.getMessage(), null);
+            }
+        }
     }
 
     private static String message(Throwable e) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.int8workbench.core.AtomicFolder;
+import org.int8workbench.core.Temporaries;
 
 /**
  * The outputs of one pipeline run as one change, all or nothing. Before the run every output that exists is moved to a
@@ -23,8 +24,16 @@ final class OutputTransaction {
     private final List<Path> written = new ArrayList<>();
     private final Map<Path, Path> backups = new LinkedHashMap<>();
 
+    /**
+     * Starts a transaction that a JVM shutdown (Ctrl-C, {@code kill}) before {@link #commit} or {@link #rollback} rolls
+     * back ({@link Temporaries}).
+     */
+    OutputTransaction() {
+        Temporaries.register(this, this::rollback);
+    }
+
     /** Moves each of {@code targets} that exists to a hidden backup beside it. */
-    void setAside(List<Path> targets) throws IOException {
+    synchronized void setAside(List<Path> targets) throws IOException {
         for (Path t : targets) {
             if (Files.exists(t, LinkOption.NOFOLLOW_LINKS) && !backups.containsKey(t)) {
                 Path backup = backupOf(t);
@@ -35,7 +44,7 @@ final class OutputTransaction {
     }
 
     /** Records a file or folder the run wrote (a folder only when the run created it). */
-    void wrote(Path p) {
+    synchronized void wrote(Path p) {
         written.add(p);
     }
 
@@ -45,7 +54,8 @@ final class OutputTransaction {
     }
 
     /** The run is complete: the replaced outputs are deleted. */
-    void commit() {
+    synchronized void commit() {
+        Temporaries.release(this);
         for (Path backup : backups.values()) {
             AtomicFolder.deleteTree(backup);
         }
@@ -56,10 +66,12 @@ final class OutputTransaction {
      * The run is cancelled or failed: deletes what it wrote and puts the replaced outputs back (best effort; a backup
      * that cannot be moved back stays beside its target under its hidden name).
      */
-    void rollback() {
+    synchronized void rollback() {
+        Temporaries.release(this);
         for (Path p : written.reversed()) {
             AtomicFolder.deleteTree(p);
         }
+        written.clear();
         List<Map.Entry<Path, Path>> entries = new ArrayList<>(backups.entrySet());
         for (Map.Entry<Path, Path> e : entries.reversed()) {
             try {

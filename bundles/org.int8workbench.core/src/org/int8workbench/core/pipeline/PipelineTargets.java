@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.core.runtime.CoreException;
+import org.int8workbench.core.AtomicFolder;
 import org.int8workbench.core.CoreStatus;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.FileDataset;
 import org.int8workbench.core.dataset.SegmentationDataset;
@@ -58,33 +60,27 @@ final class PipelineTargets {
         return List.of(dir.resolve(BenchmarkReportWriter.JSON), dir.resolve(BenchmarkReportWriter.HTML), dir.resolve(BenchmarkReportWriter.CSV));
     }
 
-    /** Refuses (even when replacing) an output that is an input model or lies inside or contains a dataset folder. */
+    /**
+     * Refuses (even when replacing) an output that is an input model or one of its external data files, or lies inside
+     * or contains a dataset folder the run reads ({@link OutputPolicy}).
+     */
     static void refuseInputs(PipelineRequest r, List<Path> targets) throws CoreException {
-        List<Path> inputs = new ArrayList<>();
-        for (Path p : new Path[] {r.model(), r.existing(), r.existingHead()}) {
-            if (p != null) {
-                inputs.add(canonical(p));
-            }
+        OutputPolicy policy = policy(r);
+        for (Path t : targets) {
+            policy.checkFolderNotInput(t);
         }
-        List<Path> roots = new ArrayList<>();
+    }
+
+    /** The inputs of the request: its models (with their external data) and the dataset folders it reads. */
+    static OutputPolicy policy(PipelineRequest r) {
+        OutputPolicy policy = OutputPolicy.inputs().model(r.model()).model(r.existing()).model(r.existingHead());
         for (SegmentationDataset d : new SegmentationDataset[] {r.quantizes() ? r.calibration() : null,
                 r.benchmark() != null ? r.benchmark().images() : null, r.compare() != null ? r.compare().dataset() : null}) {
             if (d instanceof FileDataset f && f.root() != null) {
-                roots.add(canonical(f.root()));
+                policy.folder(f.root());
             }
         }
-        for (Path t : targets) {
-            Path c = canonical(t);
-            if (inputs.contains(c)) {
-                throw CoreStatus.exception(t + " is an input model of this run and would be overwritten; choose another output", null);
-            }
-            for (Path root : roots) {
-                if (c.startsWith(root) || root.startsWith(c)) {
-                    throw CoreStatus.exception(t + (c.startsWith(root) ? " lies inside" : " contains") + " the dataset folder " + root
-                            + " the run reads; choose an output outside the dataset", null);
-                }
-            }
-        }
+        return policy;
     }
 
     /**
@@ -102,6 +98,9 @@ final class PipelineTargets {
                 plain.add(out.head());
             }
             refuse(plain, r.replace());
+            for (Path p : plain) {
+                OutputPolicy.checkReplaceableFile(p, r.replace());
+            }
             if (r.benchmark() != null) {
                 boolean only = r.benchmark().modes().size() == 1;
                 for (Mode m : r.benchmark().modes()) {
@@ -109,11 +108,19 @@ final class PipelineTargets {
                         BenchmarkReportWriter.checkWritable(out.benchmark(m, only), r.replace());
                     } else {
                         refuse(List.of(out.benchmark(m, only)), r.replace());
+                        OutputPolicy.checkReplaceableFile(out.benchmark(m, only), r.replace());
                     }
                 }
             }
             if (r.compare() != null) {
                 refuse(List.of(out.accuracyDir()), r.replace());
+                try {
+                    AtomicFolder.checkReplaceable(out.accuracyDir());
+                } catch (FileAlreadyExistsException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw CoreStatus.exception(e.getMessage() + " (even when replacing is allowed)", null);
+                }
             }
         } catch (FileAlreadyExistsException e) {
             String msg = e.getReason() != null ? e.getFile() + ": " + e.getReason()
@@ -134,21 +141,6 @@ final class PipelineTargets {
 
     /** The absolute, normalized path, with links resolved as far as the path exists. */
     static Path canonical(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        Path rest = null;
-        while (existing != null && !Files.exists(existing)) {
-            rest = rest == null ? existing.getFileName() : existing.getFileName().resolve(rest);
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            Path real = existing.toRealPath();
-            return rest == null ? real : real.resolve(rest);
-        } catch (IOException e) {
-            return abs;
-        }
+        return OutputPolicy.canonical(p);
     }
 }
