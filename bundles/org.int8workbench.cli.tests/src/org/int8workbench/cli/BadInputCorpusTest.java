@@ -247,7 +247,22 @@ class BadInputCorpusTest {
         cases.add(c("missing parameter", 2, "MODEL", "inspect"));
         cases.add(c("--json is the model", 1, "not a JSON file", "inspect", model, "--json", model, "--force"));
         cases.add(c("--json exists", 1, "--force", "inspect", model, "--json", k.json.toString()));
-        cases.add(c("--output is the model", 1, "tiny.onnx", "optimize", model, "--calibration", cal, "--output", model, "--force"));
+        cases.add(c("--output is the model", 1, "is an input of this run", "optimize", model, "--calibration", cal, "--output", model, "--force"));
+        cases.add(c("optimize --json is the model", 1, "is an input of this run", concat(opt, "--json", model, "--force")));
+        cases.add(c("evaluate --json is the model", 1, "tiny.onnx", "evaluate", model, "--dataset", voc, "--json", model, "--force"));
+        cases.add(c("benchmark --json is the model", 1, "tiny.onnx", concat(new String[] {"benchmark", model, "--json", model, "--force"}, fast)));
+        cases.add(c("evaluate --report is the dataset", 1, voc, "evaluate", model, "--dataset", voc, "--report", voc, "--force"));
+        cases.add(c("evaluate --report inside the dataset", 1, "lies inside the input folder", "evaluate", model, "--dataset", voc, "--report",
+                k.voc.resolve("JPEGImages").toString(), "--force"));
+        cases.add(c("codegen --out is the model's folder", 1, "an input of this run", "codegen", model, "--package", "com.example", "--class",
+                "Seg", "--out", k.model.getParent().toString(), "--force"));
+        cases.add(c("optimize --output into calibration", 1, "input folder", "optimize", model, "--calibration", cal, "--output",
+                k.calibration.resolve("x.onnx").toString()));
+        cases.add(c("--size not the model's", 1, "the model's input takes 16x16", concat(opt, "--size", "300x300")));
+        cases.add(c("--size huge", 1, "too large", concat(opt, "--size", "100000x100000")));
+        cases.add(c("demo --rounds 0", 1, "--rounds", "demo", "--out", out(k, "demo"), "--rounds", "0"));
+        cases.add(c("benchmark --seconds -1", 1, "--seconds", "benchmark", model, "--seconds", "-1"));
+        cases.add(c("evaluate --limit -1", 1, "--limit", "evaluate", model, "--dataset", voc, "--limit", "-1"));
         return cases.stream();
     }
 
