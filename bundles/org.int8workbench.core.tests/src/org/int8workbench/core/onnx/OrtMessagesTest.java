@@ -31,6 +31,9 @@ class OrtMessagesTest {
                 + " inputs/outputs or the model.", OrtMessages.clean(run));
         assertNull(OrtMessages.failedModel(run));
         assertFalse(OrtMessages.isOrtText("no such file: model.onnx"));
+        assertEquals("invalid model: node 'Op_0' (FancyOp): No Op registered for FancyOp with domain_version of 13", OrtMessages.clean(
+                "Error code - ORT_INVALID_GRAPH - message: Load model from u.onnx failed:This is an invalid model. In Node, (\"Op_0\", FancyOp, \"\","
+                        + " -1) : (\"X\": tensor(float),) -> (\"Y\": tensor(float),) , Error No Op registered for FancyOp with domain_version of 13"));
     }
 
     @Test

@@ -17,6 +17,8 @@ public final class OrtMessages {
     private static final Pattern LOAD = Pattern.compile("Load model from (.+?) failed:");
     /** A C++ source location: a path ending in a C/C++ source name and a line number. */
     private static final Pattern SOURCE = Pattern.compile("\\S*\\.(?:cc|cpp|cxx|c|h|hpp):\\d+\\s*");
+    private static final Pattern NODE = Pattern.compile("In Node, \\(\"([^\"]*)\", ([\\w.]+), \"[^\"]*\", -?\\d+\\) : .*? , Error (.*)$",
+            Pattern.DOTALL);
     private static final Pattern CPP_NAME = Pattern.compile("[\\w:~<>, *&]*::[\\w~]+\\s*\\(");
 
     /** {@code true} when {@code text} is ONNX Runtime's own error text (status prefix or a source location). */
@@ -59,6 +61,12 @@ public final class OrtMessages {
             at = skipSignature(s, src.end());
         }
         out.append(s.substring(at));
+        // "In Node, ("name", Op, "domain", -1) : (inputs with types) -> (outputs) , Error WHY": the node and why
+        Matcher node = NODE.matcher(out);
+        if (node.find()) {
+            String why = node.group(3);
+            out = new StringBuilder(out.substring(0, node.start()).replace("This is an invalid model. ", "invalid model: ") + "node '" + node.group(1) + "' (" + node.group(2) + "): " + why);
+        }
         // literal "\n" and real line breaks become spaces; runs of blanks one
         return out.toString().replace("\\n", " ").replaceAll("[\\r\\n\\t]+", " ").replaceAll(" {2,}", " ").trim()
                 .replaceAll("[\\s:]+$", "");
