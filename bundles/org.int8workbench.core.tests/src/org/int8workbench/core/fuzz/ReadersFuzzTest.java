@@ -279,6 +279,44 @@ class ReadersFuzzTest {
         assertTrue(failures.isEmpty(), Fuzz.report(failures));
     }
 
+    /**
+     * A dataset folder (images/, masks/ and a {@code dataset.json} from the user) opened, its classes and every item
+     * read: the metadata file is fuzzed; the answer is a dataset or an IOException.
+     */
+    @Test
+    void datasetMetadataAnswersEveryInput() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("ds"));
+        Files.createDirectories(root.resolve("images"));
+        Files.createDirectories(root.resolve("masks"));
+        Files.write(root.resolve("images").resolve("a.png"), imageSeeds("png").get(0));
+        Files.write(root.resolve("masks").resolve("a.png"), paletteMask());
+        Path meta = root.resolve("dataset.json");
+        List<byte[]> seeds = new ArrayList<>();
+        for (String json : new String[] {
+            "{\"name\": \"d\", \"classes\": [\"background\", \"person\"], \"colors\": [\"#000000\", \"#ff0000\"], \"ignoreLabel\": 255,"
+                    + " \"maskEncoding\": \"index\", \"images\": \"images\", \"masks\": \"masks\"}",
+            "{\"preset\": \"binary\"}", "{\"preset\": \"voc\", \"maskEncoding\": \"color\"}",
+            "{\"classes\": [{\"name\": \"a\", \"color\": [1, 2, 3]}], \"ignoreLabel\": -1, \"masks\": \"../ds/masks\"}", "[]", "{}"}) {
+            seeds.add(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        List<Fuzz.Failure> failures = Fuzz.run("dataset-json", seeds, null, bytes -> {
+            Files.write(meta, bytes);
+            var ds = org.int8workbench.core.dataset.Datasets.open(root);
+            ds.classes();
+            for (var sample : ds.samples()) {
+                try {
+                    ds.readImage(sample);
+                    if (ds.hasMasks()) {
+                        ds.readMask(sample);
+                    }
+                } catch (IOException e) {
+                    // a skipped item with its reason
+                }
+            }
+        }, t -> t instanceof IOException && t.getMessage() != null);
+        assertTrue(failures.isEmpty(), Fuzz.report(failures));
+    }
+
     /** The readers' own answer: an IOException whose one-line message names the file. */
     private static boolean namesTheFile(Throwable t, Path file) {
         return t instanceof IOException && t.getMessage() != null && t.getMessage().contains(file.getFileName().toString())
@@ -449,5 +487,40 @@ class ReadersFuzzTest {
                     t -> t instanceof InvalidModelException || t instanceof CoreException);
             assertTrue(f == null, () -> Fuzz.report(List.of(f)));
         }
+    }
+    /** dataset.json files that once crashed Datasets.open; each must now open or be refused with an IOException. */
+    static final String[] DATASET_JSON_REGRESSIONS = {
+        // 'masks' with a NUL byte
+        "eyJuYW1lIjogImQiLCAiY2xhc3NlcyI6IFsiYmFja2dyb3VuZCIsICJwZXJzb24iXSwgImNvbG9ycyI6IFsiIzAwMDAwMCIsICIj"
+                + "ZmYwMDAwIl0sICJpZ25vcmVMYWJlbCI6IDI1NSwgIm1hc2tFbmNvZGluZyI6ICJpbmRleCIsICJpbWFnZXMiOiAiAAEAAGVzIiwg"
+                + "Im1hc2tzIjogIm1hc2tzIn0=",
+        // 'images' with a NUL byte: Datasets.resolveSub threw InvalidPathException
+        "eyJjbGFjbGFzc2VzIjogW3sibmFtZSI6ICJhIiwgImNvbG9yIjogWzEsIDIsIDNdfV0sICJpZ25vcmVMYWJlbCI6IC0xLCAibWFz"
+                + "a3MiOiAiLi4vAAEAAGFza3MifQ==",
+    };
+
+    @Test
+    void datasetRegressions() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("reg"));
+        Files.createDirectories(root.resolve("images"));
+        Files.createDirectories(root.resolve("masks"));
+        Files.write(root.resolve("images").resolve("a.png"), imageSeeds("png").get(0));
+        Files.write(root.resolve("masks").resolve("a.png"), paletteMask());
+        for (String b64 : DATASET_JSON_REGRESSIONS) {
+            Files.write(root.resolve("dataset.json"), java.util.Base64.getDecoder().decode(b64));
+            try {
+                org.int8workbench.core.dataset.Datasets.open(root);
+            } catch (IOException e) {
+                assertTrue(e.getMessage().contains("dataset.json"), e.getMessage());
+            }
+        }
+        // a Pascal VOC list naming an id with a NUL byte: findImage threw InvalidPathException; now the entry is skipped
+        Path voc = dir.resolve("voc");
+        Files.createDirectories(voc.resolve("ImageSets/Segmentation"));
+        Files.createDirectories(voc.resolve("JPEGImages"));
+        Files.write(voc.resolve("JPEGImages/a.jpg"), imageSeeds("jpg").get(0));
+        Files.writeString(voc.resolve("ImageSets/Segmentation/val.txt"), "a\nb\u0000c\n");
+        var ds = org.int8workbench.core.dataset.Datasets.open(voc);
+        assertTrue(ds.samples().size() == 1 && ds.skipped().size() == 1, ds.skipped().toString());
     }
 }
