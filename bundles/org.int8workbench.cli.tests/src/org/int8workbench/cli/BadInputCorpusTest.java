@@ -263,6 +263,24 @@ class BadInputCorpusTest {
         cases.add(c("demo --rounds 0", 1, "--rounds", "demo", "--out", out(k, "demo"), "--rounds", "0"));
         cases.add(c("benchmark --seconds -1", 1, "--seconds", "benchmark", model, "--seconds", "-1"));
         cases.add(c("evaluate --limit -1", 1, "--limit", "evaluate", model, "--dataset", voc, "--limit", "-1"));
+        // more flags and paths a user can get wrong
+        cases.add(c("evaluate --reference empty", 1, "the file is empty", "evaluate", model, "--dataset", voc, "--reference", k.empty.toString()));
+        cases.add(c("benchmark second model truncated", 1, "truncated", concat(new String[] {"benchmark", model, k.truncated.toString()}, fast)));
+        cases.add(c("codegen --package 1bad", 1, "1bad", "codegen", model, "--package", "1bad", "--class", "Seg", "--out", out(k, "cg")));
+        cases.add(c("codegen --class reserved", 1, "class", "codegen", model, "--package", "com.example", "--class", "class", "--out", out(k, "cg")));
+        cases.add(c("runs --compare unknown id", 1, "nope", "runs", model, "--compare", "nope", "other"));
+        cases.add(c("runs --delete unknown id", 1, "nope", "runs", model, "--delete", "nope"));
+        cases.add(c("--percentile 200", 1, "percentile must be in (50, 100]", concat(opt, "--range", "percentile", "--percentile", "200")));
+        cases.add(c("--seed abc", 2, "'abc'", concat(opt, "--seed", "abc")));
+        cases.add(c("--max-drop abc", 1, "--max-drop", concat(opt, "--method", "accuracy-aware", "--max-drop", "abc", "--validation", voc)));
+        cases.add(c("--validation missing", 1, "nope", concat(opt, "--method", "accuracy-aware", "--max-drop", "0.5", "--validation",
+                k.user.resolve("nope").toString())));
+        cases.add(c("evaluate --generated 0", 1, "--generated", "evaluate", model, "--generated", "0"));
+        cases.add(c("--json under a file", 1, "tiny.onnx", "inspect", model, "--json", k.model.resolve("x.json").toString()));
+        cases.add(c("--output under a file", 1, "tiny.onnx", "optimize", model, "--calibration", cal, "--output",
+                k.model.resolve("x.onnx").toString()));
+        cases.add(c("--calibration is a file", 1, "is a file", "optimize", model, "--calibration", k.model.toString(), "--output", outModel));
+        cases.add(c("evaluate --report under a file", 1, "tiny.onnx", "evaluate", model, "--dataset", voc, "--report", k.model.resolve("r").toString()));
         return cases.stream();
     }
 
