@@ -490,6 +490,10 @@ class ReadersFuzzTest {
     }
     /** dataset.json files that once crashed Datasets.open; each must now open or be refused with an IOException. */
     static final String[] DATASET_JSON_REGRESSIONS = {
+        // "classes": ["background", ] (null from the trailing comma): ClassInfo threw NullPointerException
+        "eyJuYW1lIjogImQiLCAiY2xhc3NlcyI6IFsiYmFja2dyb3VuZCIsIF0sICJjb2xvcnMiOiBbIiMwMDAwMDAiLCAiI2ZmMDAwMCJd"
+                + "LCAiaWdub3JlTGFiZWwiOiAyNTUsICJtYXNrRW5jb2RpbmciOiAiaW5kZXgiLCAiaW1hZ2VzIjogImltYWdlcyIsICJtYXNrcyI6"
+                + "ICJtYXNrcyJ9",
         // 'masks' with a NUL byte
         "eyJuYW1lIjogImQiLCAiY2xhc3NlcyI6IFsiYmFja2dyb3VuZCIsICJwZXJzb24iXSwgImNvbG9ycyI6IFsiIzAwMDAwMCIsICIj"
                 + "ZmYwMDAwIl0sICJpZ25vcmVMYWJlbCI6IDI1NSwgIm1hc2tFbmNvZGluZyI6ICJpbmRleCIsICJpbWFnZXMiOiAiAAEAAGVzIiwg"
