@@ -55,9 +55,15 @@ final class Fuzz {
      */
     static List<Failure> run(String name, List<byte[]> seeds, Function<Random, byte[]> generator, Target target,
             Predicate<Throwable> allowed) throws IOException {
+        return run(name, seeds, generator, target, allowed, seconds());
+    }
+
+    /** {@link #run} for {@code seconds} (a share of {@link #seconds()} when one test fuzzes several targets). */
+    static List<Failure> run(String name, List<byte[]> seeds, Function<Random, byte[]> generator, Target target,
+            Predicate<Throwable> allowed, double seconds) throws IOException {
         long seed = seed();
         Random rnd = new Random(seed);
-        long end = System.nanoTime() + (long) (seconds() * 1e9);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
         List<Failure> failures = new ArrayList<>();
         ExecutorService exec = executor(name);
         int runs = 0;
@@ -88,7 +94,7 @@ final class Fuzz {
         } finally {
             exec.shutdownNow();
         }
-        System.out.printf("fuzz %s: %d inputs in %.1f s (seed %d), %d failures%n", name, runs, seconds(), seed, failures.size());
+        System.out.printf("fuzz %s: %d inputs in %.1f s (seed %d), %d failures%n", name, runs, seconds, seed, failures.size());
         return failures;
     }
 

@@ -252,7 +252,7 @@ class ReadersFuzzTest {
                 Files.write(file, bytes);
                 BufferedImage img = Images.readRgb(file);
                 assertTrue((long) img.getWidth() * img.getHeight() <= Images.maxPixels(), "decoded beyond the pixel limit");
-            }, t -> namesTheFile(t, file)));
+            }, t -> namesTheFile(t, file), Fuzz.seconds() / 2));
         }
         assertTrue(failures.isEmpty(), Fuzz.report(failures));
     }
