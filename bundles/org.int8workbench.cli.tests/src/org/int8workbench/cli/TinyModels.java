@@ -101,4 +101,36 @@ final class TinyModels {
         }
         return dir;
     }
+
+    /** {@code model} with every initializer moved into {@code DATA} beside it (as exporters write large models). */
+    static Path externalize(Path model, String data) throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        var g = m.getGraph().toBuilder();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            ai.onnx.proto.OnnxMl.TensorProto t = g.getInitializer(i);
+            com.google.protobuf.ByteString raw = t.getRawData();
+            if (raw.isEmpty() && t.getFloatDataCount() > 0) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * t.getFloatDataCount()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                t.getFloatDataList().forEach(b::putFloat);
+                raw = com.google.protobuf.ByteString.copyFrom(b.array());
+            }
+            if (raw.size() <= 64) { // Resize's scales and other small tensors stay inline (shape inference reads them)
+                continue;
+            }
+            long offset = bytes.size();
+            raw.writeTo(bytes);
+            g.setInitializer(i, t.toBuilder().clearRawData().clearFloatData()
+                    .setDataLocation(ai.onnx.proto.OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(entry("location", data)).addExternalData(entry("offset", Long.toString(offset)))
+                    .addExternalData(entry("length", Long.toString(raw.size()))));
+        }
+        Files.write(model, m.toBuilder().setGraph(g).build().toByteArray());
+        Files.write(model.resolveSibling(data), bytes.toByteArray());
+        return model;
+    }
+
+    private static ai.onnx.proto.OnnxMl.StringStringEntryProto entry(String k, String v) {
+        return ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
+    }
 }

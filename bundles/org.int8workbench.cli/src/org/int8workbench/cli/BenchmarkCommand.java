@@ -1,6 +1,5 @@
 package org.int8workbench.cli;
 
-import org.int8workbench.core.OutputPolicy;
 import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Datasets;

@@ -1,8 +1,8 @@
 package org.int8workbench.cli;
 
-import org.int8workbench.core.OutputPolicy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.codegen.CodegenOperation;
 import org.int8workbench.core.codegen.CodegenResult;
 import org.int8workbench.core.dataset.Datasets;

@@ -1,9 +1,9 @@
 package org.int8workbench.cli;
 
-import org.int8workbench.core.OutputPolicy;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.dataset.ClassInfo;
 import org.int8workbench.core.dataset.DatasetMetadata;
 import org.int8workbench.core.dataset.Datasets;

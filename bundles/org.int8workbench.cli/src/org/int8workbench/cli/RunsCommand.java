@@ -84,8 +84,15 @@ public final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliSupport.refuseExistingJson(json, force);
         CliSupport.requireModels(model);
+        Checks.atLeast("--rounds", rounds, 1);
+        Checks.positive("--seconds", seconds, "seconds");
+        Checks.atLeast("--threads", threads, 1);
+        Checks.atLeast("--limit", limit, 0);
+        // the output policy before any work: no output is an input
+        org.int8workbench.core.OutputPolicy inputs = org.int8workbench.core.OutputPolicy.inputs().model(model).folder(dataset);
+        CliSupport.refuseExistingJson(json, force, inputs);
+        inputs.checkFolderNotInput(report);
         RunHistory history = in == null ? RunHistory.besideModels() : RunHistory.in(in);
         boolean quiet = json != null && json.toString().equals("-");
         if (delete != null) {

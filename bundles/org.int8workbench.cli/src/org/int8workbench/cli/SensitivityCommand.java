@@ -1,9 +1,9 @@
 package org.int8workbench.cli;
 
-import org.int8workbench.core.OutputPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.int8workbench.core.OutputPolicy;
 import org.int8workbench.core.accuracy.AccuracyMetric;
 import org.int8workbench.core.accuracy.SensitivityOperation;
 import org.int8workbench.core.accuracy.SensitivityReport;

@@ -320,31 +320,54 @@ public final class OutputPolicy {
         }
     }
 
-    /** The external data locations the model's initializers name (empty when it has none or cannot be read). */
+    /**
+     * The external data locations the model's initializers name (empty when it has none or cannot be read). The file is
+     * scanned, not parsed: tensor data is skipped, so a large model costs no memory here.
+     */
     static List<String> externalDataLocations(Path model) {
         List<String> out = new ArrayList<>();
         if (!Files.isRegularFile(model)) {
             return out;
         }
-        try {
-            ai.onnx.proto.OnnxMl.ModelProto m;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(model))) {
-                CodedInputStream c = CodedInputStream.newInstance(in);
-                c.setSizeLimit(Integer.MAX_VALUE);
-                c.setRecursionLimit(1000);
-                m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(c);
-            }
-            for (TensorProto t : m.getGraph().getInitializerList()) {
-                if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                    for (StringStringEntryProto e : t.getExternalDataList()) {
-                        if (e.getKey().equals("location") && !e.getValue().isBlank() && !out.contains(e.getValue())) {
-                            out.add(e.getValue());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(model))) {
+            CodedInputStream c = CodedInputStream.newInstance(in);
+            c.setSizeLimit(Integer.MAX_VALUE);
+            for (int tag = c.readTag(); tag != 0; tag = c.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == 7 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    int limit = c.pushLimit(c.readRawVarint32()); // ModelProto.graph
+                    for (int g = c.readTag(); g != 0; g = c.readTag()) {
+                        if (WireFormat.getTagFieldNumber(g) == 5 && WireFormat.getTagWireType(g) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                            int t = c.pushLimit(c.readRawVarint32()); // GraphProto.initializer
+                            String location = null;
+                            boolean external = false;
+                            for (int f = c.readTag(); f != 0; f = c.readTag()) {
+                                int field = WireFormat.getTagFieldNumber(f);
+                                if (field == 13 && WireFormat.getTagWireType(f) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                                    StringStringEntryProto e = StringStringEntryProto.parseFrom(c.readBytes());
+                                    if (e.getKey().equals("location")) {
+                                        location = e.getValue();
+                                    }
+                                } else if (field == 14 && WireFormat.getTagWireType(f) == WireFormat.WIRETYPE_VARINT) {
+                                    external = c.readEnum() == TensorProto.DataLocation.EXTERNAL_VALUE;
+                                } else if (!c.skipField(f)) {
+                                    break;
+                                }
+                            }
+                            c.popLimit(t);
+                            if (external && location != null && !location.isBlank() && !out.contains(location)) {
+                                out.add(location);
+                            }
+                        } else if (!c.skipField(g)) {
+                            break;
                         }
                     }
+                    c.popLimit(limit);
+                } else if (!c.skipField(tag)) {
+                    break;
                 }
             }
-        } catch (IOException | RuntimeException | StackOverflowError e) {
-            // not a readable model: only its file is an input
+        } catch (IOException | RuntimeException e) {
+            // not a readable model: only its file (and what was found) is an input
         }
         return out;
     }

@@ -172,23 +172,23 @@ class OptimizePipelineTest {
         // the INT8 model named like the parent, replacing allowed
         CoreException same = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.optimize(model, images(2, 1))
                 .withOutputs(OutputFiles.besideInt8(model)).withReplace(true)).run(new NullProgressMonitor()));
-        assertTrue(same.getMessage().contains("input model"), same.getMessage());
+        assertTrue(same.getMessage().contains("is an input of this run"), same.getMessage());
         // a benchmark file that is the model measured
         CoreException measured = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.measure(null, model)
                 .withBenchmark(PipelineRequest.Benchmark.of(Mode.LATENCY).withSeconds(0.2).withRounds(1))
                 .withOutputs(OutputFiles.besideInt8(model).withBenchmarkFile(model)).withReplace(true)).run(new NullProgressMonitor()));
-        assertTrue(measured.getMessage().contains("input model"), measured.getMessage());
+        assertTrue(measured.getMessage().contains("is an input of this run"), measured.getMessage());
         assertEquals(sha, Sha256.of(model));
 
         // outputs inside the folder of the images read, or a folder holding them (an earlier report's pictures as data)
         Path photos = writeImages(dir.resolve("photos"));
         CoreException inside = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.optimize(model, Datasets.open(photos))
                 .withOutputs(OutputFiles.reportFolder(photos.resolve("out"), model)).withReplace(true)).run(new NullProgressMonitor()));
-        assertTrue(inside.getMessage().contains("lies inside the dataset folder"), inside.getMessage());
+        assertTrue(inside.getMessage().contains("lies inside the input folder"), inside.getMessage());
         Path pictures = writeImages(dir.resolve("tiny.int8.accuracy/pictures"));
         CoreException contains = assertThrows(CoreException.class, () -> new OptimizePipeline(PipelineRequest.optimize(model, images(2, 1))
                 .withCompare(PipelineRequest.Compare.on(Datasets.open(pictures))).withReplace(true)).run(new NullProgressMonitor()));
-        assertTrue(contains.getMessage().contains("contains the dataset folder"), contains.getMessage());
+        assertTrue(contains.getMessage().contains("contains " + pictures.toRealPath()), contains.getMessage());
         assertEquals(List.of("photos", "photos/img0.png", "photos/img1.png", "tiny.int8.accuracy", "tiny.int8.accuracy/pictures",
                 "tiny.int8.accuracy/pictures/img0.png", "tiny.int8.accuracy/pictures/img1.png", "tiny.onnx"), PipelineTinyModel.tree(dir));
         assertEquals(sha, Sha256.of(model));

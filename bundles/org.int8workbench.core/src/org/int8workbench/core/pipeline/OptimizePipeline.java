@@ -60,7 +60,9 @@ import org.int8workbench.core.runs.RunOutcome;
  * <p>Outputs are all or nothing. Before any work the run refuses an output that is one of its input models or lies
  * inside (or contains) a dataset folder it reads, even when replacing; and, unless the request allows replacing, an
  * output that exists. When replacing, every output that exists is first moved to a hidden backup beside it
- * ({@code .NAME.replaced-...}). Each file is written atomically. When the run completes the backups are deleted; when
+ * ({@code .NAME.replaced-...}). Each file is written atomically; the new INT8 model and its head model are written under
+ * hidden names ({@code .NAME.new-...}) and moved into place together once both exist. A JVM shutdown (Ctrl-C, SIGTERM)
+ * before the end rolls the run back like a failure ({@link org.int8workbench.core.Temporaries}). When the run completes the backups are deleted; when
  * it is cancelled (through the monitor, stopping at the next check) or fails, everything this run wrote is deleted and
  * the backups are moved back, so the folder holds what it held before the run: the earlier outputs, consistent with
  * each other, or none. The parent model is never written.
@@ -157,11 +159,14 @@ public final class OptimizePipeline {
         QuantizationResult quantization = null;
         AccuracyAwareResult accuracyAware = null;
         Path int8;
+        // the new models are written under hidden names beside their targets and moved into place together once both
+        // exist, so that no stop in between (even a kill -9) leaves a new INT8 model without its head or beside a stale one
+        Path stagedInt8 = r.quantizes() ? staged(out.int8()) : null;
         Preprocessing pre = r.preprocessing();
         if (r.accuracyControl() != null) {
             // the Accuracy-aware method: one calibration, INT8 candidates scored on the validation images, the chosen
             // model written
-            QuantizeOperation q = quantize(r);
+            QuantizeOperation q = quantize(r).output(stagedInt8);
             SubMonitor steps = sub.split(quantizeWork).setWorkRemaining(100);
             sub.subTask(Step.QUANTIZE.label());
             Calibration c = q.calibrate(steps.split(35));
@@ -174,17 +179,17 @@ public final class OptimizePipeline {
                 accuracyAware = new AccuracyAwareOperation(c, v, control).run(steps.split(50));
             }
             sub.subTask(Step.QUANTIZE.label());
+            tx.staged(stagedInt8);
             quantization = q.write(c, accuracyAware.keptFloat(), steps.split(5));
-            int8 = Path.of(quantization.outputModel());
-            tx.wrote(int8);
+            int8 = stagedInt8;
             if (pre == null) {
                 pre = quantization.preprocessing();
             }
         } else if (r.quantizes()) {
             sub.subTask(Step.QUANTIZE.label());
-            quantization = quantize(r).run(sub.split(45));
-            int8 = Path.of(quantization.outputModel());
-            tx.wrote(int8);
+            tx.staged(stagedInt8);
+            quantization = quantize(r).output(stagedInt8).run(sub.split(45));
+            int8 = stagedInt8;
             if (pre == null) {
                 pre = quantization.preprocessing();
             }
@@ -202,11 +207,34 @@ public final class OptimizePipeline {
         Path head = r.existingHead() == null ? null : r.existingHead().toAbsolutePath().normalize();
         if (r.cutHead()) {
             sub.subTask(Step.CUT_HEAD.label());
-            headCut = new CutHeadOperation(int8).output(out.head()).overwrite(r.replace()).run(sub.split(3));
+            Path target = stagedInt8 != null ? staged(out.head()) : out.head();
+            if (stagedInt8 != null) {
+                tx.staged(target);
+            }
+            headCut = new CutHeadOperation(int8).output(target).overwrite(r.replace()).run(sub.split(3));
             if (headCut.cut()) {
                 head = headCut.output();
-                tx.wrote(head);
+                if (stagedInt8 == null) {
+                    tx.wrote(head);
+                }
             }
+        }
+        if (stagedInt8 != null) {
+            // both new models exist: into place, the head first (a stop between the two renames leaves at most a head
+            // without its INT8 model for a moment, never a new INT8 model beside a stale head)
+            tx.wrote(out.int8());
+            if (head != null) {
+                tx.wrote(out.head());
+                move(head, out.head());
+                head = out.head();
+            }
+            if (headCut != null) {
+                headCut = new CutHeadResult(out.int8(), headCut.modelSha256(), head, headCut.outputSha256(), headCut.head(), headCut.reason(),
+                        headCut.provenance());
+            }
+            move(stagedInt8, out.int8());
+            int8 = out.int8();
+            quantization = withOutput(quantization, int8);
         }
         Path parent = r.model() == null ? null : r.model().toAbsolutePath().normalize();
         Path measured = head != null ? head : int8;
@@ -268,6 +296,34 @@ public final class OptimizePipeline {
         }
         return new PipelineResult(quantization, headCut, parent, int8, head, measured, benchmarks, benchmarkFiles, accuracy, accuracyReport,
                 tx.written(), outputKinds, accuracyAware);
+    }
+
+    /** A hidden, unused name beside {@code target} for writing it before it is moved into place. */
+    private static Path staged(Path target) {
+        Path dir = target.toAbsolutePath().normalize().getParent();
+        java.util.Random random = new java.security.SecureRandom();
+        Path p;
+        do {
+            p = dir.resolve("." + target.getFileName() + ".new-" + Long.toUnsignedString(random.nextLong(), 36));
+        } while (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        return p;
+    }
+
+    /** Moves a staged output into place (a rename in the same folder). */
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** {@code q} naming {@code output} as the model it wrote (it was written under a staged name). */
+    private static QuantizationResult withOutput(QuantizationResult q, Path output) {
+        return new QuantizationResult(q.sourceModel(), q.sourceSha256(), output.toString(), q.outputSha256(), q.settings(), q.preprocessing(),
+                q.calibration(), q.calibrationImages(), q.quantizedNodes(), q.floatNodes(), q.integerNodes(), q.convNodes(),
+                q.integerConvNodes(), q.ortFloatNodes(), q.optimizedGraph(), q.seconds(), q.calibrationSeconds(), q.nodes(), q.warnings(),
+                q.provenance(), q.notes());
     }
 
     private QuantizeOperation quantize(PipelineRequest r) {

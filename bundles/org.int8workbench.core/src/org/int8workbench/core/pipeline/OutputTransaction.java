@@ -22,6 +22,7 @@ import org.int8workbench.core.Temporaries;
  */
 final class OutputTransaction {
     private final List<Path> written = new ArrayList<>();
+    private final List<Path> staged = new ArrayList<>();
     private final Map<Path, Path> backups = new LinkedHashMap<>();
 
     /**
@@ -48,6 +49,14 @@ final class OutputTransaction {
         written.add(p);
     }
 
+    /**
+     * Records a hidden file the run writes before moving it into place ({@link #wrote} the target then): deleted on a
+     * roll-back, never listed among the outputs.
+     */
+    synchronized void staged(Path p) {
+        staged.add(p);
+    }
+
     /** What the run wrote, in order. */
     List<Path> written() {
         return List.copyOf(written);
@@ -56,6 +65,9 @@ final class OutputTransaction {
     /** The run is complete: the replaced outputs are deleted. */
     synchronized void commit() {
         Temporaries.release(this);
+        for (Path p : staged) {
+            AtomicFolder.deleteTree(p); // moved into place: gone already
+        }
         for (Path backup : backups.values()) {
             AtomicFolder.deleteTree(backup);
         }
@@ -72,6 +84,10 @@ final class OutputTransaction {
             AtomicFolder.deleteTree(p);
         }
         written.clear();
+        for (Path p : staged) {
+            AtomicFolder.deleteTree(p);
+        }
+        staged.clear();
         List<Map.Entry<Path, Path>> entries = new ArrayList<>(backups.entrySet());
         for (Map.Entry<Path, Path> e : entries.reversed()) {
             try {
