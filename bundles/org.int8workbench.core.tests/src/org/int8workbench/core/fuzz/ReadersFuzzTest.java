@@ -101,6 +101,9 @@ class ReadersFuzzTest {
         if (r.nextInt(50) == 0) {
             return nestedModel(1 + r.nextInt(400));
         }
+        if (r.nextBoolean()) {
+            return structuralMutant(r);
+        }
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(r.nextInt(14)).setProducerName(name(r));
         int opsets = r.nextInt(3);
         for (int i = 0; i < opsets; i++) {
@@ -112,6 +115,118 @@ class ReadersFuzzTest {
                     .setValue(r.nextBoolean() ? "{\"width\":" + (r.nextInt(3) - 1) * 100000 + "}" : name(r)));
         }
         return m.build().toByteArray();
+    }
+
+    private static final List<byte[]> VALID = onnxSeeds();
+
+    /**
+     * A valid seed with one to three structural edits that keep the protobuf well-formed, so the shape inference and
+     * the summary see them: a dimension, an op type, an input name, an attribute or an initializer's data changed or
+     * removed.
+     */
+    static byte[] structuralMutant(Random r) {
+        ModelProto m;
+        try {
+            m = ModelProto.parseFrom(VALID.get(r.nextInt(VALID.size())));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        for (int e = 1 + r.nextInt(3); e > 0; e--) {
+            switch (r.nextInt(9)) {
+                case 0 -> { // a dimension of an initializer
+                    if (g.getInitializerCount() > 0) {
+                        int i = r.nextInt(g.getInitializerCount());
+                        TensorProto.Builder t = g.getInitializer(i).toBuilder();
+                        if (t.getDimsCount() > 0) {
+                            t.setDims(r.nextInt(t.getDimsCount()), new long[] {0, -1, 1, 3, 1L << 31, Long.MAX_VALUE}[r.nextInt(6)]);
+                        } else {
+                            t.addDims(r.nextInt(5) - 1);
+                        }
+                        g.setInitializer(i, t);
+                    }
+                }
+                case 1 -> { // a dimension of an input or output
+                    var vi = (r.nextBoolean() || g.getOutputCount() == 0) && g.getInputCount() > 0 ? g.getInputBuilder(0) : g.getOutputBuilder(0);
+                    var shape = vi.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+                    if (shape.getDimCount() > 0) {
+                        int k = r.nextInt(shape.getDimCount());
+                        if (r.nextBoolean()) {
+                            shape.getDimBuilder(k).setDimValue(new long[] {0, -7, 1, 100000, Long.MAX_VALUE}[r.nextInt(5)]);
+                        } else {
+                            shape.removeDim(k);
+                        }
+                    } else {
+                        shape.addDimBuilder().setDimParam("N");
+                    }
+                }
+                case 2 -> { // an op type
+                    if (g.getNodeCount() > 0) {
+                        g.getNodeBuilder(r.nextInt(g.getNodeCount())).setOpType(OPS[r.nextInt(OPS.length)]);
+                    }
+                }
+                case 3 -> { // an input removed or renamed
+                    if (g.getNodeCount() > 0) {
+                        var n = g.getNodeBuilder(r.nextInt(g.getNodeCount()));
+                        if (n.getInputCount() > 0) {
+                            if (r.nextBoolean()) {
+                                n.setInput(r.nextInt(n.getInputCount()), r.nextBoolean() ? "" : "X");
+                            } else {
+                                List<String> ins = new ArrayList<>(n.getInputList());
+                                ins.remove(r.nextInt(ins.size()));
+                                n.clearInput().addAllInput(ins);
+                            }
+                        } else {
+                            n.addInput("X");
+                        }
+                    }
+                }
+                case 4 -> { // an attribute of the wrong type or value
+                    if (g.getNodeCount() > 0) {
+                        var n = g.getNodeBuilder(r.nextInt(g.getNodeCount()));
+                        String[] names = {"axis", "pads", "strides", "kernel_shape", "group", "dilations", "transA", "mode", "to", "perm"};
+                        AttributeProto.Builder a = AttributeProto.newBuilder().setName(names[r.nextInt(names.length)]);
+                        switch (r.nextInt(4)) {
+                            case 0 -> a.setType(AttributeProto.AttributeType.INT).setI(new long[] {0, -1, 7, Long.MIN_VALUE}[r.nextInt(4)]);
+                            case 1 -> a.setType(AttributeProto.AttributeType.INTS);
+                            case 2 -> a.setType(AttributeProto.AttributeType.INTS).addInts(r.nextInt(9) - 4).addInts(0).addInts(-1);
+                            default -> a.setType(AttributeProto.AttributeType.FLOATS).addFloats(Float.NaN);
+                        }
+                        n.addAttribute(a);
+                    }
+                }
+                case 5 -> { // an initializer's data cut or gone
+                    if (g.getInitializerCount() > 0) {
+                        int i = r.nextInt(g.getInitializerCount());
+                        TensorProto.Builder t = g.getInitializer(i).toBuilder();
+                        t.setRawData(t.getRawData().substring(0, t.getRawData().size() / 2)).clearFloatData();
+                        g.setInitializer(i, t);
+                    }
+                }
+                case 6 -> { // an initializer removed
+                    if (g.getInitializerCount() > 0) {
+                        g.removeInitializer(r.nextInt(g.getInitializerCount()));
+                    }
+                }
+                case 7 -> { // an initializer's element type
+                    if (g.getInitializerCount() > 0) {
+                        int i = r.nextInt(g.getInitializerCount());
+                        g.setInitializer(i, g.getInitializer(i).toBuilder().setDataType(r.nextInt(22)));
+                    }
+                }
+                default -> { // a node duplicated (two producers of one value) or removed
+                    if (g.getNodeCount() > 0) {
+                        int i = r.nextInt(g.getNodeCount());
+                        if (r.nextBoolean()) {
+                            g.addNode(g.getNode(i));
+                        } else {
+                            g.removeNode(i);
+                        }
+                    }
+                }
+            }
+        }
+        return m.toBuilder().setGraph(g).build().toByteArray();
     }
 
     /** A model whose graph nests {@code depth} If-subgraphs (protobuf's recursion limit and the readers' recursion). */
