@@ -276,7 +276,7 @@ class BadInputCorpusTest {
         cases.add(c("--validation missing", 1, "nope", concat(opt, "--method", "accuracy-aware", "--max-drop", "0.5", "--validation",
                 k.user.resolve("nope").toString())));
         cases.add(c("evaluate --generated 0", 1, "--generated", "evaluate", model, "--generated", "0"));
-        cases.add(c("--json under a file", 1, "tiny.onnx", "inspect", model, "--json", k.model.resolve("x.json").toString()));
+        cases.add(c("--json under a file", 1, "is a file, not a folder", "inspect", model, "--json", k.model.resolve("x.json").toString()));
         cases.add(c("--output under a file", 1, "tiny.onnx", "optimize", model, "--calibration", cal, "--output",
                 k.model.resolve("x.onnx").toString()));
         cases.add(c("--calibration is a file", 1, "is a file", "optimize", model, "--calibration", k.model.toString(), "--output", outModel));

@@ -195,7 +195,19 @@ public final class CliSupport {
      * a JSON result, never an input or anything else the user owns.
      */
     static void refuseNonJson(Path file) throws IOException {
-        if (file == null || file.toString().equals("-") || !java.nio.file.Files.exists(file)) {
+        if (file == null || file.toString().equals("-")) {
+            return;
+        }
+        // a folder on the way that is a file (model.onnx/result.json): say so, not "model.onnx exists"
+        for (Path p = file.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p)) {
+                if (!java.nio.file.Files.isDirectory(p)) {
+                    throw new IOException(file + ": " + p + " is a file, not a folder; choose another --json file");
+                }
+                break;
+            }
+        }
+        if (!java.nio.file.Files.exists(file)) {
             return;
         }
         if (!java.nio.file.Files.isRegularFile(file)) {
