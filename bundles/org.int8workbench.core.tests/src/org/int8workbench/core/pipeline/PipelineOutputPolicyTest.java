@@ -69,5 +69,8 @@ class PipelineOutputPolicyTest {
             assertTrue(e.getMessage().contains(side == 300 ? "the model's input takes 16x16" : "too large"), e.getMessage());
             assertEquals(List.of("tiny.onnx"), PipelineTinyModel.tree(dir));
         }
+        // the same check for a wizard, before any work
+        assertEquals(null, OptimizePipeline.sizeProblem(model, 16, 16, Preprocessing.Layout.NCHW));
+        assertTrue(OptimizePipeline.sizeProblem(model, 300, 200, Preprocessing.Layout.NCHW).contains("takes 16x16"));
     }
 }

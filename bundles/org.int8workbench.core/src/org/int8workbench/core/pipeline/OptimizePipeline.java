@@ -372,12 +372,23 @@ public final class OptimizePipeline {
         // a size the model cannot take fails here, with the model's own size, not inside ONNX Runtime after calibration
         Preprocessing pre = r.preprocessing();
         Path sized = r.model() != null ? r.model() : r.existing();
-        if (pre != null && sized != null) {
-            try {
-                Preprocessing.checkRequestedSize(pre.width(), pre.height(), ModelOutputs.inputShape(sized), pre.layout());
-            } catch (IllegalArgumentException e) {
-                throw CoreStatus.exception(sized.getFileName() + ": " + e.getMessage(), null);
-            }
+        String problem = pre == null || sized == null ? null : sizeProblem(sized, pre.width(), pre.height(), pre.layout());
+        if (problem != null) {
+            throw CoreStatus.exception(sized.getFileName() + ": " + problem, null);
+        }
+    }
+
+    /**
+     * Why {@code model} cannot take images of {@code width x height} ({@link Preprocessing#checkRequestedSize}: larger
+     * than the pixel limit, or not the size its input fixes), or {@code null} when it can; for a wizard's validation
+     * before any work (opens the model to read its input shape).
+     */
+    public static String sizeProblem(Path model, int width, int height, Preprocessing.Layout layout) {
+        try {
+            Preprocessing.checkRequestedSize(width, height, ModelOutputs.inputShape(model), layout);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
     }
 

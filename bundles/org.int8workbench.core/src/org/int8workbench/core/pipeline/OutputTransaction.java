@@ -23,6 +23,8 @@ import org.int8workbench.core.Temporaries;
 final class OutputTransaction {
     private final List<Path> written = new ArrayList<>();
     private final List<Path> staged = new ArrayList<>();
+    private boolean committed;
+    private boolean rolledBack;
     private final Map<Path, Path> backups = new LinkedHashMap<>();
 
     /**
@@ -65,6 +67,10 @@ final class OutputTransaction {
     /** The run is complete: the replaced outputs are deleted. */
     synchronized void commit() {
         Temporaries.release(this);
+        if (rolledBack) {
+            return; // the JVM is shutting down and rolled the run back: what it writes still is undone by the hook's second pass
+        }
+        committed = true;
         for (Path p : staged) {
             AtomicFolder.deleteTree(p); // moved into place: gone already
         }
@@ -80,6 +86,10 @@ final class OutputTransaction {
      */
     synchronized void rollback() {
         Temporaries.release(this);
+        if (committed) {
+            return; // a shutdown after the run completed keeps its outputs
+        }
+        rolledBack = true;
         for (Path p : written.reversed()) {
             AtomicFolder.deleteTree(p);
         }
