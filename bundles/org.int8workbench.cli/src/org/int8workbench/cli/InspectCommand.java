@@ -1,12 +1,17 @@
 package org.int8workbench.cli;
 
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.onnx.ExporterGraphs;
+import org.int8workbench.core.onnx.InvalidModelException;
 import org.int8workbench.core.onnx.ModelSummary;
 import org.int8workbench.core.pipeline.ModelOutputs;
 import org.int8workbench.core.onnx.OnnxModel;
+import org.int8workbench.core.onnx.OrtMessages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,6 +45,7 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliSupport.refuseExistingJson(json, force);
         OnnxModel m = OnnxModel.load(model);
+        checkWithOnnxRuntime(model);
         Preprocessing pre = null;
         if (size != null || layout != null) {
             if (size == null) {
@@ -59,5 +65,21 @@ public final class InspectCommand implements Callable<Integer> {
         }
         CliSupport.writeJson(json, s, force);
         return 0;
+    }
+
+    /**
+     * ONNX Runtime's own model check: a session is created (basic graph optimizations, nothing run), so a model that
+     * inspect accepts is one the other commands can load. A model it rejects fails with one line giving its reason
+     * without its status code and source paths.
+     */
+    static void checkWithOnnxRuntime(Path model) throws InvalidModelException {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
+                // created: ONNX Runtime accepts the graph
+            }
+        } catch (OrtException e) {
+            throw new InvalidModelException(model, "ONNX Runtime rejects the model: " + OrtMessages.clean(e.getMessage()), e);
+        }
     }
 }

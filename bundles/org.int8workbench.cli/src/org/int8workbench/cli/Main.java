@@ -31,7 +31,24 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cl = commandLine();
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // the heap was too small for what was asked: one line, and what to do (the work is abandoned)
+            cl.getErr().println("int8wb: out of memory (Java heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB); give the JVM"
+                    + " more with INT8WB_JAVA_OPTS=-Xmx16g, or use fewer or smaller inputs");
+            if (java.util.Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace(cl.getErr());
+            }
+            return 1;
+        } catch (StackOverflowError e) {
+            cl.getErr().println("int8wb: the input is nested too deeply to process (stack overflow)");
+            if (java.util.Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace(cl.getErr());
+            }
+            return 1;
+        }
     }
 
     /** The configured command line, with every subcommand. */

@@ -52,6 +52,7 @@ public final class PreprocessingOptions {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
+                requireFloatInput(model, s);
                 shape = inputShape(s);
                 try {
                     base = EvaluateOperation.fromModel(s);
@@ -77,6 +78,27 @@ public final class PreprocessingOptions {
             }
         }
         return p;
+    }
+
+    /**
+     * Images are fed as float32 tensors: a model whose first input is of another type (uint8 images, int64 ids...)
+     * is refused up front with one line, not after calibration started.
+     */
+    static void requireFloatInput(Path model, OrtSession s) throws OrtException {
+        var first = s.getInputInfo().entrySet().stream().findFirst().orElse(null);
+        if (first == null) {
+            throw new IllegalArgumentException(model.getFileName() + " has no inputs; an image model takes one float32 image tensor");
+        }
+        if (first.getValue().getInfo() instanceof TensorInfo t && t.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            String type = t.type.name().toLowerCase(Locale.ROOT);
+            throw new IllegalArgumentException(org.int8workbench.core.Printable.of(model.getFileName() + ": input '" + first.getKey() + "' is "
+                    + type + "; models with " + type + " image inputs are not supported yet: export the model with a float32 image input"
+                    + " (normalization inside the model can stay)"));
+        }
+        if (!(first.getValue().getInfo() instanceof TensorInfo)) {
+            throw new IllegalArgumentException(org.int8workbench.core.Printable.of(model.getFileName() + ": input '" + first.getKey()
+                    + "' is not a tensor; an image model takes one float32 image tensor"));
+        }
     }
 
     private static long[] inputShape(OrtSession s) throws OrtException {

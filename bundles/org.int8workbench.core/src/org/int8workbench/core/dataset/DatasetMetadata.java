@@ -51,7 +51,7 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
     public ClassInfo classInfo(Path file) throws IOException {
         if (preset != null && preset.equalsIgnoreCase("binary")) {
             ClassInfo b = ClassInfo.binary();
-            return classes != null && classes.size() == 2 ? new ClassInfo(classes, b.colors(), -1) : b;
+            return classes != null && classes.size() == 2 && !classes.contains(null) ? new ClassInfo(classes, b.colors(), -1) : b;
         }
         if (preset != null) {
             if (!preset.equalsIgnoreCase("pascal-voc") && !preset.equalsIgnoreCase("voc")) {
@@ -65,6 +65,13 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
         }
         if (classes.isEmpty()) {
             throw new IOException(file + ": \"classes\" is empty; list the class names by index");
+        }
+        // JSON's null (or a trailing comma, which the lenient reader takes for one) is not a name or a colour
+        if (classes.contains(null)) {
+            throw new IOException(file + ": \"classes\" holds null (a trailing comma?); list the class names by index");
+        }
+        if (colors != null && colors.contains(null)) {
+            throw new IOException(file + ": \"colors\" holds null (a trailing comma?); give one #RRGGBB colour per class");
         }
         List<Integer> c = new ArrayList<>();
         if (colors != null) {

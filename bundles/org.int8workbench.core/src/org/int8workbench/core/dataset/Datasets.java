@@ -151,7 +151,14 @@ public final class Datasets {
             }
             id = id.split("\\s+")[0];
             String where = list.getFileName() + " line " + lineNo;
-            Path image = findImage(images, id);
+            Path image;
+            try {
+                image = findImage(images, id);
+            } catch (java.nio.file.InvalidPathException e) {
+                skipped.add(new SkippedItem(org.int8workbench.core.Printable.of(id), list.toString(), where
+                        + ": the entry is not a valid file name; list only image ids such as 2007_000033"));
+                continue;
+            }
             if (!inside(root, image) || id.contains("\\")) {
                 skipped.add(new SkippedItem(id, list.toString(), where + ": the entry '" + id
                         + "' points outside the dataset folder; list only image ids such as 2007_000033"));
@@ -275,7 +282,13 @@ public final class Datasets {
 
     private static Path resolveSub(Path root, String given, String fallback, Path metaFile) throws IOException {
         if (given != null) {
-            Path p = root.resolve(given).normalize();
+            Path p;
+            try {
+                p = root.resolve(given).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IOException(metaFile + ": folder '" + org.int8workbench.core.Printable.of(given)
+                        + "' is not a valid file name; give a folder inside the dataset folder");
+            }
             if (!p.startsWith(root)) {
                 throw new IOException(metaFile + ": folder '" + given + "' is outside the dataset folder; give a folder inside it");
             }

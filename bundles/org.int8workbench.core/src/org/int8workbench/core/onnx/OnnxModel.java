@@ -81,8 +81,8 @@ public final class OnnxModel {
             Map<String, String> ext = externalInfo(t);
             String location = ext.get("location");
             Path data = resolveExternal(t, location);
-            long length = ext.containsKey("length") ? Long.parseLong(ext.get("length")) : -1;
-            long offset = ext.containsKey("offset") ? Long.parseLong(ext.get("offset")) : 0;
+            long length = externalNumber(t, ext, "length", -1);
+            long offset = externalNumber(t, ext, "offset", 0);
             long need = n * size;
             try {
                 long available = Files.size(data) - offset;
@@ -165,13 +165,43 @@ public final class OnnxModel {
             return m;
         } catch (InvalidProtocolBufferException e) {
             String msg = String.valueOf(e.getMessage());
-            if (msg.contains("truncated") || msg.contains("ended unexpectedly")) {
+            if ((msg.contains("truncated") || msg.contains("ended unexpectedly")) && startsLikeOnnx(bytes)) {
                 throw new InvalidModelException(file, "truncated: the ONNX protobuf ends in the middle of a field ("
                         + bytes.length + " bytes); the file is incomplete", e);
             }
-            throw new InvalidModelException(file, "not an ONNX model: the file is not an ONNX protobuf (" + msg + ")", e);
-        } catch (IOException e) {
-            throw new InvalidModelException(file, "not an ONNX model: " + e.getMessage(), e);
+            throw new InvalidModelException(file, NOT_ONNX, e);
+        } catch (IOException | RuntimeException e) {
+            // protobuf's own failures on hostile input (e.g. a size it cannot allocate) are the same answer
+            throw new InvalidModelException(file, NOT_ONNX, e);
+        } catch (OutOfMemoryError e) {
+            throw new InvalidModelException(file, "too large to read in this JVM's memory (" + bytes.length + " bytes)");
+        }
+    }
+
+    private static final String NOT_ONNX = "not an ONNX model (could not be parsed as ONNX protobuf)";
+
+    /**
+     * Whether a file that protobuf found cut short starts like an ONNX model, so "truncated" is the right word and
+     * random bytes are not called truncated: its first field is a ModelProto's {@code ir_version} (field 1, a varint
+     * from 1 to 100), as every exporter writes it, followed by another well-formed ModelProto field tag.
+     */
+    static boolean startsLikeOnnx(byte[] bytes) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            if (in.readTag() != 8) {
+                return false;
+            }
+            long ir = in.readInt64();
+            if (ir < 1 || ir > 100 || in.isAtEnd()) {
+                return ir >= 1 && ir <= 100;
+            }
+            int tag = in.readTag();
+            int field = tag >>> 3;
+            int wire = tag & 7;
+            return (field >= 2 && field <= 8 || field == 14 || field == 20 || field == 25)
+                    && wire == (field == 5 ? 0 : 2);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -237,6 +267,24 @@ public final class OnnxModel {
         return m;
     }
 
+    /** An offset or length of external data: a number from 0 up, else the model is refused. */
+    private long externalNumber(TensorProto t, Map<String, String> ext, String key, long def) throws InvalidModelException {
+        String v = ext.get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidModelException(file, "external data " + key + " '" + org.int8workbench.core.Printable.of(v) + "' of initializer '"
+                    + org.int8workbench.core.Printable.of(t.getName()) + "' is not a number of bytes");
+        }
+    }
+
     private Path resolveExternal(TensorProto t, String location) throws InvalidModelException {
         if (location == null || location.isEmpty()) {
             throw new InvalidModelException(file, "initializer '" + t.getName() + "' is stored externally but names no location");
@@ -246,7 +294,14 @@ public final class OnnxModel {
             throw new InvalidModelException(file, "initializer '" + t.getName() + "' is stored in external file '" + location
                     + "', but the model was not read from a folder");
         }
-        Path rel = Path.of(location);
+        Path rel;
+        try {
+            rel = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            // a NUL byte or the like: no file system names such a file
+            throw new InvalidModelException(file, "external data location '" + org.int8workbench.core.Printable.of(location)
+                    + "' of initializer '" + t.getName() + "' is not a valid file name");
+        }
         Path resolved = folder.resolve(rel).normalize();
         if (rel.isAbsolute() || !resolved.startsWith(folder.normalize())) {
             throw new InvalidModelException(file, "external data location '" + location + "' of initializer '" + t.getName()
@@ -273,11 +328,19 @@ public final class OnnxModel {
         }
         Map<String, String> ext = externalInfo(t);
         Path data = resolveExternal(t, ext.get("location"));
-        long offset = ext.containsKey("offset") ? Long.parseLong(ext.get("offset")) : 0;
-        long length = ext.containsKey("length") ? Long.parseLong(ext.get("length"))
+        long offset = externalNumber(t, ext, "offset", 0);
+        long length = ext.containsKey("length") ? externalNumber(t, ext, "length", 0)
                 : Tensors.elementCount(t) * Tensors.elementSize(t.getDataType());
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            throw new InvalidModelException(file, "initializer '" + org.int8workbench.core.Printable.of(t.getName()) + "' claims "
+                    + length + " bytes of external data; at most 2 GB per initializer can be read");
+        }
+        if (!Files.isRegularFile(data)) {
+            throw new InvalidModelException(file, "missing initializer data: external file '" + org.int8workbench.core.Printable.of(ext.get("location"))
+                    + "' of initializer '" + org.int8workbench.core.Printable.of(t.getName()) + "' does not exist");
+        }
         try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(Math.toIntExact(length));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) length);
             while (buf.hasRemaining()) {
                 if (ch.read(buf, offset + buf.position()) < 0) {
                     throw new InvalidModelException(file, "external file '" + ext.get("location") + "' of initializer '" + t.getName()
@@ -291,12 +354,22 @@ public final class OnnxModel {
 
     /** The values of a numeric initializer as floats (external data resolved). */
     public float[] floats(TensorProto t) throws IOException {
-        return Tensors.toFloats(t, data(t));
+        ByteString d = data(t);
+        try {
+            return Tensors.toFloats(t, d);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(file, org.int8workbench.core.Printable.of(e.getMessage()), e);
+        }
     }
 
     /** The values of an integer initializer as longs (external data resolved). */
     public long[] longs(TensorProto t) throws IOException {
-        return Tensors.toLongs(t, data(t));
+        ByteString d = data(t);
+        try {
+            return Tensors.toLongs(t, d);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(file, org.int8workbench.core.Printable.of(e.getMessage()), e);
+        }
     }
 
     /** An initializer with its external data read into {@code raw_data} (unchanged when it is not external). */

@@ -773,11 +773,15 @@ public final class ShapeInference {
      */
     public long macs(NodeProto n) {
         String op = n.getOpType();
+        if (n.getOutputCount() == 0) {
+            return op.matches("Conv|ConvInteger|QLinearConv|ConvTranspose|Gemm|QGemm|MatMul.*|QLinearMatMul") ? -1 : 0;
+        }
+        // shapes come from the file: a rank the operator cannot have makes the count unknown, not a crash
         switch (op) {
             case "Conv", "ConvInteger", "QLinearConv" -> {
                 long[] w = in(n, op.equals("QLinearConv") ? 3 : 1);
                 long[] y = shapes.get(n.getOutput(0));
-                if (w == null || y == null) {
+                if (w == null || y == null || w.length < 1) {
                     return -1;
                 }
                 // per output element: C/group * prod(kernel)
@@ -786,7 +790,7 @@ public final class ShapeInference {
             case "ConvTranspose" -> {
                 long[] x = in(n, 0);
                 long[] w = in(n, 1);
-                if (x == null || w == null) {
+                if (x == null || w == null || w.length < 1) {
                     return -1;
                 }
                 return prod(x) * prod(Arrays.copyOfRange(w, 1, w.length));
@@ -794,7 +798,7 @@ public final class ShapeInference {
             case "Gemm", "QGemm" -> {
                 long[] a = in(n, 0);
                 long[] y = shapes.get(n.getOutput(0));
-                if (a == null || y == null) {
+                if (a == null || y == null || a.length != 2) {
                     return -1;
                 }
                 long k = Attrs.i(n, "transA", 0) != 0 ? a[0] : a[1];
@@ -803,7 +807,7 @@ public final class ShapeInference {
             case "MatMul", "MatMulInteger", "QLinearMatMul", "MatMulIntegerToFloat" -> {
                 long[] a = in(n, 0);
                 long[] y = shapes.get(n.getOutput(0));
-                if (a == null || y == null) {
+                if (a == null || y == null || a.length == 0) {
                     return -1;
                 }
                 return prod(y) * a[a.length - 1];

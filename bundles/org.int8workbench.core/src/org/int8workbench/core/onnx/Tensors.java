@@ -46,7 +46,7 @@ public final class Tensors {
      * external data) or {@code null} when the values are in the typed fields.
      */
     public static float[] toFloats(TensorProto t, ByteString raw) {
-        int n = Math.toIntExact(elementCount(t));
+        int n = checkedCount(t, raw);
         float[] out = new float[n];
         int type = t.getDataType();
         if (raw != null && !raw.isEmpty()) {
@@ -107,7 +107,7 @@ public final class Tensors {
 
     /** Integer values of an integer tensor (int64 values must fit a long; returned as longs). */
     public static long[] toLongs(TensorProto t, ByteString raw) {
-        int n = Math.toIntExact(elementCount(t));
+        int n = checkedCount(t, raw);
         long[] out = new long[n];
         if (t.getDataType() == DataType.INT64_VALUE) {
             if (raw != null && !raw.isEmpty()) {
@@ -129,6 +129,33 @@ public final class Tensors {
             out[i] = (long) f[i];
         }
         return out;
+    }
+
+    /**
+     * The element count of {@code t}, checked against the data it holds before anything is allocated: a shape that
+     * claims more elements than the data has (or a negative or overflowing count) is refused with
+     * IllegalArgumentException instead of allocating what the shape claims.
+     */
+    private static int checkedCount(TensorProto t, ByteString raw) {
+        long n = 1;
+        for (long d : t.getDimsList()) {
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor '" + t.getName() + "' has a negative dimension in its shape " + t.getDimsList());
+            }
+            n = d == 0 || n == 0 ? 0 : (n > Integer.MAX_VALUE / d ? Integer.MAX_VALUE + 1L : n * d);
+        }
+        int size = Math.max(1, elementSize(t.getDataType()));
+        long have;
+        if (raw != null && !raw.isEmpty()) {
+            have = raw.size() / size;
+        } else {
+            have = Math.max(Math.max(t.getFloatDataCount(), t.getDoubleDataCount()), Math.max(t.getInt64DataCount(), t.getInt32DataCount()));
+        }
+        if (n > have) {
+            throw new IllegalArgumentException("tensor '" + t.getName() + "' of shape " + t.getDimsList() + " needs " + n
+                    + " values, but holds " + have);
+        }
+        return (int) n;
     }
 
     private static void checkSize(TensorProto t, int bytes, int n) {

@@ -365,7 +365,9 @@ public final class QuantizeOperation {
             }
         }
         if (used == 0) {
-            throw new IOException(describe(images) + ": none of the " + samples.size() + " calibration images could be read");
+            // the reason of the first one says what is wrong with them (too large, not an image, damaged...)
+            String first = warnings.stream().filter(w -> w.startsWith(SKIPPED)).findFirst().map(w -> " (" + w.substring(SKIPPED.length()) + ")").orElse("");
+            throw new IOException(describe(images) + ": none of the " + samples.size() + " calibration images could be read" + first);
         }
         // 4. ranges and parameters
         Map<String, QuantParams> params = new HashMap<>();
@@ -538,12 +540,17 @@ public final class QuantizeOperation {
         return out;
     }
 
+    private static final String SKIPPED = "skipped calibration image ";
+
     private static float[] tensor(SegmentationDataset images, Sample s, Preprocessing pre, List<String> warnings) {
         try {
             BufferedImage img = images.readImage(s);
             return pre.toTensor(img);
         } catch (IOException | RuntimeException e) {
-            warnings.add("skipped calibration image " + (s.image() != null ? s.image() : s.id()) + ": " + e.getMessage());
+            String item = String.valueOf(s.image() != null ? s.image() : s.id());
+            String why = String.valueOf(e.getMessage());
+            // the readers' messages start with the file already
+            warnings.add(SKIPPED + (why.startsWith(item) ? why : item + ": " + why));
             return null;
         }
     }
