@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Starts {@code int8wb} as its own process, on the classpath the product's launcher uses (the same bundles: cli, core,
+ * Starts {@code int8wb} as its own process, on the classpath the product's launcher uses (the same bundles: cli, core, the sample,
  * ONNX Runtime, protobuf, ONNX protos, gson, picocli, jmustache, equinox common, OSGi), taken from where the test
  * runtime loaded them.
  */
@@ -24,7 +24,8 @@ final class CliProcess {
         Set<String> parts = new LinkedHashSet<>();
         for (Class<?> c : new Class<?>[] {Main.class, org.int8workbench.core.CoreStatus.class, ai.onnxruntime.OrtEnvironment.class,
                 ai.onnx.proto.OnnxMl.class, com.google.protobuf.Message.class, com.google.gson.Gson.class, picocli.CommandLine.class,
-                com.samskivert.mustache.Mustache.class, org.eclipse.core.runtime.IProgressMonitor.class, org.osgi.framework.Bundle.class}) {
+                com.samskivert.mustache.Mustache.class, org.eclipse.core.runtime.IProgressMonitor.class, org.osgi.framework.Bundle.class,
+                org.int8workbench.sample.EmbeddedSample.class}) {
             parts.add(location(c));
         }
         return String.join(File.pathSeparator, parts);
