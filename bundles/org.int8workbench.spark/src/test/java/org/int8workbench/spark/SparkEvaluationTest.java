@@ -92,6 +92,34 @@ class SparkEvaluationTest {
         assertSameReport(local, spark);
     }
 
+    @Test
+    void unreadableItemsAreSkippedAndListedAsInTheLocalReport() throws Exception {
+        Path voc = TestData.scratch("spark-evaluation").resolve("broken-voc");
+        Path real = TestData.vocVal();
+        List<String> ids = Files.readAllLines(real.resolve("ImageSets/Segmentation/val.txt")).subList(0, 3);
+        for (String d : List.of("ImageSets/Segmentation", "JPEGImages", "SegmentationClass")) {
+            Files.createDirectories(voc.resolve(d));
+        }
+        for (String id : ids) {
+            Files.copy(real.resolve("JPEGImages/" + id + ".jpg"), voc.resolve("JPEGImages/" + id + ".jpg"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(real.resolve("SegmentationClass/" + id + ".png"), voc.resolve("SegmentationClass/" + id + ".png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.write(voc.resolve("JPEGImages/broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        Files.copy(real.resolve("SegmentationClass/" + ids.get(0) + ".png"), voc.resolve("SegmentationClass/broken.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(voc.resolve("ImageSets/Segmentation/val.txt"), List.of(ids.get(0), "broken", "missing", ids.get(1), ids.get(2)));
+
+        EvaluationRecipe recipe = EvaluationRecipe.of(int8, TestData.deeplabModel(), voc, null, DEEPLAB, null, null, 0, false);
+        AccuracyReport local = recipe.operation().run(new NullProgressMonitor());
+        AccuracyReport spark = SparkEvaluator.evaluate(sc, recipe, 3, null, false, new NullProgressMonitor());
+        assertEquals(3, spark.images().size());
+        assertEquals(List.of("missing", "broken"), spark.skipped().stream().map(s -> s.id()).toList());
+        assertTrue(spark.skipped().get(1).reason().contains("broken.jpg"), spark.skipped().get(1).reason());
+        assertSameReport(local, spark);
+    }
+
     /** Every field of the two reports is equal, apart from the {@link #RUN_FIELDS}; the images counted are too. */
     static void assertSameReport(AccuracyReport expected, AccuracyReport actual) throws Exception {
         for (RecordComponent c : AccuracyReport.class.getRecordComponents()) {
