@@ -33,10 +33,14 @@ final class EvaluateItems implements FlatMapFunction<Iterator<Integer>, ItemResu
 
             @Override
             public ItemResult next() {
+                int index = indices.next();
+                ExecutorEvaluations.RUNNING.readLock().lock();
                 try {
-                    return e.evaluate(indices.next());
+                    return e.evaluate(index);
                 } catch (org.eclipse.core.runtime.CoreException x) {
                     throw new IllegalStateException(x.getMessage(), x);
+                } finally {
+                    ExecutorEvaluations.RUNNING.readLock().unlock();
                 }
             }
         };

@@ -36,15 +36,55 @@ final class ExecutorEvaluations {
                     throw org.int8workbench.core.CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": "
                             + x.getMessage(), x);
                 }
-                OPENED.incrementAndGet();
+                if (OPENED.incrementAndGet() == 1) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEvaluations::quiesce, "int8wb-onnxruntime-quiesce"));
+                }
                 OPEN.put(recipe, e);
             }
             return e;
         }
     }
 
-    /** Closes every evaluation of this JVM (when a local Spark stops: its executors are this JVM). */
+    /**
+     * Held while an item is evaluated; {@link #closeAll} takes the write lock, so that no session is closed under a
+     * run (a cancelled Spark task goes on in ONNX Runtime until its run ends).
+     */
+    static final java.util.concurrent.locks.ReadWriteLock RUNNING = new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+    /**
+     * Closes every evaluation of this JVM (when a local Spark stops: its executors are this JVM), once the items being
+     * evaluated are done.
+     */
     static void closeAll() {
+        try {
+            if (!RUNNING.writeLock().tryLock(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                return; // the JVM is exiting: quiesce() holds the lock
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            closeOpen();
+        } finally {
+            RUNNING.writeLock().unlock();
+        }
+    }
+
+    /**
+     * At the JVM's exit (Ctrl-C on the command line, an executor stopped): waits for the runs going on to end and lets
+     * no other start, since ONNX Runtime's native state is torn down when the process exits and a run still inside it
+     * then crashes the JVM. At most 30 s (a run takes well under that).
+     */
+    private static void quiesce() {
+        try {
+            RUNNING.writeLock().tryLock(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeOpen() {
         synchronized (OPEN) {
             for (ItemEvaluation e : OPEN.values()) {
                 e.close();

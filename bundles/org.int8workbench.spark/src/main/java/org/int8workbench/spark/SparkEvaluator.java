@@ -98,14 +98,18 @@ public final class SparkEvaluator implements ClusterEvaluator {
             TaskProgress progress = new TaskProgress(group, sub.split(90).setWorkRemaining(parts), parts);
             sc.sc().addSparkListener(progress);
             // Ctrl-C: the JVM exits; cancel the job on the cluster first (Spark's own hook then stops the context)
-            Thread hook = new Thread(() -> sc.cancelJobGroup(group), "int8wb-spark-cancel");
+            java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread hook = new Thread(() -> {
+                interrupted.set(true);
+                sc.cancelJobGroup(group);
+            }, "int8wb-spark-cancel");
             Runtime.getRuntime().addShutdownHook(hook);
             long t0 = System.nanoTime();
             List<ItemResult> results;
             try {
                 sc.setJobGroup(group, "INT8 Workbench: evaluate " + n + " items", true);
                 JavaFutureAction<List<ItemResult>> job = sc.parallelize(indices, parts).mapPartitions(new EvaluateItems(recipe)).collectAsync();
-                results = await(sc, group, job, monitor);
+                results = await(sc, group, job, monitor, interrupted);
             } finally {
                 sc.clearJobGroup();
                 sc.sc().removeSparkListener(progress);
@@ -127,7 +131,7 @@ public final class SparkEvaluator implements ClusterEvaluator {
     }
 
     private static List<ItemResult> await(JavaSparkContext sc, String group, JavaFutureAction<List<ItemResult>> job,
-            IProgressMonitor monitor) throws CoreException {
+            IProgressMonitor monitor, java.util.concurrent.atomic.AtomicBoolean interrupted) throws CoreException {
         try {
             while (true) {
                 try {
@@ -144,6 +148,9 @@ public final class SparkEvaluator implements ClusterEvaluator {
             Thread.currentThread().interrupt();
             throw new OperationCanceledException();
         } catch (ExecutionException e) {
+            if (interrupted.get() || (monitor != null && monitor.isCanceled())) {
+                throw new OperationCanceledException();
+            }
             throw CoreStatus.exception("the Spark job failed: " + rootMessage(e.getCause()), e.getCause());
         }
     }
