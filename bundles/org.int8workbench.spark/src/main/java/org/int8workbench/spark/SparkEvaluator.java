@@ -51,6 +51,10 @@ public final class SparkEvaluator implements ClusterEvaluator {
                     + "give --spark MASTER (e.g. local[2] or spark://host:7077)", null);
         }
         boolean local = conf.get("spark.master").startsWith("local");
+        if (local) {
+            // one JVM: no network address needed (the machine's may be unreachable or firewalled)
+            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
         if (!local && !conf.contains("spark.jars")) {
             // a cluster started by ./int8wb: its executors get this JVM's jars (the core, ONNX Runtime, ...), not Spark's
             conf.setJars(ourJars());

@@ -45,7 +45,7 @@ class SparkEvaluationTest {
         new QuantizeOperation(fp32).calibration(TestData.calibrationPhotos()).subset(16).preprocessing(DEEPLAB).output(int8)
                 .overwrite(true).verify(false).run(new NullProgressMonitor());
         sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkEvaluationTest")
-                .set("spark.ui.enabled", "false"));
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
         sc.setLogLevel("WARN");
     }
 
