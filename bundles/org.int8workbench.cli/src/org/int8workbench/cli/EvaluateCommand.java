@@ -10,7 +10,9 @@ import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.SegmentationDataset;
+import org.int8workbench.core.metrics.ClusterEvaluator;
 import org.int8workbench.core.metrics.EvaluateOperation;
+import org.int8workbench.core.metrics.EvaluationRecipe;
 import org.int8workbench.core.report.AccuracyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +80,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace existing output files and report folders.")
     boolean force;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = {"Evaluate on Apache Spark: local[N], spark://HOST:PORT, or "
+            + "'submit' for the master spark-submit gives. The images are evaluated on the executors (the --dataset folder must "
+            + "be at the same path there), the report is the local run's, without pictures. ./int8wb adds Spark to the class path."})
+    String spark;
+
     @Override
     public Integer call() throws Exception {
         CliSupport.requireModels(model, reference);
@@ -86,6 +93,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         Checks.atLeast("--limit", limit, 0);
         Checks.atLeast("--generated", generated, 1);
+        if (spark != null && dataset == null) {
+            throw new IllegalArgumentException("--spark evaluates a --dataset folder, not --generated images");
+        }
         // the output policy before any work: no output is an input, and only what the tool wrote is replaced
         OutputPolicy inputs = OutputPolicy.inputs().model(model).model(reference).folder(dataset)
                 .file(classes == null || classes.equalsIgnoreCase("voc") || classes.equalsIgnoreCase("pascal-voc") ? null : Path.of(classes));
@@ -95,17 +105,32 @@ public final class EvaluateCommand implements Callable<Integer> {
         Preprocessing pre = preprocessing.resolve(model);
         SegmentationDataset ds = dataset != null ? Datasets.open(dataset, split)
                 : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
+        if (spark != null) {
+            EvaluationRecipe recipe = EvaluationRecipe.of(model, reference, dataset, split, pre, classInfo(), selection, limit, strict);
+            AccuracyReport r = ClusterEvaluator.find().evaluate(spark, recipe, report, force, new ConsoleProgress());
+            print(r);
+            CliSupport.writeJson(json, r, force);
+            return 0;
+        }
         EvaluateOperation op = new EvaluateOperation().model(model).parent(reference).dataset(ds).preprocessing(pre)
                 .reportDir(report).overwrite(force).limit(limit).strict(strict).renderImages(!noImages)
                 .outputs(selection);
         if (classes != null) {
-            op.classes(classes.equalsIgnoreCase("voc") || classes.equalsIgnoreCase("pascal-voc") ? ClassInfo.pascalVoc()
-                    : DatasetMetadata.read(Path.of(classes)).classInfo(Path.of(classes)));
+            op.classes(classInfo());
         }
         AccuracyReport r = op.run(new ConsoleProgress());
         print(r);
         CliSupport.writeJson(json, r, force);
         return 0;
+    }
+
+    /** The classes of --classes, or {@code null}. */
+    private ClassInfo classInfo() throws java.io.IOException {
+        if (classes == null) {
+            return null;
+        }
+        return classes.equalsIgnoreCase("voc") || classes.equalsIgnoreCase("pascal-voc") ? ClassInfo.pascalVoc()
+                : DatasetMetadata.read(Path.of(classes)).classInfo(Path.of(classes));
     }
 
     private void print(AccuracyReport r) {

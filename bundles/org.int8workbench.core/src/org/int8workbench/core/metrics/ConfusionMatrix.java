@@ -9,7 +9,10 @@ import org.int8workbench.core.dataset.LabelMask;
  * prediction), columns the predicted labels. Pixels whose reference is the ignore label, and pixels without a
  * prediction on either side ({@link Postprocessing#NO_PREDICTION}), are not counted. Mutable while accumulating; not thread-safe.
  */
-public final class ConfusionMatrix {
+public final class ConfusionMatrix implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+
     private final int n;
     private final long[] m;
     private long unpredicted;

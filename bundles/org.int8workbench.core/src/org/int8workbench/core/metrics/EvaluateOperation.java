@@ -238,8 +238,55 @@ public final class EvaluateOperation {
         }
     }
 
+    /**
+     * Opens the models for evaluating the items one at a time elsewhere than in {@link #run}'s single pass, e.g. on the
+     * executors of a Spark cluster: the same checks and settings as {@link #run} (an existing report folder is refused
+     * here), and the same figures, recorded by {@link ItemEvaluation#report}. No pictures nor label maps are drawn.
+     *
+     * @throws CoreException also when a reported output is multi-label or regression (evaluated in one pass only)
+     */
+    public ItemEvaluation open(IProgressMonitor monitor) throws CoreException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(dataset, "dataset");
+        List<Sample> items = dataset.samples();
+        if (limit > 0 && limit < items.size()) {
+            items = items.subList(0, limit);
+        }
+        AtomicFolder folder = null;
+        EvaluationSessions.Opened s = null;
+        try {
+            folder = reportDir == null ? null : AtomicFolder.replace(reportDir, overwrite);
+            s = EvaluationSessions.open(model, parent, preprocessing, classes != null ? classes : dataset.classes(), predictor,
+                    parentPredictor, outputSelection, monitor);
+            for (OutputEvaluation o : evaluations(s, List.of(), null)) {
+                if (!o.itemByItem()) {
+                    throw CoreStatus.exception(o.displayName() + " of " + model.getFileName() + " is a " + o.output.kind().cliName()
+                            + " output, which is evaluated in one local pass only; choose a label output with --output-name, "
+                            + "or evaluate without --spark", null);
+                }
+            }
+            ItemEvaluation e = new ItemEvaluation(this, dataset, items, strict, s, folder);
+            s = null;
+            folder = null;
+            return e;
+        } catch (OrtException e) {
+            throw CoreStatus.exception("ONNX Runtime failed while opening " + model.getFileName() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            String msg = e instanceof FileAlreadyExistsException f ? f.getFile() + " exists; choose another report folder or allow overwriting"
+                    : e.getMessage() != null ? e.getMessage() : e.toString();
+            throw CoreStatus.exception("evaluation failed: " + msg, e);
+        } finally {
+            if (s != null) {
+                s.close();
+            }
+            if (folder != null) {
+                folder.close();
+            }
+        }
+    }
+
     /** The evaluation of each reported output of the opened model, in the order of its decoders. */
-    private List<OutputEvaluation> evaluations(EvaluationSessions.Opened s, List<SkippedItem> skippedBefore, Path out) {
+    List<OutputEvaluation> evaluations(EvaluationSessions.Opened s, List<SkippedItem> skippedBefore, Path out) {
         OutputEvaluation.Settings settings = new OutputEvaluation.Settings(s.classes(), classes, s.pre(), skippedBefore, out,
                 renderImages, saveLabelMaps, outputSelection.tolerance(), panelWidth);
         List<OutputEvaluation> list = new ArrayList<>();

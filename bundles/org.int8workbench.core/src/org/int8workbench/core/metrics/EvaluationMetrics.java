@@ -24,10 +24,16 @@ final class EvaluationMetrics {
     record Labels(Prediction model, Prediction parent, TensorDistance distance) {
     }
 
-    /** One image measured but not yet recorded. */
-    record Image(Sample sample, int width, int height, LabelMask model, LabelMask parent, ConfusionMatrix truth,
-            ConfusionMatrix parentTruth, ConfusionMatrix agreement, Double mse, Double cosine, long unpredicted,
-            List<Integer> present) {
+    /** One image measured but not yet recorded: its label maps on the image grid (for pictures) and its figures. */
+    record Image(Sample sample, LabelMask model, LabelMask parent, Figures figures) {
+    }
+
+    /**
+     * The figures of one image, all that {@link #add} records: small and serializable, so that they can be measured in
+     * another JVM (see {@link ItemEvaluation}) and recorded here in the order of the data.
+     */
+    record Figures(int width, int height, ConfusionMatrix truth, ConfusionMatrix parentTruth, ConfusionMatrix agreement,
+            Double mse, Double cosine, long unpredicted, List<Integer> present) implements java.io.Serializable {
     }
 
     private final ClassInfo cls;
@@ -111,7 +117,10 @@ final class EvaluationMetrics {
         return new Labels(model, parent, distance);
     }
 
-    /** The figures of one image (the labels sampled onto the image grid); the totals are updated. */
+    /**
+     * The figures of one image (the labels sampled onto the image grid); nothing is recorded: {@link #add} does that,
+     * in the order of the data.
+     */
     Image measure(Sample s, int w, int h, LabelMask mask, Labels labels) {
         LabelMask pred = Postprocessing.toImage(labels.model().labels(), pre, w, h);
         LabelMask parentPred = labels.parent() == null ? null : Postprocessing.toImage(labels.parent().labels(), pre, w, h);
@@ -128,53 +137,20 @@ final class EvaluationMetrics {
                 unpredictedHere++;
             }
         }
-        unpredicted += unpredictedHere;
         if (mask != null) {
             cm = new ConfusionMatrix(n).add(mask, pred, ignore);
-            gt.add(cm);
-            double v = cm.meanIoU();
-            if (!Double.isNaN(v)) {
-                sumImageIoU += v;
-                countImageIoU++;
-            }
             if (parentPred != null) {
                 cmParent = new ConfusionMatrix(n).add(mask, parentPred, ignore);
-                gtParent.add(cmParent);
-                double vp = cmParent.meanIoU();
-                if (!Double.isNaN(vp)) {
-                    sumParentImageIoU += vp;
-                    countParentImageIoU++;
-                }
             }
         }
         Double mse = null;
         Double cos = null;
         if (parentPred != null) {
             cmAgree = new ConfusionMatrix(n).add(parentPred, pred, -1);
-            agree.add(cmAgree);
-            double v = agreementIoU(cmAgree);
-            if (!Double.isNaN(v)) {
-                sumAgreeIoU += v;
-                countAgreeIoU++;
-            }
             TensorDistance td = labels.distance();
             if (td != null) {
                 mse = num(td.mse());
                 cos = num(td.cosine());
-                if (mse != null && cos != null) {
-                    sumMse += td.mse();
-                    sumCos += td.cosine();
-                    countDistance++;
-                }
-            }
-            for (int c : cmAgree.presentClasses()) {
-                classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cmAgree.iou(c), cmAgree.referenceCount(c),
-                        cmAgree.predictedCount(c), cm == null ? null : num(cm.iou(c))));
-            }
-        } else if (cm != null) {
-            for (int c : cm.presentClasses()) {
-                classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cm.iou(c), cm.referenceCount(c),
-                        cm.predictedCount(c), num(cm.iou(c))));
             }
         }
         TreeSet<Integer> present = new TreeSet<>();
@@ -191,7 +167,8 @@ final class EvaluationMetrics {
                 }
             }
         }
-        return new Image(s, w, h, pred, parentPred, cm, cmParent, cmAgree, mse, cos, unpredictedHere, List.copyOf(present));
+        return new Image(s, pred, parentPred,
+                new Figures(w, h, cm, cmParent, cmAgree, mse, cos, unpredictedHere, List.copyOf(present)));
     }
 
     /**
@@ -226,12 +203,50 @@ final class EvaluationMetrics {
         return rows.size();
     }
 
-    /** Records an image's row. */
-    void add(Image m, String composite) {
-        Sample s = m.sample();
+    /** Records an image: its figures are added to the totals, its rows to the report's. */
+    void add(Sample s, Figures m, String composite) {
         ConfusionMatrix cm = m.truth();
         ConfusionMatrix cmParent = m.parentTruth();
         ConfusionMatrix cmAgree = m.agreement();
+        unpredicted += m.unpredicted();
+        if (cm != null) {
+            gt.add(cm);
+            double v = cm.meanIoU();
+            if (!Double.isNaN(v)) {
+                sumImageIoU += v;
+                countImageIoU++;
+            }
+        }
+        if (cmParent != null) {
+            gtParent.add(cmParent);
+            double vp = cmParent.meanIoU();
+            if (!Double.isNaN(vp)) {
+                sumParentImageIoU += vp;
+                countParentImageIoU++;
+            }
+        }
+        if (cmAgree != null) {
+            agree.add(cmAgree);
+            double v = agreementIoU(cmAgree);
+            if (!Double.isNaN(v)) {
+                sumAgreeIoU += v;
+                countAgreeIoU++;
+            }
+            if (m.mse() != null && m.cosine() != null) {
+                sumMse += m.mse();
+                sumCos += m.cosine();
+                countDistance++;
+            }
+            for (int c : cmAgree.presentClasses()) {
+                classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cmAgree.iou(c), cmAgree.referenceCount(c),
+                        cmAgree.predictedCount(c), cm == null ? null : num(cm.iou(c))));
+            }
+        } else if (cm != null) {
+            for (int c : cm.presentClasses()) {
+                classRows.add(new AccuracyReport.ClassRow(s.id(), c, cls.name(c), cm.iou(c), cm.referenceCount(c),
+                        cm.predictedCount(c), num(cm.iou(c))));
+            }
+        }
         long compared = cmAgree == null ? 0 : cmAgree.total();
         long same = cmAgree == null ? 0 : same(cmAgree);
         rows.add(new AccuracyReport.ImageRow(s.id(), s.image() == null ? null : s.image().toString(),

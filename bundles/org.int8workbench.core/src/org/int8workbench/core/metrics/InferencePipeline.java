@@ -316,7 +316,7 @@ final class InferencePipeline {
     }
 
     /** Reads and preprocesses one item into {@code tensor}; an unreadable item is a problem unless strict. */
-    private Decoded decode(Sample s, float[] tensor) throws IOException {
+    Decoded decode(Sample s, float[] tensor) throws IOException {
         try {
             BufferedImage img = dataset.readImage(s);
             LabelMask mask = dataset.hasMasks() && s.mask() != null ? dataset.readMask(s) : null;
@@ -375,7 +375,7 @@ final class InferencePipeline {
      * One run into {@code out}, a pinned output of {@code pinned} ({@code null} without one), which the capture then
      * owns or which goes back to the pool.
      */
-    private static Captured runOnce(Run run, OnnxTensor tensor, PinnedOutputs pinned, OnnxTensor out) throws OrtException {
+    static Captured runOnce(Run run, OnnxTensor tensor, PinnedOutputs pinned, OnnxTensor out) throws OrtException {
         OnnxTensor lent = out;
         boolean kept = false;
         try {

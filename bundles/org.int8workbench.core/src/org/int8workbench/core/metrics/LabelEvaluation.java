@@ -73,11 +73,7 @@ final class LabelEvaluation extends OutputEvaluation {
 
     @Override
     void measure(InferencePipeline.Decoded d, Pair p) throws IOException {
-        if (p.model().labels() == null) {
-            throw new IllegalArgumentException(displayName() + " gave no labels; choose its kind with --output-kind");
-        }
-        EvaluationMetrics.Image m = metrics.measure(d.sample(), d.image().getWidth(), d.image().getHeight(), d.mask(),
-                new EvaluationMetrics.Labels(p.model(), p.parent(), p.distance()));
+        EvaluationMetrics.Image m = image(d, p);
         int row = metrics.recorded();
         Path out = settings.out();
         if (out != null && settings.saveLabelMaps() && index == 0) {
@@ -88,9 +84,32 @@ final class LabelEvaluation extends OutputEvaluation {
         if (picture != null) {
             composite = pictureFile(d.sample().id(), row);
             picture.write(d.image(), binary && d.mask() != null ? EvaluationMetrics.foreground(d.mask()) : d.mask(), m.parent(),
-                    m.model(), m.present(), out.resolve(composite));
+                    m.model(), m.figures().present(), out.resolve(composite));
         }
-        metrics.add(m, composite);
+        metrics.add(d.sample(), m.figures(), composite);
+    }
+
+    private EvaluationMetrics.Image image(InferencePipeline.Decoded d, Pair p) {
+        if (p.model().labels() == null) {
+            throw new IllegalArgumentException(displayName() + " gave no labels; choose its kind with --output-kind");
+        }
+        return metrics.measure(d.sample(), d.image().getWidth(), d.image().getHeight(), d.mask(),
+                new EvaluationMetrics.Labels(p.model(), p.parent(), p.distance()));
+    }
+
+    @Override
+    boolean itemByItem() {
+        return true;
+    }
+
+    @Override
+    java.io.Serializable figures(InferencePipeline.Decoded d, Pair p) {
+        return image(d, p).figures();
+    }
+
+    @Override
+    void record(org.int8workbench.core.dataset.Sample s, java.io.Serializable figures) {
+        metrics.add(s, (EvaluationMetrics.Figures) figures, null);
     }
 
     @Override

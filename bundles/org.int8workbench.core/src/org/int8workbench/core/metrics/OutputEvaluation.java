@@ -82,6 +82,27 @@ abstract class OutputEvaluation {
     /** Measures and records one image; draws its picture when asked to. */
     abstract void measure(InferencePipeline.Decoded item, Pair predictions) throws IOException;
 
+    /**
+     * Whether {@link #figures} and {@link #record} are implemented: an image measured in one place (a Spark executor)
+     * and recorded in another, in the order of the data ({@link ItemEvaluation}). Label outputs only, for now.
+     */
+    boolean itemByItem() {
+        return false;
+    }
+
+    /**
+     * Measures one image without recording it nor drawing its picture: the figures {@link #record} adds, the same that
+     * {@link #measure} records (small and serializable).
+     */
+    java.io.Serializable figures(InferencePipeline.Decoded item, Pair predictions) throws IOException {
+        throw new UnsupportedOperationException(displayName() + " (" + output.kind().cliName() + ") is not evaluated item by item");
+    }
+
+    /** Records the {@link #figures} of one image, in the order of the data. */
+    void record(org.int8workbench.core.dataset.Sample sample, java.io.Serializable figures) {
+        throw new UnsupportedOperationException(displayName() + " (" + output.kind().cliName() + ") is not evaluated item by item");
+    }
+
     /** The items skipped so far (those of the dataset first). */
     abstract List<SkippedItem> skipped();
 

@@ -1,0 +1,95 @@
+package org.int8workbench.spark;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.int8workbench.core.metrics.EvaluationRecipe;
+import org.int8workbench.core.metrics.ItemEvaluation;
+
+/**
+ * The evaluations open in this JVM (an executor's, or the driver's in local mode), one per recipe: the ONNX Runtime
+ * sessions of a model and its parent are created by the first task that needs them and reused by every later task and
+ * job of the JVM, also by tasks running at once ({@link ItemEvaluation#evaluate} is thread-safe).
+ */
+final class ExecutorEvaluations {
+
+    private static final Map<EvaluationRecipe, ItemEvaluation> OPEN = new ConcurrentHashMap<>();
+    /** How many times sessions were opened in this JVM (for tests: once per recipe). */
+    static final java.util.concurrent.atomic.AtomicInteger OPENED = new java.util.concurrent.atomic.AtomicInteger();
+
+    private ExecutorEvaluations() {
+    }
+
+    /** The evaluation of {@code recipe} in this JVM, opened on first use. */
+    static ItemEvaluation of(EvaluationRecipe recipe) throws CoreException {
+        ItemEvaluation e = OPEN.get(recipe);
+        if (e != null) {
+            return e;
+        }
+        synchronized (OPEN) {
+            e = OPEN.get(recipe);
+            if (e == null) {
+                try {
+                    e = recipe.operation().open(new NullProgressMonitor());
+                } catch (java.io.IOException x) {
+                    throw org.int8workbench.core.CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": "
+                            + x.getMessage(), x);
+                }
+                if (OPENED.incrementAndGet() == 1) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEvaluations::quiesce, "int8wb-onnxruntime-quiesce"));
+                }
+                OPEN.put(recipe, e);
+            }
+            return e;
+        }
+    }
+
+    /**
+     * Held while an item is evaluated; {@link #closeAll} takes the write lock, so that no session is closed under a
+     * run (a cancelled Spark task goes on in ONNX Runtime until its run ends).
+     */
+    static final java.util.concurrent.locks.ReadWriteLock RUNNING = new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+    /**
+     * Closes every evaluation of this JVM (when a local Spark stops: its executors are this JVM), once the items being
+     * evaluated are done.
+     */
+    static void closeAll() {
+        try {
+            if (!RUNNING.writeLock().tryLock(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                return; // the JVM is exiting: quiesce() holds the lock
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            closeOpen();
+        } finally {
+            RUNNING.writeLock().unlock();
+        }
+    }
+
+    /**
+     * At the JVM's exit (Ctrl-C on the command line, an executor stopped): waits for the runs going on to end and lets
+     * no other start, since ONNX Runtime's native state is torn down when the process exits and a run still inside it
+     * then crashes the JVM. At most 30 s (a run takes well under that).
+     */
+    private static void quiesce() {
+        try {
+            RUNNING.writeLock().tryLock(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeOpen() {
+        synchronized (OPEN) {
+            for (ItemEvaluation e : OPEN.values()) {
+                e.close();
+            }
+            OPEN.clear();
+        }
+    }
+}
