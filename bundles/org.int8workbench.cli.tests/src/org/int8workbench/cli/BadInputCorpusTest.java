@@ -3,11 +3,8 @@ package org.int8workbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -106,19 +103,7 @@ class BadInputCorpusTest {
     static Outcome run(Case c) {
         BadInputCorpus k = corpus();
         Map<String, String> before = checksums(k.user);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(c.args.toArray(String[]::new));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+        CliRun.Result r = CliRun.run(c.args.toArray(String[]::new));
         Map<String, String> after = checksums(k.user);
         List<String> changed = new ArrayList<>();
         for (String f : before.keySet()) {
@@ -135,7 +120,7 @@ class BadInputCorpusTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), String.join(", ", changed));
+        return new Outcome(r.code(), r.out(), r.err(), String.join(", ", changed));
     }
 
     static Stream<Case> cases() {

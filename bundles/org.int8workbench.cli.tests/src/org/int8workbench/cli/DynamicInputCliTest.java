@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.int8workbench.cli.OutputPolicyCliTest.Result;
+import org.int8workbench.cli.CliRun.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,16 +22,16 @@ class DynamicInputCliTest {
     private static void roundTrip(Path model, Path images, String... pre) throws Exception {
         Path dir = model.getParent().getParent();
         String before = OutputPolicyCliTest.checksum(images) + OutputPolicyCliTest.checksum(model.getParent());
-        Result r = OutputPolicyCliTest.run(concat(new String[] {"optimize", model.toString(), "--calibration", images.toString(), "--output",
+        Result r = CliRun.run(concat(new String[] {"optimize", model.toString(), "--calibration", images.toString(), "--output",
                 dir.resolve("out.int8.onnx").toString()}, pre));
         assertEquals(0, r.code(), r.all());
         Path int8 = dir.resolve("out.int8.onnx");
         assertTrue(Files.isRegularFile(int8), r.all());
-        r = OutputPolicyCliTest.run(concat(new String[] {"evaluate", int8.toString(), "--reference", model.toString(), "--dataset",
+        r = CliRun.run(concat(new String[] {"evaluate", int8.toString(), "--reference", model.toString(), "--dataset",
                 images.toString()}, pre));
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("Pixel agreement") || r.out().toLowerCase().contains("agreement"), r.out());
-        r = OutputPolicyCliTest.run(concat(new String[] {"benchmark", model.toString(), int8.toString(), "--iterations", "3", "--rounds",
+        r = CliRun.run(concat(new String[] {"benchmark", model.toString(), int8.toString(), "--iterations", "3", "--rounds",
                 "1", "--warmup", "1"}, pre));
         assertEquals(0, r.code(), r.all());
         assertEquals(before, OutputPolicyCliTest.checksum(images) + OutputPolicyCliTest.checksum(model.getParent()));
@@ -67,22 +67,22 @@ class DynamicInputCliTest {
         roundTrip(model, images, pre);
         Path dir = model.getParent().getParent();
         String before = OutputPolicyCliTest.checksum(images) + OutputPolicyCliTest.checksum(model.getParent());
-        Result r = OutputPolicyCliTest.run(concat(new String[] {"evaluate", model.toString(), "--reference", model.toString(), "--dataset",
+        Result r = CliRun.run(concat(new String[] {"evaluate", model.toString(), "--reference", model.toString(), "--dataset",
                 images.toString()}, pre));
         assertEquals(0, r.code(), r.all());
         assertEquals(1.0, agreement(r), 0.0, "the FP32 model agrees with itself on every pixel: " + r.out());
         Path int8 = dir.resolve("out.int8.onnx");
         // the INT8 model records its preprocessing: no --size needed
-        r = OutputPolicyCliTest.run("evaluate", int8.toString(), "--reference", model.toString(), "--dataset", images.toString());
+        r = CliRun.run("evaluate", int8.toString(), "--reference", model.toString(), "--dataset", images.toString());
         assertEquals(0, r.code(), r.all());
         double a = agreement(r);
         assertTrue(a >= 0.8 && a <= 1.0, "INT8 vs FP32 pixel agreement " + a + " (5 classes on random images; at least 0.8)");
-        r = OutputPolicyCliTest.run(concat(new String[] {"inspect", model.toString()}, pre));
+        r = CliRun.run(concat(new String[] {"inspect", model.toString()}, pre));
         assertEquals(0, r.code(), r.all());
-        r = OutputPolicyCliTest.run(concat(new String[] {"sensitivity", model.toString(), "--calibration", images.toString(), "--images",
+        r = CliRun.run(concat(new String[] {"sensitivity", model.toString(), "--calibration", images.toString(), "--images",
                 "2", "--top", "2"}, pre));
         assertEquals(0, r.code(), r.all());
-        r = OutputPolicyCliTest.run("codegen", int8.toString(), "--package", "org.example.tiny", "--class", "Tiny", "--out",
+        r = CliRun.run("codegen", int8.toString(), "--package", "org.example.tiny", "--class", "Tiny", "--out",
                 dir.resolve("gen").toString(), "--dataset", images.toString(), "--samples", "1");
         assertEquals(0, r.code(), r.all());
         String generated = Files.readString(dir.resolve("gen/src/main/java/org/example/tiny/Tiny.java"));
@@ -126,7 +126,7 @@ class DynamicInputCliTest {
         for (String[] args : new String[][] {{"optimize", model.toString(), "--calibration", images.toString()},
                 {"evaluate", model.toString(), "--reference", model.toString(), "--dataset", images.toString()},
                 {"benchmark", model.toString(), "--iterations", "3", "--rounds", "1", "--warmup", "1"}}) {
-            Result r = OutputPolicyCliTest.run(concat(args, new String[] {"--size", "16x16", "--layout", "nchw"}));
+            Result r = CliRun.run(concat(args, new String[] {"--size", "16x16", "--layout", "nchw"}));
             assertEquals(1, r.code(), r.all());
             assertTrue(r.err().contains("has 5 dimensions") || r.err().contains("shape [1, 1, 3"), args[0] + ": " + r.all());
             assertEquals(1, r.err().lines().filter(l -> l.startsWith("int8wb:")).count(), r.err());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.int8workbench.cli.OutputPolicyCliTest.Result;
+import org.int8workbench.cli.CliRun.Result;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ExternalDataEveryCommandTest {
 
     private static Result ok(String... args) {
-        Result r = OutputPolicyCliTest.run(args);
+        Result r = CliRun.run(args);
         assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.all());
         return r;
     }
@@ -44,7 +44,7 @@ class ExternalDataEveryCommandTest {
                 "--images", "2", "--seconds", "1", "--rounds", "1");
 
         // the data file is an input: no output replaces it, whatever the flags
-        Result r = OutputPolicyCliTest.run("benchmark", model.toString(), "--iterations", "2", "--rounds", "1", "--json",
+        Result r = CliRun.run("benchmark", model.toString(), "--iterations", "2", "--rounds", "1", "--json",
                 in.resolve("tiny.data").toString(), "--force");
         assertEquals(1, r.code(), r.all());
         assertTrue(r.err().contains("is an input of this run (tiny.data)"), r.err());

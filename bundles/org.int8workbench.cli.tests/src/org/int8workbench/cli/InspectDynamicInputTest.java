@@ -3,10 +3,8 @@ package org.int8workbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.int8workbench.cli.CliRun.Result;
 import org.int8workbench.testing.TestData;
 import org.junit.jupiter.api.Test;
 
@@ -16,35 +14,20 @@ import org.junit.jupiter.api.Test;
  */
 class InspectDynamicInputTest {
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run inspect(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+    static Result inspect(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void sizedInspectCountsParametersAndMacs() {
         Path model = TestData.zooModel("pphumanseg_lite_portrait.onnx");
-        Run r = inspect("inspect", model.toString(), "--size", "398x224", "--layout", "nchw");
+        Result r = inspect("inspect", model.toString(), "--size", "398x224", "--layout", "nchw");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("parameters  137,526"), r.out());
         assertTrue(r.out().contains("MACs        0.251 G per image of [1, 3, 224, 398]"), r.out());
         assertEquals("", r.err());
 
-        Run plain = inspect("inspect", model.toString());
+        Result plain = inspect("inspect", model.toString());
         assertEquals(0, plain.code(), plain.err());
         assertTrue(plain.out().contains("parameters  137,526"), plain.out());
         assertTrue(plain.out().contains("give the input size and layout (--size, --layout)"), plain.out());
@@ -52,7 +35,7 @@ class InspectDynamicInputTest {
 
     @Test
     void layoutWithoutSizeIsOneLine() {
-        Run r = inspect("inspect", TestData.zooModel("pphumanseg_lite_portrait.onnx").toString(), "--layout", "nchw");
+        Result r = inspect("inspect", TestData.zooModel("pphumanseg_lite_portrait.onnx").toString(), "--layout", "nchw");
         assertTrue(r.code() != 0);
         assertTrue(r.err().contains("--layout needs --size") && r.err().strip().lines().count() == 1, r.err());
     }

@@ -20,23 +20,10 @@ class InspectStderrTest {
     @Test
     void inspectOfTheRealModelWritesNothingToStandardError() {
         Path model = TestData.deeplabModel();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run("inspect", model.toString());
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        assertTrue(printed.contains("input       input float [1,3,257,257]"), printed);
-        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        CliRun.Result r = CliRun.run("inspect", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("input       input float [1,3,257,257]"), r.out());
+        assertEquals("", r.err());
     }
 
     @Test
