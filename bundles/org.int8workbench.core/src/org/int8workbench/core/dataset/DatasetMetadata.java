@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.Printable;
 
 /**
  * The optional {@value Datasets#METADATA_FILE} file at the root of an image-folder dataset. Example:
@@ -39,7 +40,7 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
         Throwable t = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
         String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
         m = m.replaceAll("^([a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ", "").strip();
-        return m.isEmpty() ? "unreadable" : m;
+        return m.isEmpty() ? "unreadable" : Printable.of(m);
     }
 
     /** Reads and checks a metadata file; the message of a failure names the file and the field. */
@@ -53,8 +54,17 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
         if (m == null) {
             throw new IOException(file + ": the file is empty; give at least \"classes\" or \"preset\"");
         }
-        m.classInfo(file);
-        m.encoding(file);
+        try {
+            m.classInfo(file);
+            m.encoding(file);
+        } catch (IOException e) {
+            // the messages quote the file's values (a preset, a colour, an encoding): control characters escaped
+            String printable = Printable.of(e.getMessage());
+            if (printable != null && !printable.equals(e.getMessage())) {
+                throw new IOException(printable, e);
+            }
+            throw e;
+        }
         return m;
     }
 
