@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.int8workbench.core.Json;
+import org.int8workbench.core.Printable;
 
 /**
  * The optional {@value Datasets#METADATA_FILE} file at the root of an image-folder dataset. Example:
@@ -31,19 +32,39 @@ import org.int8workbench.core.Json;
 public record DatasetMetadata(String name, String preset, List<String> classes, List<String> colors, Integer ignoreLabel,
         String maskEncoding, String images, String masks) {
 
+    /**
+     * Gson's description of a parse failure on one line without Java class names: its messages carry the name of the
+     * wrapped exception and a second line with a link to Gson's troubleshooting page.
+     */
+    static String jsonProblem(JsonParseException e) {
+        Throwable t = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+        String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+        m = m.replaceAll("^([a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ", "").strip();
+        return m.isEmpty() ? "unreadable" : Printable.of(m);
+    }
+
     /** Reads and checks a metadata file; the message of a failure names the file and the field. */
     public static DatasetMetadata read(Path file) throws IOException {
         DatasetMetadata m;
         try {
             m = Json.read(file, DatasetMetadata.class);
         } catch (JsonParseException e) {
-            throw new IOException(file + ": not valid JSON (" + e.getMessage() + "); see the format in the INT8 Workbench docs", e);
+            throw new IOException(file + ": not valid JSON (" + jsonProblem(e) + "); see the format in the INT8 Workbench docs", e);
         }
         if (m == null) {
             throw new IOException(file + ": the file is empty; give at least \"classes\" or \"preset\"");
         }
-        m.classInfo(file);
-        m.encoding(file);
+        try {
+            m.classInfo(file);
+            m.encoding(file);
+        } catch (IOException e) {
+            // the messages quote the file's values (a preset, a colour, an encoding): control characters escaped
+            String printable = Printable.of(e.getMessage());
+            if (printable != null && !printable.equals(e.getMessage())) {
+                throw new IOException(printable, e);
+            }
+            throw e;
+        }
         return m;
     }
 

@@ -215,7 +215,7 @@ public final class Datasets {
         if (meta != null && meta.masks() != null) {
             masks = resolveSub(root, meta.masks(), null, metaFile);
             if (masks == null) {
-                throw new NoSuchFileException(root.resolve(meta.masks()).toString(), null,
+                throw new NoSuchFileException(org.int8workbench.core.Printable.of(root.resolve(meta.masks()).toString()), null,
                         "the masks folder named in " + metaFile + " does not exist");
             }
         } else if (images != null) {
@@ -290,7 +290,7 @@ public final class Datasets {
                         + "' is not a valid file name; give a folder inside the dataset folder");
             }
             if (!p.startsWith(root)) {
-                throw new IOException(metaFile + ": folder '" + given + "' is outside the dataset folder; give a folder inside it");
+                throw new IOException(metaFile + ": folder '" + org.int8workbench.core.Printable.of(given) + "' is outside the dataset folder; give a folder inside it");
             }
             return Files.isDirectory(p) ? p : null;
         }

@@ -2,6 +2,7 @@ package org.int8workbench.core.onnx;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.int8workbench.core.Printable;
 
 /**
  * A model file that cannot be used: not ONNX, truncated, an unsupported IR version, a cycle, a dangling input, a
@@ -18,10 +19,11 @@ public final class InvalidModelException extends IOException {
         this(file, problem, null);
     }
 
+    /** {@code problem} may quote names from the model: its control characters are escaped ({@link Printable#of}). */
     public InvalidModelException(Path file, String problem, Throwable cause) {
-        super((file == null ? "(in memory)" : file.toString()) + ": " + problem, cause);
+        super((file == null ? "(in memory)" : file.toString()) + ": " + Printable.of(problem), cause);
         this.file = file;
-        this.problem = problem;
+        this.problem = Printable.of(problem);
     }
 
     /** The model file, or {@code null} for a model given as bytes. */
