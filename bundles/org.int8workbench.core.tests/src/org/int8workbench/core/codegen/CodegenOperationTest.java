@@ -36,6 +36,7 @@ import javax.tools.ToolProvider;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
+import org.int8workbench.core.AtomicFolder;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
@@ -380,6 +381,23 @@ class CodegenOperationTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".out.tmp-")), "no temporary folder left");
         }
+        assertTrue(Files.isRegularFile(out.resolve(AtomicFolder.MARKER)), "a generated project says so, for its next generation");
+
+        // a folder of the user's whose files the project would replace (its own pom.xml) is refused, even with overwriting
+        Path users = tmp.resolve("users-project");
+        Files.createDirectories(users);
+        Files.writeString(users.resolve("pom.xml"), "the user's pom");
+        CoreException foreign = assertThrows(CoreException.class, () -> new CodegenOperation(model).packageName("com.example")
+                .className("Seg").outputDir(users).overwrite(true).samples(1).run(new NullProgressMonitor()));
+        assertTrue(foreign.getStatus().getMessage().contains("replaces only files it wrote itself"), foreign.getStatus().getMessage());
+        assertEquals("the user's pom", Files.readString(users.resolve("pom.xml")));
+        try (Stream<Path> s = Files.list(users)) {
+            assertEquals(1, s.count(), "nothing added");
+        }
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".users-project")), "no temporary folder left");
+        }
+
         // cancelled while making the samples: an OperationCanceledException and nothing written
         NullProgressMonitor cancelling = new NullProgressMonitor() {
             @Override
