@@ -1,7 +1,6 @@
 package org.int8workbench.ui.editors;
 
 import java.nio.file.Path;
-import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.ui.IEditorInput;
@@ -9,10 +8,9 @@ import org.eclipse.ui.IEditorSite;
 import org.eclipse.ui.IPathEditorInput;
 import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.PartInitException;
-import org.eclipse.ui.part.EditorPart;
 
 /** A read-only editor showing a result file the core wrote. */
-abstract class ReportEditor extends EditorPart {
+abstract class ReportEditor extends ReadOnlyEditorPart {
     private Path file;
 
     @Override
@@ -68,25 +66,5 @@ abstract class ReportEditor extends EditorPart {
         d.setOverwrite(true);
         String chosen = d.open();
         return chosen == null ? null : Path.of(chosen);
-    }
-
-    @Override
-    public void doSave(IProgressMonitor monitor) {
-        // read-only
-    }
-
-    @Override
-    public void doSaveAs() {
-        // read-only
-    }
-
-    @Override
-    public boolean isDirty() {
-        return false;
-    }
-
-    @Override
-    public boolean isSaveAsAllowed() {
-        return false;
     }
 }

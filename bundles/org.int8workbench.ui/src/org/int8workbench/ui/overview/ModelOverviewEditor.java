@@ -31,13 +31,13 @@ import org.eclipse.ui.IPathEditorInput;
 import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.handlers.IHandlerService;
-import org.eclipse.ui.part.EditorPart;
 import org.int8workbench.core.labels.ModelOutput;
 import org.int8workbench.core.onnx.ModelSummary;
 import org.int8workbench.core.pipeline.ModelOutputs;
 import org.int8workbench.core.pipeline.OutputFiles;
 import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
+import org.int8workbench.ui.editors.ReadOnlyEditorPart;
 import org.int8workbench.ui.views.ModelExplorerView;
 
 /**
@@ -47,7 +47,7 @@ import org.int8workbench.ui.views.ModelExplorerView;
  * child, its parent, the model cut before its label head) and buttons that run the workbench's commands on the model.
  * The model is read in a job; a model that cannot be read shows the core's one-line reason.
  */
-public final class ModelOverviewEditor extends EditorPart {
+public final class ModelOverviewEditor extends ReadOnlyEditorPart {
     /** The editor's id in plugin.xml. */
     public static final String ID = "org.int8workbench.ui.editors.modelOverview";
 
@@ -359,27 +359,6 @@ public final class ModelOverviewEditor extends EditorPart {
         return tree.getControl().getParent();
     }
 
-    // ------------------------------------------------------------------ read-only
-
-    @Override
-    public void doSave(IProgressMonitor monitor) {
-        // read-only
-    }
-
-    @Override
-    public void doSaveAs() {
-        // read-only
-    }
-
-    @Override
-    public boolean isDirty() {
-        return false;
-    }
-
-    @Override
-    public boolean isSaveAsAllowed() {
-        return false;
-    }
 
     @Override
     public void setFocus() {
