@@ -134,6 +134,11 @@ class CandidateScoringTest {
             assertSameScore(subset.score(model, images, new NullProgressMonitor()),
                     opened.combine(images, List.of(second.get(), rest, first.get())), "opened from the recipe of a subset");
         }
+        // one intra-op thread (an executor running a task per core) gives the same bits
+        try (Validation single = Validation.open(recipe, 1)) {
+            assertSameScore(subset.score(model, null, new NullProgressMonitor()), single.score(model, null, new NullProgressMonitor()),
+                    "opened with 1 thread");
+        }
     }
 
     private static ScorePart part(Validation v, byte[] model, int[] images) {
