@@ -30,30 +30,37 @@ class CalibrationStateTest {
         Path model = dir.resolve("tiny.onnx");
         Files.write(model, TinyModels.segmentationNet(11).toByteArray());
         Path images = TinyModels.images(dir.resolve("images"), 12, 24, 20, 5);
-        Calibration c = new QuantizeOperation(model).calibration(images).calibrate(new NullProgressMonitor());
-        Calibration restored = Calibration.restore(c.state());
-        Calibration shipped = Calibration.restore(roundTrip(c.state()));
+        // the Default settings, and others: mixed preset, percentile ranges, a node ignored, first/last kept, no bias
+        // correction
+        List<QuantizeOperation> ops = List.of(new QuantizeOperation(model).calibration(images),
+                new QuantizeOperation(model).calibration(images).preset(Preset.MIXED).method(RangeMethod.PERCENTILE)
+                        .ignore(IgnoredScope.parse(List.of("type:Concat"))).keepFirstLast(true).fastBiasCorrection(false));
+        for (QuantizeOperation op : ops) {
+            Calibration c = op.calibrate(new NullProgressMonitor());
+            Calibration restored = Calibration.restore(c.state());
+            Calibration shipped = Calibration.restore(roundTrip(c.state()));
 
-        List<Calibration.Group> groups = c.groups();
-        assertFalse(groups.isEmpty());
-        assertEquals(groups, restored.groups());
-        assertEquals(c.imageIds(), shipped.imageIds());
-        assertEquals(c.settings(), shipped.settings());
-        assertEquals(c.preprocessing(), shipped.preprocessing());
-        assertEquals(c.calibration(), shipped.calibration());
-        List<List<String>> keeps = new ArrayList<>();
-        keeps.add(List.of());
-        keeps.add(groups.get(0).nodes());
-        keeps.add(groups.get(groups.size() - 1).nodes());
-        List<String> half = new ArrayList<>();
-        for (int i = 0; i < groups.size(); i += 2) {
-            half.addAll(groups.get(i).nodes());
-        }
-        keeps.add(half);
-        for (List<String> keep : keeps) {
-            Calibration.Written w = c.write(keep);
-            assertSameModel(w, restored.write(keep), "restored, keep " + keep);
-            assertSameModel(w, shipped.write(keep), "serialized and restored, keep " + keep);
+            List<Calibration.Group> groups = c.groups();
+            assertFalse(groups.isEmpty());
+            assertEquals(groups, restored.groups());
+            assertEquals(c.imageIds(), shipped.imageIds());
+            assertEquals(c.settings(), shipped.settings());
+            assertEquals(c.preprocessing(), shipped.preprocessing());
+            assertEquals(c.calibration(), shipped.calibration());
+            List<List<String>> keeps = new ArrayList<>();
+            keeps.add(List.of());
+            keeps.add(groups.get(0).nodes());
+            keeps.add(groups.get(groups.size() - 1).nodes());
+            List<String> half = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i += 2) {
+                half.addAll(groups.get(i).nodes());
+            }
+            keeps.add(half);
+            for (List<String> keep : keeps) {
+                Calibration.Written w = c.write(keep);
+                assertSameModel(w, restored.write(keep), c.settings().toMap() + ": restored, keep " + keep);
+                assertSameModel(w, shipped.write(keep), c.settings().toMap() + ": serialized and restored, keep " + keep);
+            }
         }
     }
 
