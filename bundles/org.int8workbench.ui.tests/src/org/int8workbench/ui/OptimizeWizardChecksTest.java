@@ -103,7 +103,8 @@ class OptimizeWizardChecksTest {
         ModelSummary.of(classifier.getLocation().toPath());
         String problem = ui(() -> new OptimizeWizard(classifier)).modelProblem();
         assertNotNull(problem, "a classifier is refused");
-        assertEquals("classifier.onnx is not a segmentation model: its outputs (scores [1,3]) have no height and width, so no label map can be read from them", problem);
+        assertEquals("classifier.onnx is not a segmentation model: its output (scores [1,3]) has no height and width, so no label map can be read "
+                + "from it; give a model with a per-pixel output ([N,C,H,W], [N,H,W,C] or [N,H,W])", problem);
     }
 
     @Test

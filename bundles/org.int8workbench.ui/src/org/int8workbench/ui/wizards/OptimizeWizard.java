@@ -85,17 +85,8 @@ public final class OptimizeWizard extends Wizard {
             if (java.nio.file.Files.size(model) == 0) {
                 return model.getFileName() + " is empty";
             }
-            org.int8workbench.core.onnx.ModelSummary m = org.int8workbench.core.onnx.ModelSummary.of(model);
-            // outputs without per-pixel axes (e.g. a classifier's scores [1,1000]): no output can give a label map;
-            // an output of unknown shape is given the benefit of the doubt
-            boolean perPixel = m.outputs().isEmpty()
-                    || m.outputs().stream().anyMatch(o -> o.shape() == null || o.shape().size() >= 3);
-            if (!perPixel) {
-                return model.getFileName() + " is not a segmentation model: its outputs ("
-                        + String.join(", ", m.outputs().stream().map(o -> o.name() + " [" + String.join(",", o.shape()) + "]").toList())
-                        + ") have no height and width, so no label map can be read from them";
-            }
-            return null;
+            // outputs without per-pixel axes (e.g. a classifier's scores [1,1000]): the core's one check, as the command line's
+            return org.int8workbench.core.labels.LabelDecoders.notSegmentation(org.int8workbench.core.onnx.ModelSummary.of(model));
         } catch (java.io.IOException | RuntimeException e) {
             String m = e.getMessage();
             return m == null || m.isBlank() ? model.getFileName() + " cannot be read as an ONNX model" : m;
