@@ -187,6 +187,7 @@ class BadInputCorpusTest {
         cases.add(c("codegen classifier", 1, notSeg, "codegen", cls, "--package", "com.example", "--class", "Seg", "--out",
                 out(k, "cg")));
         cases.add(c("inspect classifier", 0, "scores float [1,3]", "inspect", cls));
+        cases.add(c("inspect classifier says why", 0, "not read    " + notSeg, "inspect", cls));
 
         // broken images in calibration folders
         String outModel = out(k, "o.onnx");
