@@ -88,11 +88,20 @@ public final class OptimizeWizard extends Wizard {
             reading = null;
         } else {
             Path file = path;
+            // the display of the thread that opens the wizard (the UI thread), where the result is shown
+            org.eclipse.swt.widgets.Display current = org.eclipse.swt.widgets.Display.getCurrent();
+            org.eclipse.swt.widgets.Display display = current != null ? current : org.eclipse.swt.widgets.Display.getDefault();
             reading = Job.create("Reading " + model.getName(), monitor -> {
-                read = readModel(file);
-                org.eclipse.swt.widgets.Display d = org.eclipse.swt.widgets.Display.getDefault();
-                if (!d.isDisposed()) {
-                    d.asyncExec(this::applyRead);
+                try {
+                    read = readModel(file);
+                } catch (RuntimeException | LinkageError | VirtualMachineError e) {
+                    // never left "reading" for ever: the first page says why
+                    read = new ModelRead(model.getName() + " cannot be read: " + (e instanceof OutOfMemoryError
+                            ? "it does not fit in memory" : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()),
+                            ModelIo.UNKNOWN, null);
+                }
+                if (!display.isDisposed()) {
+                    display.asyncExec(this::applyRead);
                 }
             });
             reading.setSystem(true);
