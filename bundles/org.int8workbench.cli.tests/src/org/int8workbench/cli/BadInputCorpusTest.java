@@ -202,7 +202,7 @@ class BadInputCorpusTest {
         cases.add(c("optimize calibration 16-bit and gray", 0, "Calibrating on 4 images", "optimize", model, "--calibration",
                 k.calibrationOdd.toString(), "--output", outModel));
         // unreadable images in a benchmark's dataset are skipped, counted and named (as evaluate does)
-        cases.add(c("benchmark dataset mixed", 0, "images skipped (cannot be read): ", concat(new String[] {"benchmark", model, "--dataset",
+        cases.add(c("benchmark dataset mixed", 0, "images skipped (cannot be read; the benchmark used the next readable ones): ", concat(new String[] {"benchmark", model, "--dataset",
             k.calibrationMixed.toString()}, fast)));
         cases.add(c("benchmark dataset mixed names them", 0, "zero (", concat(new String[] {"benchmark", model, "--dataset",
             k.calibrationMixed.toString()}, fast)));

@@ -100,6 +100,7 @@ public final class Temporaries {
             }
         }
     }
+
     /**
      * A hidden, unused name beside {@code target} for a temporary of this process: {@code .NAME.KIND-PID-RANDOM}
      * (the process id lets a later run tell a leftover of a killed run from one in progress).

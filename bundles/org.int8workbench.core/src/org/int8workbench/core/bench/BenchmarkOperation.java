@@ -455,7 +455,7 @@ public final class BenchmarkOperation {
                 }
             }
             if (!skippedImages.isEmpty()) {
-                notes.add(skippedNote(skippedImages.values(), dataset.samples().size()));
+                notes.add(skippedNote(skippedImages.values()));
             }
             for (Loaded l : loaded) {
                 l.workload = new SessionWorkload(l.path.getFileName().toString(), l.session, l.inputs, nStreams, l.decoders);
@@ -708,12 +708,14 @@ public final class BenchmarkOperation {
 
     /**
      * The one line naming the dataset images left out because they could not be read, e.g.
-     * {@code 2 of 5 images skipped (cannot be read): bad (not an image); cut (truncated)}; at most 10 are named.
+     * {@code 2 images skipped (cannot be read; the benchmark used the next readable ones): bad (not an image); cut (truncated)};
+     * at most 10 are named.
      */
-    static String skippedNote(java.util.Collection<SkippedItem> skipped, int images) {
+    static String skippedNote(java.util.Collection<SkippedItem> skipped) {
         List<String> named = skipped.stream().limit(10).map(k -> k.id() + " (" + k.reason() + ")").toList();
-        return org.int8workbench.core.Printable.of(skipped.size() + " of " + images + " image" + (images == 1 ? "" : "s")
-                + " skipped (cannot be read): " + String.join("; ", named) + (skipped.size() > 10 ? "; ..." : ""));
+        return org.int8workbench.core.Printable.of(skipped.size() + " image" + (skipped.size() == 1 ? "" : "s")
+                + " skipped (cannot be read; the benchmark used the next readable ones): " + String.join("; ", named)
+                + (skipped.size() > 10 ? "; ..." : ""));
     }
 
     /** The dataset images the last {@link #run} skipped because they could not be read, in dataset order. */
