@@ -44,6 +44,7 @@ final class BadInputCorpus {
     final Path dangling;
     final Path danglingEscape;
     final Path uint8Input;
+    final Path classifier;
     final Path folderModel;
     final Path missing;
     final Path textModel;
@@ -83,6 +84,7 @@ final class BadInputCorpus {
         dangling = write(m.resolve("dangling.onnx"), danglingModel("nowhere"));
         danglingEscape = write(m.resolve("dangling-escape.onnx"), danglingModel("evil\u001b]0;owned\u0007\r\nint8wb: forged"));
         uint8Input = write(m.resolve("uint8-input.onnx"), tinyModel(DataType.UINT8).toByteArray());
+        classifier = write(m.resolve("classifier.onnx"), classifierModel());
         folderModel = Files.createDirectories(m.resolve("folder.onnx"));
         missing = m.resolve("missing.onnx");
         json = write(user.resolve("result.json"), "{\"kept\": true}\n".getBytes(StandardCharsets.UTF_8));
@@ -131,6 +133,15 @@ final class BadInputCorpus {
         b.node("Identity", conv).outputs("Y");
         b.output("Y", DataType.FLOAT, 1, CLASSES, SIDE, SIDE);
         return b.build();
+    }
+
+    /** A valid classifier, not a segmentation model: {@code X[1,3,16,16] → GlobalAveragePool → Flatten → scores[1,3]}. */
+    private static byte[] classifierModel() {
+        GraphBuilder b = new GraphBuilder("classifier").opset(13);
+        b.input("X", DataType.FLOAT, 1, 3, SIDE, SIDE);
+        b.node("Flatten", b.node("GlobalAveragePool", "X").output()).outputs("scores");
+        b.output("scores", DataType.FLOAT, 1, 3);
+        return b.build().toByteArray();
     }
 
     private static byte[] unknownOpModel() {

@@ -170,6 +170,25 @@ class BadInputCorpusTest {
         cases.add(c("sensitivity uint8-input", 1, "uint8 image inputs are not supported yet", "sensitivity", u8, "--calibration", cal,
                 "--validation", voc, "--images", "2"));
 
+        // a classifier (scores per image, not per pixel): refused before any work by every command that reads labels
+        String cls = k.classifier.toString();
+        String notSeg = "classifier.onnx is not a segmentation model: its output (scores [1,3]) has no height and width";
+        cases.add(c("optimize classifier", 1, notSeg, "optimize", cls, "--calibration", cal, "--output", out(k, "o.onnx")));
+        cases.add(c("evaluate classifier", 1, notSeg, "evaluate", cls, "--dataset", voc));
+        cases.add(c("sensitivity classifier", 1, notSeg, "sensitivity", cls, "--calibration", cal, "--validation", voc, "--images", "2"));
+        cases.add(c("benchmark classifier", 1, notSeg + ", so no label map can be read from it; give a model with a per-pixel output "
+                + "([N,C,H,W], [N,H,W,C] or [N,H,W]); to time it without label maps, add --no-end-to-end", concat(new String[] {"benchmark", cls}, fast)));
+        cases.add(c("benchmark --dataset classifier", 1, "--no-end-to-end", concat(new String[] {"benchmark", cls, "--dataset", voc}, fast)));
+        cases.add(c("benchmark classifier second", 1, notSeg, concat(new String[] {"benchmark", model, cls}, fast)));
+        cases.add(c("benchmark --no-end-to-end classifier", 0, "model-only images/s", concat(new String[] {"benchmark", cls, "--dataset", voc,
+            "--no-end-to-end"}, fast)));
+        cases.add(c("demo classifier", 1, notSeg, "demo", "--model", cls, "--out", out(k, "demo"), "--dataset", voc, "--seconds", "0.05",
+                "--rounds", "1"));
+        cases.add(c("codegen classifier", 1, notSeg, "codegen", cls, "--package", "com.example", "--class", "Seg", "--out",
+                out(k, "cg")));
+        cases.add(c("inspect classifier", 0, "scores float [1,3]", "inspect", cls));
+        cases.add(c("inspect classifier says why", 0, "not read    " + notSeg, "inspect", cls));
+
         // broken images in calibration folders
         String outModel = out(k, "o.onnx");
         cases.add(c("optimize calibration all-bad", 1, "none of the", "optimize", model, "--calibration", k.calibrationAllBad.toString(),
@@ -182,6 +201,11 @@ class BadInputCorpusTest {
                 "--output", outModel));
         cases.add(c("optimize calibration 16-bit and gray", 0, "Calibrating on 4 images", "optimize", model, "--calibration",
                 k.calibrationOdd.toString(), "--output", outModel));
+        // unreadable images in a benchmark's dataset are skipped, counted and named (as evaluate does)
+        cases.add(c("benchmark dataset mixed", 0, "images skipped (cannot be read; the benchmark used the next readable ones): ", concat(new String[] {"benchmark", model, "--dataset",
+            k.calibrationMixed.toString()}, fast)));
+        cases.add(c("benchmark dataset mixed names them", 0, "zero (", concat(new String[] {"benchmark", model, "--dataset",
+            k.calibrationMixed.toString()}, fast)));
         cases.add(c("benchmark dataset all-bad", 1, "cannot read the benchmark inputs", concat(new String[] {"benchmark", model, "--dataset",
             k.calibrationAllBad.toString()}, fast)));
 
@@ -217,14 +241,14 @@ class BadInputCorpusTest {
         cases.add(c("--size abc", 1, "--size takes", concat(opt, "--size", "abc")));
         cases.add(c("--resize squash", 1, "--resize takes", concat(opt, "--resize", "squash")));
         cases.add(c("--layout nchwc", 1, "--layout takes", concat(opt, "--layout", "nchwc")));
-        cases.add(c("--preset fastest", 1, "fastest", concat(opt, "--preset", "fastest")));
+        cases.add(c("--preset fastest", 1, "--preset takes performance or mixed; got 'fastest'", concat(opt, "--preset", "fastest")));
         cases.add(c("--range magic", 1, "magic", concat(opt, "--range", "magic")));
         cases.add(c("--subset 0", 1, "--subset", concat(opt, "--subset", "0")));
         cases.add(c("--method magic", 1, "magic", concat(opt, "--method", "magic")));
         cases.add(c("--method accuracy-aware without --max-drop", 1, "--max-drop", concat(opt, "--method", "accuracy-aware")));
-        cases.add(c("--execution-mode fast", 1, "sequential, parallel", concat(new String[] {"benchmark", model, "--execution-mode", "fast"}, fast)));
-        cases.add(c("--mode fastest", 1, "fastest", concat(new String[] {"benchmark", model, "--mode", "fastest"}, fast)));
-        cases.add(c("--opt-level max", 1, "max", concat(new String[] {"benchmark", model, "--opt-level", "max"}, fast)));
+        cases.add(c("--execution-mode fast", 1, "--execution-mode takes sequential or parallel; got 'fast'", concat(new String[] {"benchmark", model, "--execution-mode", "fast"}, fast)));
+        cases.add(c("--mode fastest", 1, "--mode takes latency or throughput; got 'fastest'", concat(new String[] {"benchmark", model, "--mode", "fastest"}, fast)));
+        cases.add(c("--opt-level max", 1, "--opt-level takes all, extended, basic or none; got 'max'", concat(new String[] {"benchmark", model, "--opt-level", "max"}, fast)));
         cases.add(c("--seconds abc", 2, "'abc'", "benchmark", model, "--seconds", "abc"));
         cases.add(c("--generated-kind fractal", 1, "fractal", "evaluate", model, "--generated", "2", "--generated-kind", "fractal"));
         cases.add(c("--metric accuracy", 1, "accuracy", "sensitivity", model, "--calibration", cal, "--validation", voc, "--metric", "accuracy"));
@@ -255,7 +279,12 @@ class BadInputCorpusTest {
         cases.add(c("codegen --class reserved", 1, "class", "codegen", model, "--package", "com.example", "--class", "class", "--out", out(k, "cg")));
         cases.add(c("runs --compare unknown id", 1, "nope", "runs", model, "--compare", "nope", "other"));
         cases.add(c("runs --delete unknown id", 1, "nope", "runs", model, "--delete", "nope"));
-        cases.add(c("--percentile 200", 1, "percentile must be in (50, 100]", concat(opt, "--range", "percentile", "--percentile", "200")));
+        cases.add(c("--percentile 200", 1, "--percentile must be in (50, 100], got 200", concat(opt, "--range", "percentile", "--percentile", "200")));
+        cases.add(c("--percentile 50", 1, "--percentile must be in (50, 100], got 50", concat(opt, "--percentile", "50")));
+        cases.add(c("sensitivity --percentile 100.5", 1, "--percentile must be in (50, 100], got 100.5", "sensitivity", model, "--calibration",
+                cal, "--validation", voc, "--percentile", "100.5"));
+        cases.add(c("sensitivity --preset fastest", 1, "--preset takes performance or mixed", "sensitivity", model, "--calibration", cal,
+                "--validation", voc, "--preset", "fastest"));
         cases.add(c("--seed abc", 2, "'abc'", concat(opt, "--seed", "abc")));
         cases.add(c("--max-drop abc", 1, "--max-drop", concat(opt, "--method", "accuracy-aware", "--max-drop", "abc", "--validation", voc)));
         cases.add(c("--validation missing", 1, "nope", concat(opt, "--method", "accuracy-aware", "--max-drop", "0.5", "--validation",

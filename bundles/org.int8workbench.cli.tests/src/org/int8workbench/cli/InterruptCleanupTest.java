@@ -65,6 +65,36 @@ class InterruptCleanupTest {
         assertArrayEquals(Files.readAllBytes(TestData.deeplabModel()), Files.readAllBytes(model), "the model is untouched");
     }
 
+    /**
+     * {@code kill -9} runs no shutdown hook: the hidden folder stays. The next run writing the same report removes it
+     * (its process no longer runs) and says so in one line; a temporary of a process still running stays.
+     */
+    @org.junit.jupiter.api.Test
+    void theNextRunRemovesWhatAKilledRunLeft() throws Exception {
+        Path dir = Files.createTempDirectory("interrupt-kill9");
+        Path report = dir.resolve("rep3");
+        Process p = CliProcess.start(dir, dir.resolve("logs"), "evaluate", TestData.deeplabModel().toString(), "--reference",
+                TestData.deeplabModel().toString(), "--dataset", TestData.vocVal().toString(), "--limit", "200", "--report", report.toString());
+        waitFor(p, () -> hidden(dir, ".rep3.tmp-").size() == 1, dir);
+        Thread.sleep(1000);
+        p.destroyForcibly(); // SIGKILL
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends");
+        List<String> left = hidden(dir, ".rep3");
+        assertEquals(1, left.size(), "kill -9 leaves the hidden folder: " + left);
+        assertTrue(left.get(0).startsWith(".rep3.tmp-" + p.pid() + "-"), "the name carries the killed process's id: " + left);
+        long running = ProcessHandle.current().parent().orElseThrow().pid();
+        Path other = Files.createDirectories(dir.resolve(".rep3.tmp-" + running + "-inprogress"));
+
+        CliRun.Result r = CliRun.run("evaluate", TestData.deeplabModel().toString(), "--dataset", TestData.vocVal().toString(), "--limit", "2",
+                "--no-images", "--report", report.toString());
+        assertEquals(0, r.code(), r.all());
+        List<String> said = r.err().lines().filter(l -> l.contains("hidden temporar")).toList();
+        assertEquals(List.of("int8wb: removed 1 hidden temporary of rep3 left by a stopped run (process " + p.pid() + ", no longer running): "
+                + left.get(0)), said, r.all());
+        assertEquals(List.of(other.getFileName().toString()), hidden(dir, ".rep3"), "only the running process's temporary stays");
+        assertTrue(Files.isRegularFile(report.resolve("report.json")), "the new report is written");
+    }
+
     static byte[] ownModel(String note) throws Exception {
         ModelProto m = ModelProto.parseFrom(Files.readAllBytes(TinyModels.fixed(Files.createTempDirectory("own"), "own.onnx")));
         return m.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder().setKey("int8workbench.quantization").setValue(note))

@@ -133,10 +133,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         CliSupport.refuseExistingJson(json, force, inputs);
         var selection = outputOptions.selection();
-        BenchmarkOperation op = new BenchmarkOperation(model).others(others).mode(Mode.parse(mode)).rounds(rounds).warmup(warmup)
-                .streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)
-                .executionMode(ExecutionMode.valueOf(executionMode.trim().toUpperCase(Locale.ROOT)))
-                .optimizationLevel(BenchmarkOperation.parseOptLevel(optLevel)).endToEnd(!noEndToEnd).profile(profile);
+        BenchmarkOperation op = new BenchmarkOperation(model).others(others).mode(Checks.parsed("--mode", mode, Mode::parse, "latency or throughput"))
+                .rounds(rounds).warmup(warmup).streams(streams).threads(threads).interOpThreads(interOpThreads).batch(batch)
+                .executionMode(Checks.parsed("--execution-mode", executionMode, m -> ExecutionMode.valueOf(m.trim().toUpperCase(Locale.ROOT)),
+                        "sequential or parallel"))
+                .optimizationLevel(Checks.parsed("--opt-level", optLevel, BenchmarkOperation::parseOptLevel, "all, extended, basic or none"))
+                .endToEnd(!noEndToEnd).profile(profile);
         op.outputs(selection);
         if (iterations != null && seconds != null) {
             throw new IllegalArgumentException("give --seconds or --iterations, not both");
@@ -145,6 +147,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
             op.iterations(iterations);
         } else if (seconds != null) {
             op.seconds(seconds);
+        }
+        // end-to-end requests read label maps: a model without per-pixel outputs (a classifier) is refused before any work
+        preprocessing.readsLabels = !noEndToEnd;
+        preprocessing.labelsHint = "to time it without label maps, add --no-end-to-end";
+        if (!noEndToEnd && dataset == null && !preprocessing.given()) {
+            PreprocessingOptions.requireSegmentation(model, preprocessing.labelsHint);
+            for (Path o : others) {
+                PreprocessingOptions.requireSegmentation(o, preprocessing.labelsHint);
+            }
         }
         if (dataset != null || preprocessing.given()) {
             List<Preprocessing> pre = new ArrayList<>();

@@ -29,4 +29,31 @@ final class Checks {
                     + (value == Math.rint(value) && Double.isFinite(value) ? Long.toString(value.longValue()) : value.toString()));
         }
     }
+    /**
+     * Fails unless {@code low < value <= high}, naming the option: {@code --percentile must be in (50, 100], got 200}.
+     */
+    static void inRange(String option, double value, double low, double high) {
+        if (!(value > low && value <= high)) {
+            throw new IllegalArgumentException(option + " must be in (" + number(low) + ", " + number(high) + "], got " + number(value));
+        }
+    }
+
+    /**
+     * {@code parse} applied to the option's value; a value it refuses fails with one line naming the option, what it
+     * takes and what was given: {@code --mode takes latency or throughput; got 'fastest'}.
+     *
+     * @param choices what the option takes, e.g. {@code latency or throughput}
+     */
+    static <T> T parsed(String option, String value, java.util.function.Function<String, T> parse, String choices) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " takes " + choices + "; got '" + value + "'");
+        }
+    }
+
+    /** A number as a user writes it: {@code 200}, {@code 99.5}. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Double.isFinite(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
 }

@@ -62,6 +62,7 @@ public final class CodegenCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give either --dataset or --report for the test samples, not both");
         }
         Checks.atLeast("--samples", samples, 1);
+        PreprocessingOptions.requireSegmentation(model, null); // generated code gives label maps: a classifier is refused at once
         // the output policy before any work: no output is an input (the generated project is put together beside --out
         // and swapped in, so --out must not hold an input either)
         OutputPolicy inputs = OutputPolicy.inputs().model(model).folder(dataset).folder(report);

@@ -60,8 +60,14 @@ public final class InspectCommand implements Callable<Integer> {
         if (json == null || !json.toString().equals("-")) {
             System.out.print(s.describe());
             // how each output would be read (found from the graph; optimize/evaluate/benchmark take --output-kind to override)
-            ModelOutputs.each(model).forEach((name, o) -> System.out.println(org.int8workbench.core.Printable.of("  read as     " + name + ": "
-                    + (o == null ? "unknown (give --output-kind to the other commands)" : o.kind().cliName() + " \u2014 " + o.reason()))));
+            String notSegmentation = org.int8workbench.core.labels.LabelDecoders.notSegmentation(s);
+            if (notSegmentation != null) {
+                // the one check the other commands make before any work (no --output-kind makes labels of these outputs)
+                System.out.println("  not read    " + notSegmentation);
+            } else {
+                ModelOutputs.each(model).forEach((name, o) -> System.out.println(org.int8workbench.core.Printable.of("  read as     " + name
+                        + ": " + (o == null ? "unknown (give --output-kind to the other commands)" : o.kind().cliName() + " \u2014 " + o.reason()))));
+            }
         }
         CliSupport.writeJson(json, s, force);
         return 0;

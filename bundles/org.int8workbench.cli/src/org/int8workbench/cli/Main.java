@@ -32,6 +32,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String... args) {
         CommandLine cl = commandLine();
+        // leftovers of a killed run that this run removes are said in one line (System.err as it is when said)
+        org.int8workbench.core.Temporaries.onSweep(line -> System.err.println("int8wb: " + line));
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {

@@ -17,7 +17,6 @@ import org.int8workbench.core.pipeline.OutputFiles;
 import org.int8workbench.core.pipeline.PipelineRequest;
 import org.int8workbench.core.pipeline.PipelineResult;
 import org.int8workbench.core.quantize.IgnoredScope;
-import org.int8workbench.core.quantize.Preset;
 import org.int8workbench.core.quantize.QuantizationResult;
 import org.int8workbench.core.quantize.QuantizationSettings;
 import org.int8workbench.core.quantize.RangeMethod;
@@ -118,7 +117,8 @@ public final class OptimizeCommand implements Callable<Integer> {
         AccuracyControl control = methodOptions.accuracyControl();
         Preprocessing pre = preprocessing.resolve(model);
         QuantizationOptions.Subset sub = QuantizationOptions.parseSubset(subset);
-        QuantizationSettings settings = new QuantizationSettings(Preset.parse(preset), range, percentile, sub.size(),
+        Checks.inRange("--percentile", percentile, 50, 100);
+        QuantizationSettings settings = new QuantizationSettings(QuantizationOptions.preset(preset), range, percentile, sub.size(),
                 sub.percent(), seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
         PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(calibration, null)).withPreprocessing(pre)
                 .withQuantization(settings).withCutHead(fastHead)

@@ -9,6 +9,7 @@ import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.labels.LabelDecoders;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.dataset.Preprocessing.ColorOrder;
 import org.int8workbench.core.dataset.Preprocessing.Layout;
@@ -41,6 +42,43 @@ public final class PreprocessingOptions {
     String layout;
 
     /**
+     * Whether the command reads label maps from the model (all but a benchmark without end-to-end requests):
+     * {@link #resolve} then refuses a model that has no per-pixel output, before any work.
+     */
+    boolean readsLabels = true;
+
+    /** What else the user can do with a model that is not a segmentation model (appended to the refusal), or {@code null}. */
+    String labelsHint;
+
+    /**
+     * Refuses a model from which no label map can be read (every output without height and width, e.g. a classifier):
+     * the core's check ({@link LabelDecoders#notSegmentation}), one line saying what the model is and what to give.
+     *
+     * @param hint what else the user can do (appended after a semicolon), or {@code null}
+     */
+    static void requireSegmentation(Path model, OrtSession s, String hint) throws OrtException {
+        String problem = LabelDecoders.notSegmentation(String.valueOf(model.getFileName()), s);
+        if (problem != null) {
+            throw new IllegalArgumentException(hint == null ? problem : problem + "; " + hint);
+        }
+    }
+
+    /**
+     * {@link #requireSegmentation(Path, OrtSession, String)} for a model not opened yet; a model ONNX Runtime cannot open
+     * is left to the steps that read it (they say why).
+     */
+    static void requireSegmentation(Path model, String hint) {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
+                requireSegmentation(model, s, hint);
+            }
+        } catch (OrtException e) {
+            // not readable: the benchmark's own loading says why
+        }
+    }
+
+    /**
      * The preprocessing for {@code model}: options over metadata over input shape over defaults. A model whose input
      * has dynamic or symbolic image dimensions takes them from {@code --size} (and {@code --layout}; without it, the
      * side of the fixed channel axis of 3, else NCHW); without {@code --size} it fails with one line saying to give
@@ -53,6 +91,9 @@ public final class PreprocessingOptions {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
                 requireFloatInput(model, s);
+                if (readsLabels) {
+                    requireSegmentation(model, s, labelsHint);
+                }
                 shape = inputShape(s);
                 try {
                     base = EvaluateOperation.fromModel(s);

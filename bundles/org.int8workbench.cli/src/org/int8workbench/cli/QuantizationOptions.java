@@ -77,6 +77,11 @@ public final class QuantizationOptions {
         return new Subset(subsetSize, subsetPercent);
     }
 
+    /** The {@code --preset} value, or one line naming the option and its choices. */
+    static Preset preset(String preset) {
+        return Checks.parsed("--preset", preset, Preset::parse, "performance or mixed");
+    }
+
     /** The settings the options give. */
     public QuantizationSettings settings() {
         Subset sub = parseSubset(subset);
@@ -93,7 +98,8 @@ public final class QuantizationOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--range takes mean-minmax, minmax, percentile, entropy or mse; got '" + estimator + "'");
         }
-        return new QuantizationSettings(Preset.parse(preset), m, percentile, sub.size(), sub.percent(), seed,
+        Checks.inRange("--percentile", percentile, 50, 100);
+        return new QuantizationSettings(preset(preset), m, percentile, sub.size(), sub.percent(), seed,
                 IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
     }
 }

@@ -122,7 +122,8 @@ public final class RunsCommand implements Callable<Integer> {
         if (dataset != null && !Files.exists(dataset)) {
             throw new NoSuchFileException(dataset.toString());
         }
-        CompareRunsOperation op = new CompareRunsOperation(model, chosen).mode(Mode.parse(mode)).seconds(seconds).rounds(rounds)
+        CompareRunsOperation op = new CompareRunsOperation(model, chosen)
+                .mode(Checks.parsed("--mode", mode, Mode::parse, "latency or throughput")).seconds(seconds).rounds(rounds)
                 .threads(threads).outputs(outputOptions.selection()).limit(limit)
                 .output(report != null ? report : history.comparisonFolder(model));
         if (dataset != null) {

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * </pre>
  *
  * An existing target is moved aside to a second hidden sibling, the new folder moved in, and only then the old one
- * deleted; if moving the new folder in fails, the old one is moved back.
+ * deleted; if moving the new folder in fails, the old one is moved back. The hidden names carry the process id
+ * ({@code .NAME.tmp-PID-RANDOM}, {@code .NAME.old-PID-RANDOM}): a later run removes those a killed run left
+ * ({@link Temporaries#sweep}).
  *
  * <p>{@link #replace} replaces only what the tool wrote: every folder it commits holds a marker file ({@link #MARKER}),
  * and an existing target is replaced only when it holds that marker or is empty. Any other folder is refused, even when
@@ -114,14 +116,15 @@ public final class AtomicFolder implements AutoCloseable {
             throw new IOException("cannot write a file system root (" + abs + ") as a folder");
         }
         Files.createDirectories(parent);
-        return Temporaries.register(freshSibling(parent, "." + abs.getFileName() + ".tmp-"));
+        // leftovers of a killed run writing this folder go first (only those of processes that no longer run)
+        Temporaries.sweep(abs);
+        return Temporaries.register(freshSibling(abs, "tmp"));
     }
 
-    /** A new folder {@code prefix + random} in {@code parent}, with the permissions the umask gives. */
-    private static Path freshSibling(Path parent, String prefix) throws IOException {
-        java.util.Random r = new java.security.SecureRandom();
+    /** A new hidden folder beside {@code target} ({@link Temporaries#hiddenSibling}), with the permissions the umask gives. */
+    private static Path freshSibling(Path target, String kind) throws IOException {
         for (int i = 0; ; i++) {
-            Path p = parent.resolve(prefix + Long.toUnsignedString(r.nextLong(), 36));
+            Path p = Temporaries.hiddenSibling(target, kind);
             try {
                 return Files.createDirectory(p);
             } catch (FileAlreadyExistsException e) {
@@ -152,7 +155,7 @@ public final class AtomicFolder implements AutoCloseable {
         }
         Path backup = null;
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            backup = freshSibling(target.getParent(), "." + target.getFileName() + ".old-");
+            backup = freshSibling(target, "old");
             Files.delete(backup);
             Files.move(target, backup);
         }

@@ -10,7 +10,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes a file so that it either appears complete or not at all: the bytes go to a hidden temporary file
- * in the same folder, which is moved over the target only after it was written and flushed. A failure or
+ * in the same folder ({@code .NAME.part-PID-RANDOM}, {@link Temporaries#hiddenSibling}; leftovers of a killed run are
+ * removed first, {@link Temporaries#sweep}), which is moved over the target only after it was written and flushed. A failure or
  * cancellation in between deletes the temporary file. The file gets the permissions the umask gives, as any file the
  * user writes.
  */
@@ -39,12 +40,13 @@ public final class AtomicOutput {
         }
         Path dir = abs.getParent();
         Files.createDirectories(dir);
+        // leftovers of a killed run writing this file go first (only those of processes that no longer run)
+        Temporaries.sweep(abs);
         // not Files.createTempFile: its owner-only mode would stay on the finished file; this one gets the umask's
         Path tmp = null;
-        java.util.Random r = new java.security.SecureRandom();
         OutputStream created = null;
         for (int i = 0; created == null; i++) {
-            tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(r.nextLong(), 36) + ".part");
+            tmp = Temporaries.hiddenSibling(abs, "part");
             try {
                 created = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
                         java.nio.file.StandardOpenOption.WRITE);

@@ -79,9 +79,8 @@ class OptimizeWizardChecksTest {
         assertTrue(ui(wizard::currentMessage).startsWith("This model cannot be optimized: "), ui(wizard::currentMessage));
         assertFalse(ui(dialog::finishEnabled));
         assertFalse(ui(() -> dialog.buttonEnabled(IDialogConstants.NEXT_ID)));
-        // no "prefilled from the model" for a model that could not be read
-        String note = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
-        assertFalse(note.contains("Prefilled from the model"), note);
+        // a model that could not be read gets no pages of what it fixes (nothing "prefilled from the model")
+        assertEquals(1, ui(wizard::getPageCount), "only the first page, with the reason");
         UiTestSupport.screenshot(ui(dialog::getShell), "wizard-broken-model");
         run(dialog::close);
         dialog = null;
@@ -103,7 +102,52 @@ class OptimizeWizardChecksTest {
         ModelSummary.of(classifier.getLocation().toPath());
         String problem = ui(() -> new OptimizeWizard(classifier)).modelProblem();
         assertNotNull(problem, "a classifier is refused");
-        assertEquals("classifier.onnx is not a segmentation model: its outputs (scores [1,3]) have no height and width, so no label map can be read from them", problem);
+        assertEquals("classifier.onnx is not a segmentation model: its output (scores [1,3]) has no height and width, so no label map can be read "
+                + "from it; give a model with a per-pixel output ([N,C,H,W], [N,H,W,C] or [N,H,W])", problem);
+    }
+
+    /**
+     * The model is read in a background job, not on the UI thread: while it is read (held here by a latch, as a large
+     * model on a slow disk would take its time) the dialog is open and answers, its first page says "Reading the
+     * model…", Next and Finish are disabled and the other pages are not there yet; once read, they come with what the
+     * model fixes.
+     */
+    @Test
+    void readsTheModelInTheBackground() throws Exception {
+        project = UiTestSupport.project("wizard-reading");
+        IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        OptimizeWizard.holdModelReads(gate);
+        try {
+            OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
+            dialog = ui(() -> new TestWizardDialog(shell(), wizard));
+            run(dialog::openWhileReading);
+            UiTestSupport.settle(300);
+            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+            assertNull(ui(() -> wizard.getPage("dataset").getErrorMessage()), "reading is no error");
+            assertFalse(ui(wizard::modelShown));
+            assertEquals(1, ui(wizard::getPageCount), "the other pages come with the model");
+            // a valid dataset does not enable Next or Finish before the model is read
+            run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
+            UiTestSupport.settle(200);
+            assertFalse(ui(dialog::finishEnabled), "Finish while reading");
+            assertFalse(ui(() -> dialog.buttonEnabled(IDialogConstants.NEXT_ID)), "Next while reading");
+            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+            UiTestSupport.screenshot(ui(dialog::getShell), "wizard-reading-the-model");
+
+            gate.countDown();
+            UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
+            assertEquals(5, ui(wizard::getPageCount));
+            UiTestSupport.waitUntil("Next is enabled", () -> dialog.buttonEnabled(IDialogConstants.NEXT_ID), 30);
+            assertTrue(ui(dialog::finishEnabled), () -> "Finish once read: " + ui(wizard::currentMessage));
+            assertFalse(String.valueOf(ui(wizard::currentMessage)).contains("Reading"), ui(wizard::currentMessage));
+            run(() -> dialog.showPage(wizard.getPage("preprocessing")));
+            String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
+            assertTrue(pre.contains("Prefilled from the model"), pre);
+        } finally {
+            OptimizeWizard.holdModelReads(null);
+            gate.countDown();
+        }
     }
 
     @Test

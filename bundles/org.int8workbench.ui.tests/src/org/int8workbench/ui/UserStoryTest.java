@@ -127,6 +127,8 @@ class UserStoryTest {
             click(named(wizardShell, Button.class, "dataset.separateCalibration"), true);
             type(named(wizardShell, Text.class, "dataset.calibrationFolder"), calibration);
         });
+        // the wizard reads the model in the background; Next comes with what it read
+        UiTestSupport.waitUntil("the wizard has read the model", () -> button(wizardShell, IDialogConstants.NEXT_ID).isEnabled(), 60);
         UiTestSupport.settle(300);
         UiTestSupport.screenshot(wizardShell, "story-2-wizard-dataset");
         List<String> pages = new ArrayList<>(List.of("dataset"));

@@ -38,6 +38,7 @@ import org.int8workbench.core.bench.BenchmarkScheduler.Measurements;
 import org.int8workbench.core.bench.BenchmarkScheduler.Phase;
 import org.int8workbench.core.dataset.Preprocessing;
 import org.int8workbench.core.dataset.Sample;
+import org.int8workbench.core.dataset.SkippedItem;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.LabelDecoder;
 import org.int8workbench.core.labels.LabelDecoders;
@@ -132,6 +133,8 @@ public final class BenchmarkOperation {
     private boolean analyzeGraph = true;
     private LabelDecoder.Factory decoderFactory;
     private OutputSelection outputSelection = OutputSelection.AUTO;
+    /** Dataset images that could not be read during the current run, by id (each once, whatever the model). */
+    private final Map<String, SkippedItem> skippedImages = new java.util.LinkedHashMap<>();
 
     /** A benchmark of {@code model}. */
     public BenchmarkOperation(Path model) {
@@ -421,6 +424,7 @@ public final class BenchmarkOperation {
         double secs = iterations != null ? 0 : seconds != null ? seconds : DEFAULT_SECONDS;
         int nRounds = iters > 0 ? (int) Math.min(rounds, iters) : rounds;
         List<String> notes = new ArrayList<>();
+        skippedImages.clear();
         if (nRounds < rounds) {
             notes.add("rounds reduced to " + nRounds + " so that every round has at least one iteration");
         }
@@ -449,6 +453,9 @@ public final class BenchmarkOperation {
                 if (!l.batchNote.isEmpty()) {
                     notes.add(p.getFileName() + ": " + l.batchNote);
                 }
+            }
+            if (!skippedImages.isEmpty()) {
+                notes.add(skippedNote(skippedImages.values()));
             }
             for (Loaded l : loaded) {
                 l.workload = new SessionWorkload(l.path.getFileName().toString(), l.session, l.inputs, nStreams, l.decoders);
@@ -662,13 +669,34 @@ public final class BenchmarkOperation {
         }
         int batches = Math.max(1, Math.min(INPUT_POOL, (samples.size() + l.batch - 1) / l.batch));
         SubMonitor sub = SubMonitor.convert(monitor, batches);
-        int next = 0;
+        int tried = 0;
+        int reused = 0;
+        List<Sample> readable = new ArrayList<>();
         int per = pre.tensorSize();
         for (int b = 0; b < batches; b++) {
             float[] buf = new float[per * l.batch];
             for (int i = 0; i < l.batch; i++) {
-                Sample s = samples.get(next++ % samples.size());
-                BufferedImage img = dataset.readImage(s);
+                // the images in dataset order; one that cannot be read is skipped and named in the result, as evaluate does;
+                // when the pool needs more images than the dataset has, the readable ones are used again
+                BufferedImage img = null;
+                while (img == null) {
+                    if (tried < samples.size()) {
+                        Sample s = samples.get(tried++);
+                        try {
+                            img = dataset.readImage(s);
+                            readable.add(s);
+                        } catch (IOException | RuntimeException e) {
+                            skippedImages.putIfAbsent(s.id(), new SkippedItem(s.id(), String.valueOf(s.image()),
+                                    e.getMessage() == null || e.getMessage().isBlank() ? "cannot be read" : e.getMessage()));
+                        }
+                    } else if (readable.isEmpty()) {
+                        SkippedItem problem = skippedImages.values().iterator().next();
+                        throw new IOException("none of the " + samples.size() + " images of " + dataset.description()
+                                + " could be read; the first problem: " + problem.id() + ": " + problem.reason());
+                    } else {
+                        img = dataset.readImage(readable.get(reused++ % readable.size()));
+                    }
+                }
                 pre.toTensor(img, buf, i * per);
             }
             Map<String, OnnxTensor> m = new HashMap<>(others);
@@ -676,6 +704,23 @@ public final class BenchmarkOperation {
             l.inputs.add(m);
             sub.split(1);
         }
+    }
+
+    /**
+     * The one line naming the dataset images left out because they could not be read, e.g.
+     * {@code 2 images skipped (cannot be read; the benchmark used the next readable ones): bad (not an image); cut (truncated)};
+     * at most 10 are named.
+     */
+    static String skippedNote(java.util.Collection<SkippedItem> skipped) {
+        List<String> named = skipped.stream().limit(10).map(k -> k.id() + " (" + k.reason() + ")").toList();
+        return org.int8workbench.core.Printable.of(skipped.size() + " image" + (skipped.size() == 1 ? "" : "s")
+                + " skipped (cannot be read; the benchmark used the next readable ones): " + String.join("; ", named)
+                + (skipped.size() > 10 ? "; ..." : ""));
+    }
+
+    /** The dataset images the last {@link #run} skipped because they could not be read, in dataset order. */
+    public List<SkippedItem> skipped() {
+        return List.copyOf(skippedImages.values());
     }
 
     /** Preprocessing recorded in the model's metadata, else defaults from a 4-D image input shape, else null. */

@@ -33,6 +33,10 @@ record FoundOutput(String name, OnnxJavaType type, long[] shape, int channels, S
 
     static FoundOutput of(String name, TensorInfo info, String lastOp, Integer inferredChannels, Preprocessing input) {
         long[] shape = info.getShape();
+        if (!OutputShapes.perPixel(shape)) {
+            return new FoundOutput(name, info.type, shape, -1, lastOp, null, false, "has no height and width ("
+                    + LabelDecoders.shape(shape) + "): values per image, not per pixel; no label map can be read from it");
+        }
         int c = OutputShapes.channels(shape, input);
         if (c < 0 && inferredChannels != null) {
             c = inferredChannels;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.onnx.ModelSummary;
 
 /**
  * Chooses how a model's outputs become labels, from the model itself; the one place that does.
@@ -147,6 +148,63 @@ public final class LabelDecoders {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Why no label map can be read from the model of {@code session}, or {@code null} when one can: every output has no
+     * height and width (fewer than three dimensions, {@link OutputShapes#perPixel}; e.g. a classifier's scores
+     * {@code [1,1000]}) or is not a tensor. The one check of "is this a segmentation model", made before any work by
+     * every command that reads labels and by the wizard ({@link #notSegmentation(ModelSummary)}); an output whose shape
+     * is not declared is given the benefit of the doubt.
+     *
+     * @param modelName the model's file name, for the message
+     */
+    public static String notSegmentation(String modelName, OrtSession session) throws OrtException {
+        List<String> shown = new ArrayList<>();
+        for (NodeInfo n : session.getOutputInfo().values()) {
+            if (!(n.getInfo() instanceof TensorInfo t)) {
+                shown.add(n.getName() + " (not a tensor)");
+            } else if (OutputShapes.perPixel(t.getShape())) {
+                return null;
+            } else {
+                shown.add(n.getName() + " " + shape(t.getShape()));
+            }
+        }
+        return notSegmentation(modelName, shown);
+    }
+
+    /** {@link #notSegmentation(String, OrtSession)} from a model's summary (its declared outputs), without ONNX Runtime. */
+    public static String notSegmentation(ModelSummary model) {
+        List<String> shown = new ArrayList<>();
+        for (ModelSummary.TensorDesc o : model.outputs()) {
+            if (o.elementType().endsWith("_type")) {
+                shown.add(o.name() + " (not a tensor)");
+            } else if (o.shape() == null || o.shape().size() >= 3) {
+                return null;
+            } else {
+                shown.add(o.name() + " [" + String.join(",", o.shape()) + "]");
+            }
+        }
+        return notSegmentation(Path.of(model.file()).getFileName().toString(), shown);
+    }
+
+    private static String notSegmentation(String modelName, List<String> outputs) {
+        if (outputs.isEmpty()) {
+            return null; // no outputs: the readers say so in their own words
+        }
+        boolean one = outputs.size() == 1;
+        return org.int8workbench.core.Printable.of(modelName + " is not a segmentation model: its output" + (one ? "" : "s") + " ("
+                + String.join(", ", outputs) + ") " + (one ? "has" : "have") + " no height and width, so no label map can be read from "
+                + (one ? "it" : "them") + "; give a model with a per-pixel output ([N,C,H,W], [N,H,W,C] or [N,H,W])");
+    }
+
+    /** A declared shape for messages, dynamic axes as {@code ?}: {@code [1,?,3]}. */
+    static String shape(long[] shape) {
+        List<String> dims = new ArrayList<>(shape.length);
+        for (long d : shape) {
+            dims.add(d < 0 ? "?" : Long.toString(d));
+        }
+        return "[" + String.join(",", dims) + "]";
     }
 
     /**

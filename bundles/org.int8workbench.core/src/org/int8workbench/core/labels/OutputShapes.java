@@ -22,6 +22,15 @@ public final class OutputShapes {
     private OutputShapes() {
     }
 
+    /**
+     * Whether an output of this declared shape can hold a map per pixel: three or more dimensions, or a shape that is
+     * not known ({@code null} or no dimensions, given the benefit of the doubt). An output of one or two dimensions
+     * (a classifier's scores {@code [1,1000]}, a detector's boxes {@code [N,4]}) has no height and width.
+     */
+    public static boolean perPixel(long[] shape) {
+        return shape == null || shape.length == 0 || shape.length >= 3;
+    }
+
     /** Whether an output of this shape is a single-channel map: {@code [N,H,W]}, {@code [N,1,H,W]} or {@code [N,H,W,1]}. */
     public static boolean singleChannel(long[] shape) {
         return shape.length == 3 || (shape.length == 4 && (shape[1] == 1 || shape[3] == 1) && !(shape[1] == 1 && shape[3] == 1));

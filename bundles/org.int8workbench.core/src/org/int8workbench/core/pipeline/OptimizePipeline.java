@@ -316,13 +316,8 @@ public final class OptimizePipeline {
 
     /** A hidden, unused name beside {@code target} for writing it before it is moved into place. */
     private static Path staged(Path target) {
-        Path dir = target.toAbsolutePath().normalize().getParent();
-        java.util.Random random = new java.security.SecureRandom();
-        Path p;
-        do {
-            p = dir.resolve("." + target.getFileName() + ".new-" + Long.toUnsignedString(random.nextLong(), 36));
-        } while (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-        return p;
+        org.int8workbench.core.Temporaries.sweep(target); // leftovers of a killed run (processes that no longer run)
+        return org.int8workbench.core.Temporaries.hiddenSibling(target, "new");
     }
 
     /** Moves a staged output into place (a rename in the same folder). */

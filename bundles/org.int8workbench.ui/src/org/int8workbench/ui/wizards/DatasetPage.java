@@ -31,12 +31,31 @@ final class DatasetPage extends SettingsPage {
     private final Map<String, Object> opened = new HashMap<>();
 
     /** Why the model cannot be optimized, or {@code null}: shown as this page's error, which blocks Next and Finish. */
-    private final String modelProblem;
+    private String modelProblem;
+    /** True while the wizard reads the model (before the page's controls exist). */
+    private boolean reading = true;
+    /** The same once the controls exist, observed so that the page is checked again when the read ends. */
+    private org.eclipse.core.databinding.observable.value.WritableValue<Boolean> readingValue;
 
-    DatasetPage(OptimizeSettings initial, String modelProblem) {
+    /** The message shown while the model is read. */
+    static final String READING = "Reading the model\u2026";
+
+    DatasetPage(OptimizeSettings initial) {
         super("dataset", "Dataset", "The images to calibrate on and to compare the models with.");
         this.initial = initial;
-        this.modelProblem = modelProblem;
+    }
+
+    /** The wizard has read the model: {@code problem} says why it cannot be optimized, or is {@code null}. */
+    void modelRead(String problem) {
+        this.modelProblem = problem;
+        this.reading = false;
+        if (readingValue != null && !readingValue.isDisposed()) {
+            readingValue.setValue(false);
+        }
+        if (problem != null && getControl() != null && isCurrentPage()) {
+            setErrorMessage("This model cannot be optimized: " + problem);
+            setPageComplete(false);
+        }
     }
 
     @Override
@@ -61,18 +80,21 @@ final class DatasetPage extends SettingsPage {
         name(calibration, "dataset.calibrationFolder");
         name(subset, "dataset.subset");
         summary = note(c, "Dataset:\n\nCalibration:");
+        readingValue = new org.eclipse.core.databinding.observable.value.WritableValue<>(reading, Boolean.class);
     }
 
     @Override
     String check() {
         DataKind kind = kind();
-        if (modelProblem != null) {
+        boolean stillReading = Boolean.TRUE.equals(readingValue.getValue());
+        if (stillReading || modelProblem != null) {
             // read the observables all the same, so that data binding keeps tracking them
             folder.getValue();
             separate.getValue();
             calibration.getValue();
             subset.getValue();
-            return "This model cannot be optimized: " + modelProblem;
+            // while reading: a note, not an error (Next and Finish stay disabled: the other pages come with the read)
+            return stillReading ? "?" + READING : "This model cannot be optimized: " + modelProblem;
         }
         boolean sep = Boolean.TRUE.equals(separate.getValue());
         String f = folder.getValue().trim();

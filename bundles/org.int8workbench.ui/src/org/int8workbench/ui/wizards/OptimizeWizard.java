@@ -3,6 +3,7 @@ package org.int8workbench.ui.wizards;
 import java.nio.file.Path;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.jface.wizard.Wizard;
 import org.int8workbench.core.dataset.Preprocessing;
@@ -17,22 +18,46 @@ import org.int8workbench.ui.preferences.Prefs;
 /**
  * Optimize INT8…: dataset, preprocessing, quantization and measurements, prefilled from the settings remembered for
  * the model (else the preferences and the model's own preprocessing). Finish schedules one {@link OptimizeJob}.
+ *
+ * <p>The model is read in a background job, not on the UI thread (a large model takes seconds): meanwhile the first
+ * page says "Reading the model…" and Next and Finish stay disabled; the other pages, which show what the model fixes
+ * (input size, outputs), are added once it is read, and a model that cannot be optimized keeps the first page with the
+ * reason.
  */
 public final class OptimizeWizard extends Wizard {
     private final IFile model;
-    private final OptimizeSettings initial;
+    private final Path path;
+    /** The settings given or remembered for the model, or {@code null} for a model optimized for the first time. */
+    private final OptimizeSettings given;
     private final boolean remembered;
-    /** Why the model cannot be optimized (the core's one-line message), or {@code null}. */
-    private final String problem;
-    /** True when the preprocessing was really read from the model (its metadata or input shape). */
-    private final boolean fromModel;
+    /** The dataset fields the first page starts with (they do not depend on the model's content). */
+    private final OptimizeSettings datasetInitial;
+    private OptimizeSettings initial;
+    /** What the background read found, or {@code null} until it is done. */
+    private volatile ModelRead read;
+    /** True once the read's result is shown (pages added, first page updated); UI thread only. */
+    private boolean applied;
+    private final Job reading;
+    private org.eclipse.swt.widgets.Composite pageContainer;
     private DatasetPage dataset;
     private PreprocessingPage preprocessing;
     private OutputsPage outputs;
-    private final ModelIo io;
     private QuantizationPage quantization;
     private MeasurePage measure;
     private UiJobs.UiJob job;
+
+    /** For tests: when set, reads wait for this latch (to see the wizard while it reads). */
+    private static volatile java.util.concurrent.CountDownLatch readGate;
+
+    /**
+     * What the wizard reads from the model, off the UI thread.
+     *
+     * @param problem why it cannot be optimized (the core's one-line message), or {@code null}
+     * @param io its input and outputs
+     * @param preprocessing the preprocessing it records or its input shape fixes, or {@code null}
+     */
+    private record ModelRead(String problem, ModelIo io, Preprocessing preprocessing) {
+    }
 
     public OptimizeWizard(IFile model) {
         this(model, null);
@@ -42,30 +67,92 @@ public final class OptimizeWizard extends Wizard {
     public OptimizeWizard(IFile model, OptimizeSettings settings) {
         this.model = model;
         OptimizeSettings s = settings;
-        Path path = null;
+        Path p = null;
         try {
-            path = ModelFiles.path(model);
-            s = s != null ? s : OptimizeSettings.remembered(path);
+            p = ModelFiles.path(model);
+            s = s != null ? s : OptimizeSettings.remembered(p); // a small JSON file beside the model
         } catch (CoreException e) {
             Activator.getDefault().getLog().log(e.getStatus());
         }
+        this.path = p;
+        this.given = s;
         this.remembered = s != null && settings == null;
-        this.problem = path == null ? model.getFullPath() + " is not on the local file system" : problemOf(path);
-        this.io = path == null || problem != null ? ModelIo.UNKNOWN : ModelIo.of(path);
-        this.fromModel = problem == null && path != null && OptimizeSettings.preprocessingOf(path) != null;
-        OptimizeSettings first = s != null ? s : defaults(path);
-        if (s == null) {
-            // a model optimized for the first time: the dataset and calibration folders last used in its project
-            first = LastPaths.apply(model.getProject(), first);
-        }
-        this.initial = first;
+        // a model optimized for the first time: the dataset and calibration folders last used in its project
+        this.datasetInitial = s != null ? s : LastPaths.apply(model.getProject(), defaults((Preprocessing) null));
         setWindowTitle("Optimize INT8: " + model.getName());
         setNeedsProgressMonitor(false);
+        // the other pages come once the model is read: the dialog needs its Back and Next buttons from the start
+        setForcePreviousAndNextButtons(true);
+        if (path == null) {
+            read = new ModelRead(model.getFullPath() + " is not on the local file system", ModelIo.UNKNOWN, null);
+            reading = null;
+        } else {
+            Path file = path;
+            // the display of the thread that opens the wizard (the UI thread), where the result is shown
+            org.eclipse.swt.widgets.Display current = org.eclipse.swt.widgets.Display.getCurrent();
+            org.eclipse.swt.widgets.Display display = current != null ? current : org.eclipse.swt.widgets.Display.getDefault();
+            reading = Job.create("Reading " + model.getName(), monitor -> {
+                try {
+                    read = readModel(file);
+                } catch (RuntimeException | LinkageError | VirtualMachineError e) {
+                    // never left "reading" for ever: the first page says why
+                    read = new ModelRead(model.getName() + " cannot be read: " + (e instanceof OutOfMemoryError
+                            ? "it does not fit in memory" : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()),
+                            ModelIo.UNKNOWN, null);
+                }
+                if (!display.isDisposed()) {
+                    display.asyncExec(this::applyRead);
+                }
+            });
+            reading.setSystem(true);
+            reading.schedule();
+        }
+    }
+
+    /** Reads what the pages need from the model (background job). */
+    private static ModelRead readModel(Path file) {
+        java.util.concurrent.CountDownLatch gate = readGate;
+        if (gate != null) {
+            try {
+                gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        String problem = problemOf(file);
+        if (problem != null) {
+            return new ModelRead(problem, ModelIo.UNKNOWN, null);
+        }
+        return new ModelRead(null, ModelIo.of(file), OptimizeSettings.preprocessingOf(file));
+    }
+
+    /** Shows what the read found (UI thread): the first page's state, and the other pages when the model can be optimized. */
+    private void applyRead() {
+        if (applied || read == null || dataset == null || getContainer() == null || getShell() == null || getShell().isDisposed()) {
+            return; // not open yet (addPages shows it), closed, or shown already
+        }
+        applied = true;
+        dataset.modelRead(read.problem());
+        if (read.problem() == null) {
+            addOtherPages();
+            for (org.eclipse.jface.wizard.IWizardPage page : getPages()) {
+                if (page.getControl() == null && pageContainer != null && !pageContainer.isDisposed()) {
+                    page.createControl(pageContainer);
+                    page.getControl().setVisible(false);
+                }
+            }
+            if (getContainer() instanceof org.eclipse.jface.wizard.WizardDialog d) {
+                d.updateSize();
+            }
+        }
+        getContainer().updateButtons();
+        getContainer().updateMessage();
     }
 
     /** Room for every page's text (the dialog's initial size otherwise cuts the longer notes). */
     @Override
     public void createPageControls(org.eclipse.swt.widgets.Composite pageContainer) {
+        this.pageContainer = pageContainer;
         super.createPageControls(pageContainer);
         org.eclipse.swt.widgets.Shell shell = pageContainer.getShell();
         shell.setData("name", "optimize.wizard");
@@ -85,32 +172,44 @@ public final class OptimizeWizard extends Wizard {
             if (java.nio.file.Files.size(model) == 0) {
                 return model.getFileName() + " is empty";
             }
-            org.int8workbench.core.onnx.ModelSummary m = org.int8workbench.core.onnx.ModelSummary.of(model);
-            // outputs without per-pixel axes (e.g. a classifier's scores [1,1000]): no output can give a label map;
-            // an output of unknown shape is given the benefit of the doubt
-            boolean perPixel = m.outputs().isEmpty()
-                    || m.outputs().stream().anyMatch(o -> o.shape() == null || o.shape().size() >= 3);
-            if (!perPixel) {
-                return model.getFileName() + " is not a segmentation model: its outputs ("
-                        + String.join(", ", m.outputs().stream().map(o -> o.name() + " [" + String.join(",", o.shape()) + "]").toList())
-                        + ") have no height and width, so no label map can be read from them";
-            }
-            return null;
+            // outputs without per-pixel axes (e.g. a classifier's scores [1,1000]): the core's one check, as the command line's
+            return org.int8workbench.core.labels.LabelDecoders.notSegmentation(org.int8workbench.core.onnx.ModelSummary.of(model));
         } catch (java.io.IOException | RuntimeException e) {
             String m = e.getMessage();
             return m == null || m.isBlank() ? model.getFileName() + " cannot be read as an ONNX model" : m;
         }
     }
 
-    /** Why the model cannot be optimized, or {@code null} (for tests). */
+    /** Why the model cannot be optimized, or {@code null} (for tests: waits until the model is read). */
     public String modelProblem() {
-        return problem;
+        if (read == null && reading != null) {
+            try {
+                reading.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return read == null ? null : read.problem();
+    }
+
+    /** For tests: whether the wizard has read the model and shows what it found. */
+    public boolean modelShown() {
+        return applied;
+    }
+
+    /** For tests: reads of models wait for {@code gate} while it is set ({@code null} to stop). */
+    public static void holdModelReads(java.util.concurrent.CountDownLatch gate) {
+        readGate = gate;
     }
 
     /** Settings of a model optimized for the first time: the preferences and the model's preprocessing. */
     public static OptimizeSettings defaults(Path model) {
+        return defaults(model == null ? null : OptimizeSettings.preprocessingOf(model));
+    }
+
+    /** Settings of a model optimized for the first time: the preferences and {@code pre} (defaults when {@code null}). */
+    private static OptimizeSettings defaults(Preprocessing pre) {
         IPreferenceStore p = Prefs.store();
-        Preprocessing pre = model == null ? null : OptimizeSettings.preprocessingOf(model);
         if (pre == null) {
             pre = Preprocessing.defaults(512, 512, Preprocessing.Layout.NCHW);
         }
@@ -121,8 +220,24 @@ public final class OptimizeWizard extends Wizard {
 
     @Override
     public void addPages() {
-        dataset = new DatasetPage(initial, problem);
-        boolean sizeOpen = !remembered && io.dynamicSize() && OptimizeSettings.preprocessingOf(path()) == null;
+        dataset = new DatasetPage(datasetInitial);
+        addPage(dataset);
+        if (read != null) {
+            // read before the dialog opened: shown at once
+            applied = true;
+            dataset.modelRead(read.problem());
+            if (read.problem() == null) {
+                addOtherPages();
+            }
+        }
+    }
+
+    /** The pages that show what the model fixes, added once it is read and can be optimized. */
+    private void addOtherPages() {
+        ModelIo io = read.io();
+        boolean fromModel = read.preprocessing() != null;
+        initial = given != null ? given : LastPaths.apply(model.getProject(), defaults(read.preprocessing()));
+        boolean sizeOpen = !remembered && io.dynamicSize() && !fromModel;
         String origin;
         if (remembered) {
             origin = "from the last optimization of this model";
@@ -144,11 +259,16 @@ public final class OptimizeWizard extends Wizard {
         outputs = new OutputsPage(initial, io.outputs());
         quantization = new QuantizationPage(initial);
         measure = new MeasurePage(initial, this::plannedFiles);
-        addPage(dataset);
         addPage(preprocessing);
         addPage(outputs);
         addPage(quantization);
         addPage(measure);
+    }
+
+    /** Finish only once the model is read and can be optimized, and every page is complete. */
+    @Override
+    public boolean canFinish() {
+        return applied && read != null && read.problem() == null && super.canFinish();
     }
 
     /**
@@ -161,13 +281,13 @@ public final class OptimizeWizard extends Wizard {
         java.util.List<String> out = new java.util.ArrayList<>();
         out.add(base + ".int8.onnx (the INT8 model)");
         boolean ready = measure != null && measure.getControl() != null;
-        if (quantization == null || quantization.getControl() == null ? initial.fastLabelHead() : quantization.fastLabelHead()) {
+        if (quantization == null || quantization.getControl() == null ? initial == null || initial.fastLabelHead() : quantization.fastLabelHead()) {
             out.add(base + ".int8.head.onnx (the INT8 model cut before its label head, when the model has one)");
         }
-        if (ready ? measure.benchmark() : initial.benchmark()) {
+        if (ready ? measure.benchmark() : initial == null || initial.benchmark()) {
             out.add(base + ".int8" + ModelFiles.BENCHMARK_SUFFIX + " (the speed of parent and INT8 model)");
         }
-        if (ready ? measure.compare() : initial.compare()) {
+        if (ready ? measure.compare() : initial == null || initial.compare()) {
             out.add(base + ".int8" + ModelFiles.ACCURACY_SUFFIX + "/ (the accuracy report: report.json, pictures)");
         }
         out.add(base + ModelFiles.SETTINGS_SUFFIX + " (these settings, written when the run succeeds)");
@@ -227,14 +347,6 @@ public final class OptimizeWizard extends Wizard {
     /** For tests: types the input size and chooses the layout on the preprocessing page. */
     public void setSize(String width, String height, String layout) {
         preprocessing.setSize(width, height, layout);
-    }
-
-    private Path path() {
-        try {
-            return ModelFiles.path(model);
-        } catch (CoreException e) {
-            return null;
-        }
     }
 
     /** For tests: the list of files the measure page shows. */

@@ -43,7 +43,8 @@ abstract class SettingsPage extends WizardPage {
             protected IStatus validate() {
                 String problem = check();
                 return problem == null ? ValidationStatus.ok()
-                        : problem.startsWith("!") ? ValidationStatus.warning(problem.substring(1)) : ValidationStatus.error(problem);
+                        : problem.startsWith("!") ? ValidationStatus.warning(problem.substring(1))
+                        : problem.startsWith("?") ? ValidationStatus.info(problem.substring(1)) : ValidationStatus.error(problem);
             }
         });
         WizardPageSupport.create(this, dbc);
@@ -55,7 +56,7 @@ abstract class SettingsPage extends WizardPage {
 
     /**
      * The first problem of the page's values, or {@code null}; a message starting with {@code !} is a warning that
-     * does not block Finish. Reads observables only (data binding tracks them).
+     * does not block Finish, one starting with {@code ?} a note. Reads observables only (data binding tracks them).
      */
     abstract String check();
 
