@@ -21,8 +21,12 @@ final class ExecutorEvaluations {
     private ExecutorEvaluations() {
     }
 
-    /** The evaluation of {@code recipe} in this JVM, opened on first use. */
-    static ItemEvaluation of(EvaluationRecipe recipe) throws CoreException {
+    /**
+     * The evaluation of {@code recipe} in this JVM, opened on first use.
+     *
+     * @param hadoop the Hadoop configuration for a dataset URI ({@link EvaluationRecipe#remote()}); unused otherwise
+     */
+    static ItemEvaluation of(EvaluationRecipe recipe, org.apache.hadoop.conf.Configuration hadoop) throws CoreException {
         ItemEvaluation e = OPEN.get(recipe);
         if (e != null) {
             return e;
@@ -30,12 +34,7 @@ final class ExecutorEvaluations {
         synchronized (OPEN) {
             e = OPEN.get(recipe);
             if (e == null) {
-                try {
-                    e = recipe.operation().open(new NullProgressMonitor());
-                } catch (java.io.IOException x) {
-                    throw org.int8workbench.core.CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": "
-                            + x.getMessage(), x);
-                }
+                e = HadoopFiles.operation(recipe, hadoop).open(new NullProgressMonitor());
                 if (OPENED.incrementAndGet() == 1) {
                     Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEvaluations::quiesce, "int8wb-onnxruntime-quiesce"));
                 }
