@@ -56,12 +56,22 @@ final class HadoopFiles implements DatasetFiles {
         try {
             fs = p.getFileSystem(conf);
         } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
-            throw new IOException("no Hadoop file system for " + uri + " (" + e.getMessage() + "); put its connector on the class "
-                    + "path of the driver and the executors (e.g. hadoop-aws for s3a://)", e);
+            throw noConnector(uri, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // a scheme whose file system class is configured but not on the class path (s3a:// without hadoop-aws)
+            if (e.getCause() instanceof ClassNotFoundException c) {
+                throw noConnector(uri, c.getMessage(), e);
+            }
+            throw e;
         }
         URI q = fs.makeQualified(p).toUri();
         String path = q.getPath() == null || q.getPath().isEmpty() ? "/" : q.getPath();
         return new HadoopFiles(fs, fs.getUri(), Path.of(path).normalize());
+    }
+
+    private static IOException noConnector(String uri, String problem, Exception cause) {
+        return new IOException("no Hadoop file system for " + uri + " (" + problem + "); put its connector on the class path of "
+                + "the driver and the executors (e.g. hadoop-aws and its AWS SDK for s3a://)", cause);
     }
 
     /**
@@ -139,11 +149,11 @@ final class HadoopFiles implements DatasetFiles {
     @Override
     public List<Path> list(Path dir) throws IOException {
         Path d = dir.toAbsolutePath().normalize();
-        if (!isDirectory(d)) {
-            throw new NoSuchFileException(d.toString(), null, "not a folder");
-        }
         List<Path> out = new ArrayList<>();
         try {
+            if (!isDirectory(d)) {
+                throw new NoSuchFileException(d.toString(), null, "not a folder");
+            }
             for (String name : listing(d).keySet()) {
                 out.add(d.resolve(name));
             }

@@ -153,6 +153,16 @@ class HadoopDatasetTest {
         assertEquals(List.of("scan", ids.get(2), "orphan"), Datasets.open(folder, null).skipped().stream().map(s -> s.id()).toList());
     }
 
+    @Test
+    void aUriHasASchemeOfTwoOrMoreCharactersAndASlash() {
+        for (String uri : List.of("hdfs://nn:8020/data/voc", "s3a://bucket/voc", "file:///data/voc", "file:/data/voc", "abfss://c@a.dfs.core.windows.net/v")) {
+            assertTrue(Datasets.isUri(uri), uri);
+        }
+        for (String path : List.of("/data/voc", "data/voc", "voc", "C:/data/voc", "voc:2012", "")) {
+            assertTrue(!Datasets.isUri(path), path);
+        }
+    }
+
     /** Every field of the two reports is equal, apart from timing, provenance and {@code also}. */
     static void assertSameReport(AccuracyReport expected, AccuracyReport actual, Set<String> also) throws Exception {
         for (RecordComponent c : AccuracyReport.class.getRecordComponents()) {
