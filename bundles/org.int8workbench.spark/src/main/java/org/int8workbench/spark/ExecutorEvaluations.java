@@ -34,7 +34,12 @@ final class ExecutorEvaluations {
         synchronized (OPEN) {
             e = OPEN.get(recipe);
             if (e == null) {
-                e = HadoopFiles.operation(recipe, hadoop).open(new NullProgressMonitor());
+                try {
+                    e = HadoopFiles.operation(recipe, hadoop).open(new NullProgressMonitor());
+                } catch (java.io.IOException x) {
+                    throw org.int8workbench.core.CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": "
+                            + x.getMessage(), x);
+                }
                 if (OPENED.incrementAndGet() == 1) {
                     Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEvaluations::quiesce, "int8wb-onnxruntime-quiesce"));
                 }

@@ -14,8 +14,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.eclipse.core.runtime.CoreException;
-import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.dataset.DatasetFiles;
 import org.int8workbench.core.dataset.Images;
 import org.int8workbench.core.metrics.EvaluateOperation;
@@ -78,15 +76,17 @@ final class HadoopFiles implements DatasetFiles {
      * The operation of a recipe: on its local dataset folder ({@link EvaluationRecipe#operation()}), or on its dataset URI
      * listed through Hadoop with {@code conf}.
      */
-    static EvaluateOperation operation(EvaluationRecipe recipe, Configuration conf) throws CoreException {
+    static EvaluateOperation operation(EvaluationRecipe recipe, Configuration conf) throws IOException {
+        if (!recipe.remote()) {
+            return recipe.operation();
+        }
         try {
-            if (!recipe.remote()) {
-                return recipe.operation();
-            }
             HadoopFiles files = open(recipe.dataset(), conf);
             return recipe.operation(files, files.root());
-        } catch (IOException | RuntimeException e) {
-            throw CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage() != null ? e.getMessage() : e.toString(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.int8workbench.spark;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +89,13 @@ public final class SparkEvaluator implements ClusterEvaluator {
     public static AccuracyReport evaluate(JavaSparkContext sc, EvaluationRecipe recipe, int partitions, Path reportDir, boolean overwrite,
             IProgressMonitor monitor) throws CoreException {
         SubMonitor sub = SubMonitor.convert(monitor, "Evaluating " + Path.of(recipe.model()).getFileName() + " on Spark " + sc.master(), 100);
-        // a dataset URI is listed here and on the executors through Hadoop, with the driver's Hadoop configuration
-        EvaluateOperation op = HadoopFiles.operation(recipe, sc.hadoopConfiguration()).reportDir(reportDir).overwrite(overwrite);
+        EvaluateOperation op;
+        try {
+            // a dataset URI is listed here and on the executors through Hadoop, with the driver's Hadoop configuration
+            op = HadoopFiles.operation(recipe, sc.hadoopConfiguration()).reportDir(reportDir).overwrite(overwrite);
+        } catch (IOException e) {
+            throw CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": " + e.getMessage(), e);
+        }
         Broadcast<SerializableConfiguration> hadoop = recipe.remote()
                 ? sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration())) : null;
         try (ItemEvaluation driver = op.open(sub.split(5))) {
