@@ -34,7 +34,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model to evaluate (the optimized model).")
     Path model;
 
-    @Option(names = "--dataset", paramLabel = "PATH", description = {"Dataset folder; with --spark also a Hadoop-compatible URI "
+    @Option(names = "--dataset", paramLabel = "PATH|URI", description = {"Dataset folder; with --spark also a Hadoop-compatible URI "
             + "(hdfs://..., s3a://..., file:///...) that the driver and the executors read through Hadoop's file systems."})
     String dataset;
 
