@@ -34,8 +34,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model to evaluate (the optimized model).")
     Path model;
 
-    @Option(names = "--dataset", paramLabel = "PATH", description = "Dataset folder.")
-    Path dataset;
+    @Option(names = "--dataset", paramLabel = "PATH|URI", description = {"Dataset folder; with --spark also a Hadoop-compatible URI "
+            + "(hdfs://..., s3a://..., file:///...) that the driver and the executors read through Hadoop's file systems."})
+    String dataset;
 
     @Option(names = "--generated", paramLabel = "N", description = "Instead of --dataset: N generated images (synthetic; accuracy not meaningful).")
     Integer generated;
@@ -82,7 +83,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--spark", paramLabel = "MASTER", description = {"Evaluate on Apache Spark: local[N], spark://HOST:PORT, or "
             + "'submit' for the master spark-submit gives. The images are evaluated on the executors (the --dataset folder must "
-            + "be at the same path there), the report is the local run's, without pictures. ./int8wb adds Spark to the class path."})
+            + "be at the same path there, or be a Hadoop-compatible URI), the report is the local run's, without pictures. "
+            + "./int8wb adds Spark to the class path."})
     String spark;
 
     @Override
@@ -96,15 +98,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (spark != null && dataset == null) {
             throw new IllegalArgumentException("--spark evaluates a --dataset folder, not --generated images");
         }
+        boolean uri = Datasets.isUri(dataset);
+        if (uri && spark == null) {
+            throw new IllegalArgumentException("--dataset " + dataset + " is a URI: it is read through Hadoop's file systems on Spark; "
+                    + "add --spark MASTER (e.g. local[2]), or give a local folder");
+        }
+        Path folder = dataset == null || uri ? null : Path.of(dataset);
         // the output policy before any work: no output is an input, and only what the tool wrote is replaced
-        OutputPolicy inputs = OutputPolicy.inputs().model(model).model(reference).folder(dataset)
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).model(reference).folder(folder)
                 .file(classes == null || classes.equalsIgnoreCase("voc") || classes.equalsIgnoreCase("pascal-voc") ? null : Path.of(classes));
         CliSupport.refuseExistingJson(json, force, inputs);
         inputs.checkFolder(report, force);
         var selection = output.selection();
         Preprocessing pre = preprocessing.resolve(model);
-        SegmentationDataset ds = dataset != null ? Datasets.open(dataset, split)
-                : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
+        // a URI is listed by the cluster evaluator, through Hadoop's file systems
+        SegmentationDataset ds = folder != null ? Datasets.open(folder, split)
+                : uri ? null : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
         if (spark != null) {
             EvaluationRecipe recipe = EvaluationRecipe.of(model, reference, dataset, split, pre, classInfo(), selection, limit, strict);
             AccuracyReport r = ClusterEvaluator.find().evaluate(spark, recipe, report, force, new ConsoleProgress());

@@ -45,9 +45,15 @@ public record DatasetMetadata(String name, String preset, List<String> classes, 
 
     /** Reads and checks a metadata file; the message of a failure names the file and the field. */
     public static DatasetMetadata read(Path file) throws IOException {
+        return read(java.nio.file.Files.readAllBytes(file), file);
+    }
+
+    /** Reads and checks the bytes of a metadata file ({@link #read(Path)}); {@code file} names it in messages. */
+    public static DatasetMetadata read(byte[] bytes, Path file) throws IOException {
         DatasetMetadata m;
         try {
-            m = Json.read(file, DatasetMetadata.class);
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            m = Json.gson().fromJson(text, DatasetMetadata.class);
         } catch (JsonParseException e) {
             throw new IOException(file + ": not valid JSON (" + jsonProblem(e) + "); see the format in the INT8 Workbench docs", e);
         }

@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Opens datasets. {@link #open(Path, String)} recognises, in this order:
@@ -59,18 +57,45 @@ public final class Datasets {
      * @throws IOException naming the folder and what was expected when nothing usable is found
      */
     public static SegmentationDataset open(Path root, String split) throws IOException {
+        return open(DatasetFiles.LOCAL, root, split);
+    }
+
+    /**
+     * Opens the dataset at {@code root} of the file system {@code files} by the same rules as
+     * {@link #open(Path, String)}: on the local file system a {@link FileDataset}, on another one a
+     * {@link RemoteDataset} that reads its items through {@code files}.
+     *
+     * @param root the dataset folder, an absolute path within {@code files}
+     */
+    public static SegmentationDataset open(DatasetFiles files, Path root, String split) throws IOException {
         Path dir = root.toAbsolutePath().normalize();
-        if (!Files.exists(dir)) {
-            throw new NoSuchFileException(dir.toString(), null, "the dataset folder does not exist");
+        if (!files.exists(dir)) {
+            throw new NoSuchFileException(files.location(dir), null, "the dataset folder does not exist");
         }
-        if (!Files.isDirectory(dir)) {
-            throw new IOException(dir + " is a file; give the dataset folder (a Pascal VOC folder, a folder with images/ and masks/, or a folder of images)");
+        if (!files.isDirectory(dir)) {
+            throw new IOException(files.location(dir)
+                    + " is a file; give the dataset folder (a Pascal VOC folder, a folder with images/ and masks/, or a folder of images)");
         }
-        Path voc = findVoc(dir);
-        if (voc != null) {
-            return openVoc(voc, split == null || split.isBlank() ? DEFAULT_SPLIT : split.trim());
+        Path voc = findVoc(files, dir);
+        Listing l = voc != null ? openVoc(files, voc, split == null || split.isBlank() ? DEFAULT_SPLIT : split.trim())
+                : openFolder(files, dir);
+        if (files == DatasetFiles.LOCAL) {
+            return new FileDataset(l.layout, l.root, l.split, l.name, l.samples, l.skipped, l.classes, l.encoding, l.hasMasks);
         }
-        return openFolder(dir);
+        return new RemoteDataset(files, l.layout, l.root, l.split, l.name, l.samples, l.skipped, l.classes, l.encoding, l.hasMasks);
+    }
+
+    /** What the listing rules found, for a {@link FileDataset} or a {@link RemoteDataset}. */
+    private record Listing(FileDataset.Layout layout, Path root, String split, String name, List<Sample> samples,
+            List<SkippedItem> skipped, ClassInfo classes, MaskEncoding encoding, boolean hasMasks) {
+    }
+
+    /**
+     * True when {@code location} is a URI with a scheme (e.g. {@code hdfs://nn:8020/data/voc}, {@code s3a://bucket/voc},
+     * {@code file:///data/voc}) rather than a local path: a scheme of two or more characters, a colon and a slash.
+     */
+    public static boolean isUri(String location) {
+        return location != null && location.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*");
     }
 
     /**
@@ -94,56 +119,51 @@ public final class Datasets {
         }
     }
 
-    private static boolean isVocRoot(Path dir) {
-        return Files.isDirectory(dir.resolve("ImageSets/Segmentation")) && Files.isDirectory(dir.resolve("JPEGImages"));
+    private static boolean isVocRoot(DatasetFiles files, Path dir) {
+        return files.isDirectory(dir.resolve("ImageSets/Segmentation")) && files.isDirectory(dir.resolve("JPEGImages"));
     }
 
     /** The VOC root at or below {@code dir} (dir, dir/VOC20xx, dir/VOCdevkit/VOC20xx), or null. */
-    private static Path findVoc(Path dir) throws IOException {
-        if (isVocRoot(dir)) {
+    private static Path findVoc(DatasetFiles files, Path dir) throws IOException {
+        if (isVocRoot(files, dir)) {
             return dir;
         }
         for (Path base : List.of(dir, dir.resolve("VOCdevkit"))) {
-            if (!Files.isDirectory(base)) {
+            if (!files.isDirectory(base)) {
                 continue;
             }
-            List<Path> found;
-            try (Stream<Path> s = Files.list(base)) {
-                found = s.filter(p -> p.getFileName().toString().startsWith("VOC") && isVocRoot(p)).sorted().toList();
-            }
+            List<Path> found = files.list(base).stream()
+                    .filter(p -> p.getFileName().toString().startsWith("VOC") && isVocRoot(files, p)).sorted().toList();
             if (found.size() == 1) {
                 return found.get(0);
             }
             if (found.size() > 1) {
-                throw new IOException(base + " holds several VOC datasets ("
+                throw new IOException(files.location(base) + " holds several VOC datasets ("
                         + found.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")) + "); give one of them");
             }
         }
         return null;
     }
 
-    private static SegmentationDataset openVoc(Path root, String split) throws IOException {
+    private static Listing openVoc(DatasetFiles files, Path root, String split) throws IOException {
         Path list = root.resolve("ImageSets/Segmentation").resolve(split + ".txt");
         if (split.contains("/") || split.contains("\\") || split.contains("..")) {
             throw new IOException("split '" + split + "' is not a plain name; give e.g. val or train");
         }
-        if (!Files.isRegularFile(list)) {
-            List<String> splits;
-            try (Stream<Path> s = Files.list(root.resolve("ImageSets/Segmentation"))) {
-                splits = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".txt"))
-                        .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
-            }
-            throw new NoSuchFileException(list.toString(), null, "no split '" + split + "'; available: "
+        if (!files.isFile(list)) {
+            List<String> splits = files.list(root.resolve("ImageSets/Segmentation")).stream().map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".txt")).map(n -> n.substring(0, n.length() - 4)).sorted().toList();
+            throw new NoSuchFileException(files.location(list), null, "no split '" + split + "'; available: "
                     + (splits.isEmpty() ? "none" : String.join(", ", splits)));
         }
         Path images = root.resolve("JPEGImages");
         Path masks = root.resolve("SegmentationClass");
-        boolean withMasks = Files.isDirectory(masks);
+        boolean withMasks = files.isDirectory(masks);
         List<Sample> samples = new ArrayList<>();
         List<SkippedItem> skipped = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int lineNo = 0;
-        for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+        for (String line : lines(files.read(list))) {
             lineNo++;
             String id = line.strip();
             if (id.isEmpty() || id.startsWith("#")) {
@@ -153,7 +173,7 @@ public final class Datasets {
             String where = list.getFileName() + " line " + lineNo;
             Path image;
             try {
-                image = findImage(images, id);
+                image = findImage(files, images, id);
             } catch (java.nio.file.InvalidPathException e) {
                 skipped.add(new SkippedItem(org.int8workbench.core.Printable.of(id), list.toString(), where
                         + ": the entry is not a valid file name; list only image ids such as 2007_000033"));
@@ -168,7 +188,7 @@ public final class Datasets {
                 skipped.add(new SkippedItem(id, list.toString(), where + ": duplicate entry; it is evaluated once"));
                 continue;
             }
-            if (!Files.isRegularFile(image)) {
+            if (!files.isFile(image)) {
                 skipped.add(new SkippedItem(id, image.toString(), where + ": no image " + root.relativize(image)
                         + "; add the image or remove the entry"));
                 continue;
@@ -176,7 +196,7 @@ public final class Datasets {
             Path mask = null;
             if (withMasks) {
                 mask = masks.resolve(id + ".png").normalize();
-                if (!Files.isRegularFile(mask)) {
+                if (!files.isFile(mask)) {
                     skipped.add(new SkippedItem(id, mask.toString(), where + ": no mask " + root.relativize(mask)
                             + "; add the mask or remove the entry"));
                     continue;
@@ -184,19 +204,19 @@ public final class Datasets {
             }
             samples.add(new Sample(id, image, mask, samples.size()));
         }
-        requireItems(root, samples, skipped);
-        return new FileDataset(FileDataset.Layout.PASCAL_VOC, root, split, null, samples, skipped, ClassInfo.pascalVoc(),
+        requireItems(files, root, samples, skipped);
+        return new Listing(FileDataset.Layout.PASCAL_VOC, root, split, null, samples, skipped, ClassInfo.pascalVoc(),
                 MaskEncoding.AUTO, withMasks);
     }
 
-    private static Path findImage(Path dir, String id) {
+    private static Path findImage(DatasetFiles files, Path dir, String id) {
         Path jpg = dir.resolve(id + ".jpg").normalize();
-        if (Files.isRegularFile(jpg)) {
+        if (files.isFile(jpg)) {
             return jpg;
         }
         for (String ext : List.of("jpeg", "png", "JPG")) {
             Path p = dir.resolve(id + "." + ext).normalize();
-            if (Files.isRegularFile(p)) {
+            if (files.isFile(p)) {
                 return p;
             }
         }
@@ -207,20 +227,20 @@ public final class Datasets {
         return p.normalize().startsWith(root);
     }
 
-    private static SegmentationDataset openFolder(Path root) throws IOException {
+    private static Listing openFolder(DatasetFiles files, Path root) throws IOException {
         Path metaFile = root.resolve(METADATA_FILE);
-        DatasetMetadata meta = Files.isRegularFile(metaFile) ? DatasetMetadata.read(metaFile) : null;
-        Path images = resolveSub(root, meta != null && meta.images() != null ? meta.images() : null, "images", metaFile);
+        DatasetMetadata meta = files.isFile(metaFile) ? DatasetMetadata.read(files.read(metaFile), metaFile) : null;
+        Path images = resolveSub(files, root, meta != null && meta.images() != null ? meta.images() : null, "images", metaFile);
         Path masks = null;
         if (meta != null && meta.masks() != null) {
-            masks = resolveSub(root, meta.masks(), null, metaFile);
+            masks = resolveSub(files, root, meta.masks(), null, metaFile);
             if (masks == null) {
                 throw new NoSuchFileException(org.int8workbench.core.Printable.of(root.resolve(meta.masks()).toString()), null,
                         "the masks folder named in " + metaFile + " does not exist");
             }
         } else if (images != null) {
             for (String n : List.of("masks", "SegmentationClass")) {
-                if (Files.isDirectory(root.resolve(n))) {
+                if (files.isDirectory(root.resolve(n))) {
                     masks = root.resolve(n);
                     break;
                 }
@@ -228,9 +248,9 @@ public final class Datasets {
         }
         Path imageDir = images != null ? images : root;
         List<SkippedItem> skipped = new ArrayList<>();
-        Map<String, Path> imageFiles = listImages(imageDir, skipped);
+        Map<String, Path> imageFiles = listImages(files, imageDir, skipped);
         if (imageFiles.isEmpty() && skipped.isEmpty()) {
-            throw new IOException("no images in " + root + "; expected a Pascal VOC folder (ImageSets/Segmentation, JPEGImages, "
+            throw new IOException("no images in " + files.location(root) + "; expected a Pascal VOC folder (ImageSets/Segmentation, JPEGImages, "
                     + "SegmentationClass), a folder with images/ and masks/ (and " + METADATA_FILE
                     + "), or a folder of JPEG/PNG images");
         }
@@ -242,11 +262,11 @@ public final class Datasets {
             for (Map.Entry<String, Path> e : imageFiles.entrySet()) {
                 samples.add(new Sample(e.getKey(), e.getValue(), null, samples.size()));
             }
-            requireItems(root, samples, skipped);
-            return new FileDataset(FileDataset.Layout.IMAGE_FOLDER, root, null, name, samples, skipped,
+            requireItems(files, root, samples, skipped);
+            return new Listing(FileDataset.Layout.IMAGE_FOLDER, root, null, name, samples, skipped,
                     classes != null ? classes : new ClassInfo(List.of(), List.of(), -1), encoding, false);
         }
-        Map<String, Path> maskFiles = listImages(masks, new ArrayList<>());
+        Map<String, Path> maskFiles = listImages(files, masks, new ArrayList<>());
         for (Map.Entry<String, Path> e : imageFiles.entrySet()) {
             Path m = maskFiles.get(e.getKey());
             if (m == null) {
@@ -262,25 +282,26 @@ public final class Datasets {
                         + root.relativize(imageDir) + "/; add the image or remove the mask"));
             }
         }
-        requireItems(root, samples, skipped);
+        requireItems(files, root, samples, skipped);
         if (classes == null) {
-            if (masks.getFileName().toString().equals("SegmentationClass") || vocPalette(samples.get(0).mask())) {
+            Path first = samples.get(0).mask();
+            if (masks.getFileName().toString().equals("SegmentationClass") || vocPalette(files, first)) {
                 classes = ClassInfo.pascalVoc();
-            } else if (encoding == MaskEncoding.AUTO && Images.binaryMask(samples.get(0).mask())) {
+            } else if (encoding == MaskEncoding.AUTO && binaryMask(files, first)) {
                 classes = ClassInfo.binary();
                 encoding = MaskEncoding.BINARY;
             } else if (encoding == MaskEncoding.BINARY) {
                 classes = ClassInfo.binary();
             } else {
-                throw new IOException(root + ": the masks' classes are unknown; add " + METADATA_FILE
+                throw new IOException(files.location(root) + ": the masks' classes are unknown; add " + METADATA_FILE
                         + " with \"classes\" (names by index) or \"preset\": \"pascal-voc\" (or \"binary\" for 0/255 masks), and "
                         + "\"ignoreLabel\" if masks have one");
             }
         }
-        return new FileDataset(FileDataset.Layout.IMAGES_AND_MASKS, root, null, name, samples, skipped, classes, encoding, true);
+        return new Listing(FileDataset.Layout.IMAGES_AND_MASKS, root, null, name, samples, skipped, classes, encoding, true);
     }
 
-    private static Path resolveSub(Path root, String given, String fallback, Path metaFile) throws IOException {
+    private static Path resolveSub(DatasetFiles files, Path root, String given, String fallback, Path metaFile) throws IOException {
         if (given != null) {
             Path p;
             try {
@@ -292,21 +313,18 @@ public final class Datasets {
             if (!p.startsWith(root)) {
                 throw new IOException(metaFile + ": folder '" + org.int8workbench.core.Printable.of(given) + "' is outside the dataset folder; give a folder inside it");
             }
-            return Files.isDirectory(p) ? p : null;
+            return files.isDirectory(p) ? p : null;
         }
-        if (fallback != null && Files.isDirectory(root.resolve(fallback))) {
+        if (fallback != null && files.isDirectory(root.resolve(fallback))) {
             return root.resolve(fallback);
         }
         return null;
     }
 
     /** Image files of a folder by base name, sorted; other files are recorded as skipped, notes and lists ignored. */
-    private static Map<String, Path> listImages(Path dir, List<SkippedItem> skipped) throws IOException {
+    private static Map<String, Path> listImages(DatasetFiles fs, Path dir, List<SkippedItem> skipped) throws IOException {
         Map<String, Path> out = new TreeMap<>();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
-        }
+        List<Path> files = fs.list(dir).stream().filter(fs::isFile).sorted().toList();
         Map<String, Path> firstByName = new LinkedHashMap<>();
         for (Path f : files) {
             String fn = f.getFileName().toString();
@@ -333,9 +351,9 @@ public final class Datasets {
         return out;
     }
 
-    private static void requireItems(Path root, List<Sample> samples, List<SkippedItem> skipped) throws IOException {
+    private static void requireItems(DatasetFiles files, Path root, List<Sample> samples, List<SkippedItem> skipped) throws IOException {
         if (samples.isEmpty()) {
-            StringBuilder sb = new StringBuilder("the dataset at " + root + " has no usable images");
+            StringBuilder sb = new StringBuilder("the dataset at " + files.location(root) + " has no usable images");
             if (!skipped.isEmpty()) {
                 sb.append(": ").append(skipped.size()).append(" items skipped, e.g. ").append(skipped.get(0).reason());
             }
@@ -344,9 +362,9 @@ public final class Datasets {
     }
 
     /** True when the mask is a palette image whose first 21 colours are the VOC palette. */
-    private static boolean vocPalette(Path mask) {
+    private static boolean vocPalette(DatasetFiles files, Path mask) {
         try {
-            BufferedImage img = Images.decode(mask);
+            BufferedImage img = Images.decode(files.read(mask), mask.toString());
             if (!(img.getColorModel() instanceof IndexColorModel icm) || icm.getMapSize() < 21) {
                 return false;
             }
@@ -359,5 +377,23 @@ public final class Datasets {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** True when the mask is a binary mask ({@link Images#binaryMask(Path)}). */
+    private static boolean binaryMask(DatasetFiles files, Path mask) {
+        try {
+            return Images.binaryMask(files.read(mask), mask.toString());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The lines of a text file's bytes as {@link java.nio.file.Files#readAllLines(Path, java.nio.charset.Charset)} reads them in UTF-8:
+     * malformed UTF-8 is an error, lines end at {@code \n}, {@code \r} or {@code \r\n}.
+     */
+    static List<String> lines(byte[] bytes) throws IOException {
+        String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        return text.lines().toList();
     }
 }

@@ -102,7 +102,19 @@ public final class Images {
 
     /** Decodes an image file as {@link BufferedImage#TYPE_INT_RGB} (greyscale is expanded, alpha dropped onto black). */
     public static BufferedImage readRgb(Path file) throws IOException {
-        BufferedImage img = decode(file);
+        return asRgb(decode(file));
+    }
+
+    /**
+     * Decodes an image file's bytes as {@link #readRgb(Path)} decodes the file: the same pixels, the same messages.
+     *
+     * @param file the file the bytes are of, for messages
+     */
+    public static BufferedImage readRgb(byte[] bytes, String file) throws IOException {
+        return asRgb(decode(bytes, file));
+    }
+
+    private static BufferedImage asRgb(BufferedImage img) {
         if (img.getType() == BufferedImage.TYPE_INT_RGB) {
             return img;
         }
@@ -124,7 +136,20 @@ public final class Images {
      *        and {@link MaskEncoding#AUTO}, never by colour
      */
     public static LabelMask readMask(Path file, ClassInfo classes, MaskEncoding encoding) throws IOException {
-        BufferedImage img = decode(file);
+        return mask(decode(file), file.toString(), classes, encoding);
+    }
+
+    /**
+     * Decodes a mask file's bytes as {@link #readMask(Path, ClassInfo, MaskEncoding)} decodes the file: the same labels,
+     * the same messages.
+     *
+     * @param file the file the bytes are of, for messages
+     */
+    public static LabelMask readMask(byte[] bytes, String file, ClassInfo classes, MaskEncoding encoding) throws IOException {
+        return mask(decode(bytes, file), file, classes, encoding);
+    }
+
+    private static LabelMask mask(BufferedImage img, String file, ClassInfo classes, MaskEncoding encoding) throws IOException {
         int w = img.getWidth();
         int h = img.getHeight();
         ColorModel cm = img.getColorModel();
@@ -171,27 +196,39 @@ public final class Images {
      */
     static boolean binaryMask(Path file) {
         try {
-            BufferedImage img = decode(file);
-            if (img.getColorModel() instanceof IndexColorModel || img.getRaster().getNumBands() != 1) {
-                return false;
-            }
-            int w = img.getWidth();
-            int h = img.getHeight();
-            boolean has255 = false;
-            for (int v : img.getRaster().getSamples(0, 0, w, h, 0, new int[w * h])) {
-                if (v == 255) {
-                    has255 = true;
-                } else if (v != 0) {
-                    return false;
-                }
-            }
-            return has255;
+            return binaryMask(decode(file));
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    private static int[] byColour(Path file, BufferedImage img, ClassInfo classes) throws IOException {
+    /** {@link #binaryMask(Path)} of a mask file's bytes. */
+    static boolean binaryMask(byte[] bytes, String file) {
+        try {
+            return binaryMask(decode(bytes, file));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean binaryMask(BufferedImage img) {
+        if (img.getColorModel() instanceof IndexColorModel || img.getRaster().getNumBands() != 1) {
+            return false;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        boolean has255 = false;
+        for (int v : img.getRaster().getSamples(0, 0, w, h, 0, new int[w * h])) {
+            if (v == 255) {
+                has255 = true;
+            } else if (v != 0) {
+                return false;
+            }
+        }
+        return has255;
+    }
+
+    private static int[] byColour(String file, BufferedImage img, ClassInfo classes) throws IOException {
         int w = img.getWidth();
         int h = img.getHeight();
         Map<Integer, Integer> byColor = new HashMap<>();
@@ -227,7 +264,7 @@ public final class Images {
         return ClassInfo.vocColor(classes.ignoreLabel());
     }
 
-    private static void checkLabels(Path file, int w, int[] labels, ClassInfo classes) throws IOException {
+    private static void checkLabels(String file, int w, int[] labels, ClassInfo classes) throws IOException {
         int n = classes.count();
         int ignore = classes.ignoreLabel();
         for (int i = 0; i < labels.length; i++) {
@@ -270,15 +307,36 @@ public final class Images {
      * would otherwise convert from the profile, and spend a third of the decoding time checking it).
      */
     static BufferedImage decode(Path file) throws IOException {
+        return decode(readBytes(file), file.toString());
+    }
+
+    /**
+     * The bytes of an image file, after checking that it is there and not larger than an image of the allowed size can
+     * be ({@link #checkSize}).
+     */
+    public static byte[] readBytes(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "the file is missing; restore it or remove its entry");
         }
-        long size = Files.size(file);
+        checkSize(file.toString(), Files.size(file));
+        return Files.readAllBytes(file);
+    }
+
+    /**
+     * Refuses a file larger than an image of {@link #maxPixels()} can be, before it is read.
+     *
+     * @param file the file, for the message
+     * @param size its size in bytes
+     */
+    public static void checkSize(String file, long size) throws IOException {
         if (size > MAX_FILE_BYTES) {
             throw new IOException(file + ": the file is " + size / (1024 * 1024) + " MB, more than an image of "
                     + maxPixels() / 1_000_000 + " megapixels needs; remove it or shrink it");
         }
-        byte[] bytes = Files.readAllBytes(file);
+    }
+
+    /** {@link #decode(Path)} of a file's bytes; {@code file} names it in messages. */
+    static BufferedImage decode(byte[] bytes, String file) throws IOException {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(withoutIccProfile(bytes)))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -309,7 +367,7 @@ public final class Images {
                 }
                 return img;
             } catch (IOException | RuntimeException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                if (e.getMessage() != null && e.getMessage().startsWith(file)) {
                     throw e;
                 }
                 throw new IOException(file + ": the image cannot be decoded (" + e.getMessage() + "); replace or remove the file", e);

@@ -52,7 +52,8 @@ final class EvaluationReport {
         double wall = pass.wallSeconds();
         AccuracyReport.Timing timing = new AccuracyReport.Timing(rows.size(), wall, model, parent,
                 model + parent > 0 ? wall / (model + parent) : 0, pass.concurrentRuns(), pass.threadsPerRun());
-        String root = dataset instanceof FileDataset fd ? fd.root().toString() : null;
+        String root = dataset instanceof FileDataset fd ? fd.root().toString()
+                : dataset instanceof org.int8workbench.core.dataset.RemoteDataset rd ? rd.location() : null;
         return new AccuracyReport(AccuracyReport.FORMAT, modelRef, parentRef, dataset.description(), root, dataset.synthetic(),
                 masks, classes, pass.pre(), postprocessing, aggregation, notes, groundTruth, reference, agreement, List.copyOf(rows),
                 List.copyOf(classRows), List.copyOf(skipped), timing, Provenance.now(), output, List.of());

@@ -3,13 +3,16 @@ package org.int8workbench.spark;
 import java.io.Serial;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.int8workbench.core.metrics.EvaluationRecipe;
 import org.int8workbench.core.metrics.ItemEvaluation;
 import org.int8workbench.core.metrics.ItemResult;
 
 /**
  * A Spark task: evaluates its partition's items (indices into the recipe's items) with this JVM's evaluation of the
- * recipe, one result per item, lazily.
+ * recipe, one result per item, lazily. The items of a dataset URI are read as bytes in the task, through Hadoop's file
+ * system API ({@link HadoopFiles}) with the driver's Hadoop configuration.
  */
 final class EvaluateItems implements FlatMapFunction<Iterator<Integer>, ItemResult> {
 
@@ -17,14 +20,17 @@ final class EvaluateItems implements FlatMapFunction<Iterator<Integer>, ItemResu
     private static final long serialVersionUID = 1L;
 
     private final EvaluationRecipe recipe;
+    /** The driver's Hadoop configuration, for a dataset URI; {@code null} for a local folder. */
+    private final Broadcast<SerializableConfiguration> hadoop;
 
-    EvaluateItems(EvaluationRecipe recipe) {
+    EvaluateItems(EvaluationRecipe recipe, Broadcast<SerializableConfiguration> hadoop) {
         this.recipe = recipe;
+        this.hadoop = hadoop;
     }
 
     @Override
     public Iterator<ItemResult> call(Iterator<Integer> indices) throws Exception {
-        ItemEvaluation e = ExecutorEvaluations.of(recipe);
+        ItemEvaluation e = ExecutorEvaluations.of(recipe, hadoop == null ? null : hadoop.value().value());
         return new Iterator<>() {
             @Override
             public boolean hasNext() {

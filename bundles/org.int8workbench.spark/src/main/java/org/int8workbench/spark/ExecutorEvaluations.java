@@ -21,8 +21,12 @@ final class ExecutorEvaluations {
     private ExecutorEvaluations() {
     }
 
-    /** The evaluation of {@code recipe} in this JVM, opened on first use. */
-    static ItemEvaluation of(EvaluationRecipe recipe) throws CoreException {
+    /**
+     * The evaluation of {@code recipe} in this JVM, opened on first use.
+     *
+     * @param hadoop the Hadoop configuration for a dataset URI ({@link EvaluationRecipe#remote()}); unused otherwise
+     */
+    static ItemEvaluation of(EvaluationRecipe recipe, org.apache.hadoop.conf.Configuration hadoop) throws CoreException {
         ItemEvaluation e = OPEN.get(recipe);
         if (e != null) {
             return e;
@@ -31,7 +35,7 @@ final class ExecutorEvaluations {
             e = OPEN.get(recipe);
             if (e == null) {
                 try {
-                    e = recipe.operation().open(new NullProgressMonitor());
+                    e = HadoopFiles.operation(recipe, hadoop).open(new NullProgressMonitor());
                 } catch (java.io.IOException x) {
                     throw org.int8workbench.core.CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": "
                             + x.getMessage(), x);

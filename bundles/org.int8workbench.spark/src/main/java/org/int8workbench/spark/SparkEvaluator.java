@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -31,7 +33,9 @@ import org.int8workbench.core.report.AccuracyReport;
  * same report a local run gives ({@link ItemEvaluation#report}), whatever the partitioning.
  * <p>
  * The data must be readable under the same path on the driver and on every executor (a local folder in local mode,
- * a shared file system on a cluster). The command line reaches this class through {@link ClusterEvaluator}
+ * a shared file system on a cluster), or be given as a Hadoop-compatible URI ({@code hdfs://}, {@code s3a://},
+ * {@code file://}): the driver and each executor then list it through Hadoop's file system API by the core's rules,
+ * and the tasks read their images and masks as bytes through it ({@link HadoopFiles}). The command line reaches this class through {@link ClusterEvaluator}
  * ({@code ./int8wb evaluate ... --spark MASTER}); under {@code spark-submit} the master is spark-submit's.
  */
 public final class SparkEvaluator implements ClusterEvaluator {
@@ -87,10 +91,13 @@ public final class SparkEvaluator implements ClusterEvaluator {
         SubMonitor sub = SubMonitor.convert(monitor, "Evaluating " + Path.of(recipe.model()).getFileName() + " on Spark " + sc.master(), 100);
         EvaluateOperation op;
         try {
-            op = recipe.operation().reportDir(reportDir).overwrite(overwrite);
+            // a dataset URI is listed here and on the executors through Hadoop, with the driver's Hadoop configuration
+            op = HadoopFiles.operation(recipe, sc.hadoopConfiguration()).reportDir(reportDir).overwrite(overwrite);
         } catch (IOException e) {
             throw CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": " + e.getMessage(), e);
         }
+        Broadcast<SerializableConfiguration> hadoop = recipe.remote()
+                ? sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration())) : null;
         try (ItemEvaluation driver = op.open(sub.split(5))) {
             int n = driver.items().size();
             int parts = partitions > 0 ? Math.min(partitions, n) : partitions(n, sc.defaultParallelism());
@@ -112,7 +119,7 @@ public final class SparkEvaluator implements ClusterEvaluator {
             List<ItemResult> results;
             try {
                 sc.setJobGroup(group, "INT8 Workbench: evaluate " + n + " items", true);
-                JavaFutureAction<List<ItemResult>> job = sc.parallelize(indices, parts).mapPartitions(new EvaluateItems(recipe)).collectAsync();
+                JavaFutureAction<List<ItemResult>> job = sc.parallelize(indices, parts).mapPartitions(new EvaluateItems(recipe, hadoop)).collectAsync();
                 results = await(sc, group, job, monitor, interrupted);
             } finally {
                 sc.clearJobGroup();
