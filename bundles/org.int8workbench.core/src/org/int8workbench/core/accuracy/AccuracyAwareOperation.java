@@ -1,6 +1,5 @@
 package org.int8workbench.core.accuracy;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +9,6 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
-import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.quantize.Calibration;
 
@@ -37,8 +35,9 @@ import org.int8workbench.core.quantize.Calibration;
  * </ol>
  *
  * Every candidate comes from the same calibration (no new calibration per step) and is scored against the parent's
- * predictions computed once by the {@link Validation}. Progress is reported per candidate and, through the validation,
- * per image; cancelling stops at the next image.
+ * predictions computed once by the {@link Validation}, through one {@link CandidateScorer} ({@link #scorers}: in this JVM
+ * or on a cluster, the same figures; the isolation ranking scores all its candidates in one call). Progress is reported
+ * per candidate and, through the validation, per image; cancelling stops at the next image.
  */
 public final class AccuracyAwareOperation {
 
@@ -54,12 +53,20 @@ public final class AccuracyAwareOperation {
     private final Calibration calibration;
     private final Validation validation;
     private final AccuracyControl control;
+    private Scorers scorers = Scorers.LOCAL;
+    private CandidateScorer scorer; // while running
 
     /** The method on {@code calibration}'s INT8 models, scored on {@code validation}, as {@code control} asks. */
     public AccuracyAwareOperation(Calibration calibration, Validation validation, AccuracyControl control) {
         this.calibration = Objects.requireNonNull(calibration, "calibration");
         this.validation = Objects.requireNonNull(validation, "validation");
         this.control = Objects.requireNonNull(control, "control");
+    }
+
+    /** Where the INT8 candidates are scored (default {@link Scorers#LOCAL}: in this JVM). */
+    public AccuracyAwareOperation scorers(Scorers s) {
+        this.scorers = Objects.requireNonNull(s, "scorers");
+        return this;
     }
 
     /**
@@ -70,6 +77,15 @@ public final class AccuracyAwareOperation {
      * @throws OperationCanceledException when cancelled
      */
     public AccuracyAwareResult run(IProgressMonitor monitor) throws CoreException {
+        try (CandidateScorer s = scorers.open(calibration, validation)) {
+            scorer = s;
+            return doRun(monitor);
+        } finally {
+            scorer = null;
+        }
+    }
+
+    private AccuracyAwareResult doRun(IProgressMonitor monitor) throws CoreException {
         long t0 = System.nanoTime();
         SubMonitor sub = SubMonitor.convert(monitor, "Accuracy-aware quantization", 100);
         double parent = validation.parentMetric();
@@ -80,7 +96,8 @@ public final class AccuracyAwareOperation {
         Search search = new Search(parent, maxDrop, defaultMetric);
         if (!search.reached()) {
             sub.subTask("Ranking the groups");
-            SensitivityResult ranking = SensitivityOperation.analyze(calibration, validation, control.rankingImages(), sub.split(40));
+            SensitivityResult ranking = SensitivityOperation.analyze(calibration, validation, control.rankingImages(), null, null,
+                    scorer, sub.split(40));
             search.run(ranking.ranked(), ranking.rankedBy(), sub.split(50));
         }
         sub.done();
@@ -145,14 +162,18 @@ public final class AccuracyAwareOperation {
             for (int i = 0; i < n; i++) {
                 images[i] = (int) ((long) i * validation.size() / n);
             }
-            SubMonitor sub = monitor.setWorkRemaining(Math.max(1, groups.size()));
-            java.util.Map<String, Double> harm = new java.util.HashMap<>();
+            // every group's candidate in one call (on a cluster: scored in parallel)
+            List<Candidate> candidates = new ArrayList<>();
             for (Calibration.Group g : groups) {
-                sub.subTask("Measuring " + g.node() + " quantized alone");
                 List<String> others = new ArrayList<>(all);
                 others.removeAll(g.nodes());
-                harm.put(g.node(), validation.score(write(others), images, sub.split(1)).agreement());
-                sub.checkCanceled();
+                candidates.add(new Candidate(g.node() + " quantized alone", others));
+            }
+            monitor.subTask("Measuring each group quantized alone");
+            List<CandidateScore> scores = scorer.score(candidates, images, false, monitor);
+            java.util.Map<String, Double> harm = new java.util.HashMap<>();
+            for (int i = 0; i < groups.size(); i++) {
+                harm.put(groups.get(i).node(), scores.get(i).score().agreement());
             }
             groups.sort(java.util.Comparator.comparingDouble((Calibration.Group g) -> harm.get(g.node())));
             return groups;
@@ -279,16 +300,8 @@ public final class AccuracyAwareOperation {
     }
 
     private double score(List<String> keep, SubMonitor monitor) throws CoreException {
-        return validation.score(write(keep), null, monitor).value();
-    }
-
-    private byte[] write(List<String> keep) throws CoreException {
-        try {
-            return calibration.write(keep).bytes();
-        } catch (IOException | RuntimeException e) {
-            throw CoreStatus.exception("cannot write the INT8 model with " + (keep.isEmpty() ? "nothing" : keep.size() + " nodes")
-                    + " kept in FP32: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        }
+        String label = keep.isEmpty() ? "the Default INT8 model" : "the INT8 model with " + keep.size() + " nodes in FP32";
+        return scorer.score(List.of(new Candidate(label, keep)), null, false, monitor).get(0).score().value();
     }
 
     private static double drop(double parent, double value) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.int8workbench.core.dataset.ClassInfo;
+import org.int8workbench.core.dataset.DatasetRecipe;
 import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Sample;
 import org.int8workbench.core.dataset.SegmentationDataset;
@@ -93,5 +94,12 @@ public final class SampleSubset implements SegmentationDataset {
     @Override
     public List<SkippedItem> skipped() {
         return data.skipped();
+    }
+
+    /** The source's recipe cut down to these samples ({@code null} when the source has none). */
+    @Override
+    public DatasetRecipe recipe() {
+        DatasetRecipe r = data.recipe();
+        return r == null ? null : r.only(samples.stream().map(Sample::id).toList());
     }
 }

@@ -16,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -74,6 +70,7 @@ public final class SensitivityOperation {
     private OutputSelection outputSelection = OutputSelection.AUTO;
     private AccuracyMetric metric;
     private int rankingImages = DEFAULT_RANKING_IMAGES;
+    private Scorers scorers = Scorers.LOCAL;
 
     public SensitivityOperation(Path fp32Model) {
         this.model = Objects.requireNonNull(fp32Model, "model");
@@ -134,6 +131,12 @@ public final class SensitivityOperation {
         return this;
     }
 
+    /** Where the INT8 candidates are scored (default {@link Scorers#LOCAL}: in this JVM). */
+    public SensitivityOperation scorers(Scorers s) {
+        this.scorers = Objects.requireNonNull(s, "scorers");
+        return this;
+    }
+
     /**
      * Calibrates, prepares the validation and analyses every group.
      *
@@ -161,9 +164,10 @@ public final class SensitivityOperation {
             }
         }
         List<float[]> sqnrInputs = sqnrInputs(calib, c, warnings);
-        try (Validation v = Validation.prepare(model, data, c.preprocessing(), outputSelection, metric, sub.split(15))) {
+        try (Validation v = Validation.prepare(model, data, c.preprocessing(), outputSelection, metric, sub.split(15));
+                CandidateScorer scorer = scorers.open(c, v)) {
             SensitivityResult r = analyze(c, v, rankingImages, sqnrInputs,
-                    sqnrInputs.size() + " calibration images", sub.split(55));
+                    sqnrInputs.size() + " calibration images", scorer, sub.split(55));
             warnings.addAll(r.warnings());
             return with(r, warnings, (System.nanoTime() - t0) / 1e9);
         }
@@ -226,16 +230,29 @@ public final class SensitivityOperation {
      */
     public static SensitivityResult analyze(Calibration c, Validation v, int rankingImages, List<float[]> sqnrInputs,
             String sqnrDescription, IProgressMonitor m) throws CoreException {
+        try (CandidateScorer scorer = CandidateScorer.local(c, v)) {
+            return analyze(c, v, rankingImages, sqnrInputs, sqnrDescription, scorer, m);
+        }
+    }
+
+    /**
+     * {@link #analyze(Calibration, Validation, int, List, String, IProgressMonitor)} with every INT8 model scored by
+     * {@code scorer} (of {@code c} and {@code v}): the full INT8 model on all images and on the ranking images, then every
+     * group reverted alone in one call (kernels asked for).
+     */
+    public static SensitivityResult analyze(Calibration c, Validation v, int rankingImages, List<float[]> sqnrInputs,
+            String sqnrDescription, CandidateScorer scorer, IProgressMonitor m) throws CoreException {
         long t0 = System.nanoTime();
         List<Calibration.Group> groups = c.groups();
         SubMonitor sub = SubMonitor.convert(m, "Ranking the quantized nodes", 10 + 2 * groups.size() + 2);
         List<String> warnings = new ArrayList<>(v.skipped().stream().map(s -> "validation: skipped " + s).toList());
         Calibration.Written full = write(c, List.of());
         byte[] fullBytes = full.bytes();
+        List<Candidate> int8 = List.of(new Candidate("the INT8 model", List.of()));
         sub.subTask("Scoring the INT8 model on " + v.size() + " validation images");
-        Score all = v.score(fullBytes, null, sub.split(6));
+        Score all = scorer.score(int8, null, false, sub.split(6)).get(0).score();
         int[] ranking = lowest(all.imageAgreement(), Math.min(rankingImages, v.size()));
-        Score base = v.score(fullBytes, ranking, sub.split(1));
+        Score base = scorer.score(int8, ranking, false, sub.split(1)).get(0).score();
         // rank by the metric itself: on the real DeepLabV3 the 5 groups with the highest mIoU gain on the 8 ranking
         // images gained 0.46 mIoU points each on all 102 val images when reverted alone (the best 5 possible: 0.69),
         // the top 5 by agreement gain 0.22, by output error 0.06, by lowest SQNR 0.03 (perf/RankingQuality)
@@ -243,10 +260,8 @@ public final class SensitivityOperation {
 
         sub.subTask("Finding the integer kernels");
         Set<String> floatNodes = new HashSet<>();
-        int fullIntegerNodes = -1;
         try {
             OrtOptimizedGraph fullGraph = OrtOptimizedGraph.analyze(fullBytes, "INT8", OptLevel.ALL_OPT);
-            fullIntegerNodes = fullGraph.integerNodes();
             for (OrtOptimizedGraph.FloatNode f : fullGraph.floatComputeNodes()) {
                 floatNodes.add(f.name());
             }
@@ -277,41 +292,32 @@ public final class SensitivityOperation {
         for (int i : ranking) {
             rankingIds.add(ids.get(i));
         }
+        // every group reverted alone, in one call (the local scorer writes the next model while one is scored)
+        List<Candidate> candidates = new ArrayList<>();
+        for (Calibration.Group g : groups) {
+            candidates.add(new Candidate(g.node(), g.nodes()));
+        }
+        List<CandidateScore> scores = scorer.score(candidates, ranking, true, sub.split(2 * groups.size()));
         List<NodeSensitivity> nodes = new ArrayList<>();
         List<String> requantized = new ArrayList<>();
-        // INT8 models are written on a second thread while the previous one is scored
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "int8wb-sensitivity-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            CompletableFuture<Reverted> next = groups.isEmpty() ? null : submit(writer, c, groups.get(0), fullIntegerNodes);
-            for (int gi = 0; gi < groups.size(); gi++) {
-                Calibration.Group g = groups.get(gi);
-                sub.subTask("Reverting " + g.node() + " (" + (gi + 1) + "/" + groups.size() + ")");
-                Reverted rv = join(next);
-                Calibration.Written w = rv.written();
-                next = gi + 1 < groups.size() ? submit(writer, c, groups.get(gi + 1), fullIntegerNodes) : null;
-                sub.worked(1);
-                Score s = v.score(w.bytes(), ranking, sub.split(1));
-                double[] q = noise.get(g.outputTensor());
-                double sqnr = q == null || q[1] <= 0 ? (q != null && q[0] > 0 ? Double.POSITIVE_INFINITY : Double.NaN)
-                        : 10 * Math.log10(q[0] / q[1]);
-                List<Long> shape = List.of();
-                long[] sh = shapes == null ? null : shapes.shape(g.outputTensor());
-                if (sh != null) {
-                    shape = java.util.Arrays.stream(sh).boxed().toList();
-                }
-                nodes.add(new NodeSensitivity(g.node(), g.opType(), g.nodes(), g.outputTensor(), shape,
-                        integerKernel(g, floatNodes), sqnr, s.value(), (s.value() - base.value()) * 100, s.outputError(),
-                        s.agreement(), (s.agreement() - base.agreement()) * 100, rv.runsFloat()));
-                if (Boolean.FALSE.equals(rv.runsFloat())) {
-                    requantized.add(g.node());
-                }
+        for (int gi = 0; gi < groups.size(); gi++) {
+            Calibration.Group g = groups.get(gi);
+            CandidateScore cs = scores.get(gi);
+            Score s = cs.score();
+            double[] q = noise.get(g.outputTensor());
+            double sqnr = q == null || q[1] <= 0 ? (q != null && q[0] > 0 ? Double.POSITIVE_INFINITY : Double.NaN)
+                    : 10 * Math.log10(q[0] / q[1]);
+            List<Long> shape = List.of();
+            long[] sh = shapes == null ? null : shapes.shape(g.outputTensor());
+            if (sh != null) {
+                shape = java.util.Arrays.stream(sh).boxed().toList();
             }
-        } finally {
-            writer.shutdownNow();
+            nodes.add(new NodeSensitivity(g.node(), g.opType(), g.nodes(), g.outputTensor(), shape,
+                    CandidateKernels.integerKernel(g.node(), floatNodes), sqnr, s.value(), (s.value() - base.value()) * 100,
+                    s.outputError(), s.agreement(), (s.agreement() - base.agreement()) * 100, cs.runsFloat()));
+            if (Boolean.FALSE.equals(cs.runsFloat())) {
+                requantized.add(g.node());
+            }
         }
         nodes.sort(SensitivityResult.order(rankedBy));
         if (!requantized.isEmpty()) {
@@ -327,51 +333,6 @@ public final class SensitivityOperation {
                 c.images(), v.description(), v.metric(), v.parentMetric(), all.value(), rankingIds, nodes,
                 (System.nanoTime() - t0) / 1e9, Provenance.now(), warnings, rankedBy, v.size(), all.agreement(),
                 all.outputError(), base.value(), base.agreement(), base.outputError(), sqnrImages);
-    }
-
-    /** A group's INT8 model, and whether ONNX Runtime runs the group's node in float in it ({@code null}: unknown). */
-    private record Reverted(Calibration.Written written, Boolean runsFloat) {
-    }
-
-    /**
-     * Writes the model with {@code g} kept in FP32 and finds whether ONNX Runtime really runs it in float: its optimized
-     * graph has fewer integer kernels than the full INT8 model's ({@code fullIntegerNodes}); by name where that is unknown
-     * (ONNX Runtime renames the float Conv it moves to its NCHWc layout, so names alone miss them).
-     */
-    private static CompletableFuture<Reverted> submit(ExecutorService writer, Calibration c, Calibration.Group g,
-            int fullIntegerNodes) {
-        return CompletableFuture.supplyAsync(() -> {
-            Calibration.Written w;
-            try {
-                w = c.write(g.nodes());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            Boolean runsFloat = null;
-            try {
-                Set<String> names = new HashSet<>();
-                OrtOptimizedGraph kept = OrtOptimizedGraph.analyze(w.bytes(), g.node(), OptLevel.ALL_OPT);
-                for (OrtOptimizedGraph.FloatNode f : kept.floatComputeNodes()) {
-                    names.add(f.name());
-                }
-                runsFloat = fullIntegerNodes >= 0 ? kept.integerNodes() < fullIntegerNodes : !integerKernel(g, names);
-            } catch (OrtException | IOException | RuntimeException e) {
-                // unknown
-            }
-            return new Reverted(w, runsFloat);
-        }, writer);
-    }
-
-    private static <T> T join(CompletableFuture<T> f) throws CoreException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperationCanceledException();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-            throw CoreStatus.exception("cannot write an INT8 model with a group kept in FP32: " + cause.getMessage(), cause);
-        }
     }
 
     private static Calibration.Written write(Calibration c, List<String> keep) throws CoreException {
@@ -394,19 +355,6 @@ public final class SensitivityOperation {
             out[i] = idx[i];
         }
         return out;
-    }
-
-    /**
-     * Whether ONNX Runtime runs the group's compute node as an integer kernel: it is not among the float compute nodes
-     * of the optimized full INT8 graph (matched by name; ONNX Runtime keeps the name or adds a suffix when it fuses).
-     */
-    private static boolean integerKernel(Calibration.Group g, Set<String> floatNodes) {
-        for (String f : floatNodes) {
-            if (f.equals(g.node()) || f.startsWith(g.node() + "_") || f.startsWith(g.node() + "/")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -9,16 +9,22 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.IntStream;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.CoreStatus;
+import org.int8workbench.core.Json;
 import org.int8workbench.core.Ort;
+import org.int8workbench.core.dataset.DatasetRecipe;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
@@ -45,8 +51,13 @@ import org.int8workbench.core.metrics.Postprocessing;
  * label by label (the mean over the labels); a regression output by the share of pixels within the tolerance
  * ({@link OutputSelection#tolerance}, else 1% of the parent's value range on each image). Neither has a mean IoU.
  *
+ * <p>A score is folded from parts: {@link #scorePart} runs the candidate on some images, {@link #combine} folds parts
+ * that cover the images (exact sums summed, per-image figures folded in image order), so that parts scored apart (on
+ * other JVMs: {@link #recipe}, {@link #open}) give the score of all the images at once, bit for bit.
+ *
  * <p>Sessions run with full graph optimisation and as many intra-op threads as there are cores, one image at a time.
- * Not thread-safe: score one candidate at a time. {@link #close} frees the cached tensors.
+ * {@link #scorePart} may be called from several threads at once; a validation {@linkplain #open opened} from a recipe
+ * prepares each image on first use (thread-safe). {@link #close} frees the cached tensors.
  */
 public final class Validation implements AutoCloseable {
 
@@ -65,32 +76,77 @@ public final class Validation implements AutoCloseable {
     private final Path parent;
     private final String description;
     private final Preprocessing pre;
+    private final OutputSelection selection;
     private final AccuracyMetric metric;
     private final LabelDecoder decoder;
     private final OutputKind kind;
     private final int classes;
     private final int ignore;
     private final int threads;
-    private final List<Item> items;
+    private final List<String> ids;
+    private final AtomicReferenceArray<Item> items;
     private final List<String> skipped;
+    private final DatasetRecipe data;
+    private final Lazy lazy; // null when every item was prepared up front
     private final double parentMetric;
     private final double seconds;
 
-    private Validation(Path parent, String description, Preprocessing pre, AccuracyMetric metric, LabelDecoder decoder,
-            int classes, int ignore, int threads, List<Item> items, List<String> skipped, double seconds) {
+    private Validation(Path parent, String description, Preprocessing pre, OutputSelection selection, AccuracyMetric metric,
+            LabelDecoder decoder, int classes, int ignore, int threads, List<String> ids, List<Item> items, List<String> skipped,
+            DatasetRecipe data, Lazy lazy, double seconds) {
         this.parent = parent;
         this.description = description;
         this.pre = pre;
+        this.selection = selection;
         this.metric = metric;
         this.decoder = decoder;
         this.kind = decoder.kind();
         this.classes = classes;
         this.ignore = ignore;
         this.threads = threads;
-        this.items = List.copyOf(items);
+        this.ids = List.copyOf(ids);
+        this.items = new AtomicReferenceArray<>(ids.size());
+        for (int i = 0; i < items.size(); i++) {
+            this.items.set(i, items.get(i));
+        }
         this.skipped = List.copyOf(skipped);
+        this.data = data;
+        this.lazy = lazy;
         this.seconds = seconds;
-        this.parentMetric = metric == AccuracyMetric.MIOU ? parentMiou() : 1.0;
+        this.parentMetric = lazy != null ? Double.NaN : metric == AccuracyMetric.MIOU ? parentMiou() : 1.0;
+    }
+
+    /**
+     * What a validation opened from a recipe needs to prepare an item on first use: the data, the parent's session and
+     * how its output is read.
+     */
+    private static final class Lazy {
+        final SegmentationDataset data;
+        final Map<String, Sample> samples = new HashMap<>();
+        final OrtSession.SessionOptions options;
+        final OrtSession session;
+        final String input;
+        final long[] shape;
+
+        Lazy(SegmentationDataset data, OrtSession.SessionOptions options, OrtSession session, long[] shape) {
+            this.data = data;
+            for (Sample s : data.samples()) {
+                samples.putIfAbsent(s.id(), s);
+            }
+            this.options = options;
+            this.session = session;
+            this.input = session.getInputNames().iterator().next();
+            this.shape = shape;
+        }
+
+        void close() {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // closing: nothing to do
+            }
+            options.close();
+        }
     }
 
     /**
@@ -142,73 +198,29 @@ public final class Validation implements AutoCloseable {
             int ignore = binary ? -1 : data.classes().ignoreLabel();
             List<String> skipped = new ArrayList<>();
             float[] tensor = new float[pre.tensorSize()];
-            int maxLabel = 0;
+            int[] maxLabel = {0};
             for (Sample s : samples) {
                 SubMonitor step = sub.split(1);
                 step.subTask(s.id());
-                BufferedImage img;
-                LabelMask mask = null;
+                Read read;
                 try {
-                    img = data.readImage(s);
-                    if (data.hasMasks() && s.mask() != null) {
-                        mask = data.readMask(s);
-                        Datasets.checkPair(s, img, mask);
-                    }
+                    read = read(data, s);
                 } catch (IOException e) {
                     skipped.add(s.id() + ": " + e.getMessage());
                     continue;
                 }
-                pre.toTensor(img, tensor, 0);
-                FloatBuffer buffer = ByteBuffer.allocateDirect(tensor.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-                buffer.put(tensor).flip();
-                OnnxTensor in = OnnxTensor.createTensor(Ort.env(), buffer, shape);
-                Prediction p;
-                try (OrtSession.Result r = session.run(Map.of(input, in))) {
-                    p = decoder.decode(r);
-                } catch (OrtException | RuntimeException e) {
-                    in.close();
-                    throw e;
-                }
-                byte[] narrow = null;
-                int[] wide = null;
-                if (mask != null) {
-                    int[] m = binary ? foreground(mask.labels()) : mask.labels();
-                    boolean fits = true;
-                    for (int v : m) {
-                        if (v < 0 || v > 255) {
-                            fits = false;
-                        } else if (v != ignore && v > maxLabel) {
-                            maxLabel = v;
-                        }
-                    }
-                    if (fits) {
-                        narrow = new byte[m.length];
-                        for (int i = 0; i < m.length; i++) {
-                            narrow[i] = (byte) m[i];
-                        }
-                    } else {
-                        wide = m.clone();
-                    }
-                }
-                if (p.labels() != null) {
-                    for (int v : p.labels().labels()) {
-                        maxLabel = Math.max(maxLabel, v);
-                    }
-                }
-                float[] raw = p.raw() != null ? p.raw() : p.values() != null ? p.values().values() : null;
-                items.add(new Item(s.id(), in, img.getWidth(), img.getHeight(), narrow, wide, p.labels(), p.channels(),
-                        half(raw), tolerance(selection, raw)));
+                items.add(item(s.id(), read, pre, tensor, session, input, shape, decoder, ignore, selection, maxLabel));
             }
             if (items.isEmpty()) {
                 throw CoreStatus.exception("none of the " + samples.size() + " validation images of " + data.description()
                         + " could be read" + (skipped.isEmpty() ? "" : "; the first problem: " + skipped.get(0)), null);
             }
-            classes = Math.max(classes, maxLabel + 1);
+            classes = Math.max(classes, maxLabel[0] + 1);
             if (kind == OutputKind.LABEL_MAP) {
                 classes = Math.max(classes, 256);
             }
-            Validation v = new Validation(parent, data.description(), pre, metric, decoder, classes, ignore, threads, items,
-                    skipped, (System.nanoTime() - t0) / 1e9);
+            Validation v = new Validation(parent, data.description(), pre, selection, metric, decoder, classes, ignore, threads,
+                    items.stream().map(Item::id).toList(), items, skipped, data.recipe(), null, (System.nanoTime() - t0) / 1e9);
             done = true;
             return v;
         } catch (OrtException e) {
@@ -223,6 +235,76 @@ public final class Validation implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** An image and its mask (or {@code null}) as read from the data. */
+    private record Read(BufferedImage image, LabelMask mask) {
+    }
+
+    /** Reads the image of {@code s} and, where the data has masks, its mask (checked to fit the image). */
+    private static Read read(SegmentationDataset data, Sample s) throws IOException {
+        BufferedImage img = data.readImage(s);
+        LabelMask mask = null;
+        if (data.hasMasks() && s.mask() != null) {
+            mask = data.readMask(s);
+            Datasets.checkPair(s, img, mask);
+        }
+        return new Read(img, mask);
+    }
+
+    /**
+     * Makes an image's input tensor (kept), runs the parent on it and keeps its prediction and the mask; raises
+     * {@code maxLabel[0]} (when given) to the largest label seen in the mask and the prediction.
+     */
+    private static Item item(String id, Read read, Preprocessing pre, float[] tensor, OrtSession session, String input,
+            long[] shape, LabelDecoder decoder, int ignore, OutputSelection selection, int[] maxLabel) throws OrtException {
+        boolean binary = decoder.kind() == OutputKind.BINARY;
+        BufferedImage img = read.image();
+        LabelMask mask = read.mask();
+        pre.toTensor(img, tensor, 0);
+        FloatBuffer buffer = ByteBuffer.allocateDirect(tensor.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        buffer.put(tensor).flip();
+        OnnxTensor in = OnnxTensor.createTensor(Ort.env(), buffer, shape);
+        Prediction p;
+        try (OrtSession.Result r = session.run(Map.of(input, in))) {
+            p = decoder.decode(r);
+        } catch (OrtException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        int max = 0;
+        byte[] narrow = null;
+        int[] wide = null;
+        if (mask != null) {
+            int[] m = binary ? foreground(mask.labels()) : mask.labels();
+            boolean fits = true;
+            for (int v : m) {
+                if (v < 0 || v > 255) {
+                    fits = false;
+                } else if (v != ignore && v > max) {
+                    max = v;
+                }
+            }
+            if (fits) {
+                narrow = new byte[m.length];
+                for (int i = 0; i < m.length; i++) {
+                    narrow[i] = (byte) m[i];
+                }
+            } else {
+                wide = m.clone();
+            }
+        }
+        if (p.labels() != null) {
+            for (int v : p.labels().labels()) {
+                max = Math.max(max, v);
+            }
+        }
+        if (maxLabel != null) {
+            maxLabel[0] = Math.max(maxLabel[0], max);
+        }
+        float[] raw = p.raw() != null ? p.raw() : p.values() != null ? p.values().values() : null;
+        return new Item(id, in, img.getWidth(), img.getHeight(), narrow, wide, p.labels(), p.channels(), half(raw),
+                tolerance(selection, raw));
     }
 
     private static boolean hasLabels(OutputKind kind) {
@@ -290,12 +372,12 @@ public final class Validation implements AutoCloseable {
 
     /** The number of validation images (those that could be read). */
     public int size() {
-        return items.size();
+        return ids.size();
     }
 
     /** The ids of the validation images, in order (indices of {@link #score}). */
     public List<String> imageIds() {
-        return items.stream().map(Item::id).toList();
+        return ids;
     }
 
     /** One line naming the validation data. */
@@ -322,7 +404,7 @@ public final class Validation implements AutoCloseable {
         return skipped;
     }
 
-    /** Wall time of {@link #prepare}. */
+    /** Wall time of {@link #prepare} (of {@link #open}: of opening, the items are prepared on first use). */
     public double seconds() {
         return seconds;
     }
@@ -330,22 +412,34 @@ public final class Validation implements AutoCloseable {
     /**
      * The cached input tensor of image {@code i} (a copy), e.g. to run it through a model with intermediate tensors
      * exposed.
+     *
+     * @throws IllegalStateException when an opened validation cannot prepare the image
      */
     public float[] input(int i) {
-        FloatBuffer b = items.get(i).input().getFloatBuffer();
+        Item it;
+        try {
+            it = item(i);
+        } catch (CoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        FloatBuffer b = it.input().getFloatBuffer();
         float[] a = new float[b.remaining()];
         b.get(a);
         return a;
     }
 
-    /** The parent's metric on all images: its mIoU against the ground truth, or 1.0 for agreement. */
+    /**
+     * The parent's metric on all images: its mIoU against the ground truth, or 1.0 for agreement; NaN for a validation
+     * {@linkplain #open opened} from a recipe (only the driver needs it).
+     */
     public double parentMetric() {
         return parentMetric;
     }
 
     private double parentMiou() {
         ConfusionMatrix m = new ConfusionMatrix(classes);
-        for (Item it : items) {
+        for (int i = 0; i < items.length(); i++) {
+            Item it = items.get(i);
             LabelMask p = Postprocessing.toImage(it.parentLabels(), pre, it.width(), it.height());
             addTruth(m, it, p.labels());
         }
@@ -361,20 +455,73 @@ public final class Validation implements AutoCloseable {
     }
 
     /**
+     * Image {@code i}: the one prepared up front, or, for an opened validation, prepared now (read, the parent run on it)
+     * when it is first asked for.
+     */
+    private Item item(int i) throws CoreException {
+        Item it = items.get(i);
+        if (it != null) {
+            return it;
+        }
+        synchronized (lazy) {
+            it = items.get(i);
+            if (it != null) {
+                return it;
+            }
+            String id = ids.get(i);
+            Sample s = lazy.samples.get(id);
+            if (s == null) {
+                throw CoreStatus.exception("the validation image " + id + " is not in " + lazy.data.description(), null);
+            }
+            try {
+                it = item(id, read(lazy.data, s), pre, new float[pre.tensorSize()], lazy.session, lazy.input, lazy.shape,
+                        decoder, ignore, selection, null);
+            } catch (IOException e) {
+                throw CoreStatus.exception("cannot read the validation image " + id + " of " + description + ": "
+                        + e.getMessage(), e);
+            } catch (OrtException e) {
+                throw CoreStatus.exception("ONNX Runtime failed to run " + parent.getFileName() + " on the validation image "
+                        + id + ": " + e.getMessage(), e);
+            }
+            items.set(i, it);
+            return it;
+        }
+    }
+
+    private int[] chosen(int[] images) {
+        int[] chosen = images != null ? images.clone() : IntStream.range(0, ids.size()).toArray();
+        for (int i : chosen) {
+            if (i < 0 || i >= ids.size()) {
+                throw new IllegalArgumentException("image index " + i + " is outside 0.." + (ids.size() - 1));
+            }
+        }
+        return chosen;
+    }
+
+    /**
      * Scores a candidate: opens one session on {@code model}, runs the chosen images (their cached inputs), decodes the
      * outputs with the parent's decoder and compares them with the parent's and the ground truth. One monitor step per
-     * image; the session is closed before returning, also on cancel.
+     * image; the session is closed before returning, also on cancel. The same as
+     * {@code combine(images, List.of(scorePart(model, images, monitor)))}.
      *
      * @param model an ONNX model with the parent's input and outputs (e.g. an INT8 model written from it)
      * @param images indices into {@link #imageIds}, or {@code null} for all
      */
     public Score score(byte[] model, int[] images, IProgressMonitor monitor) throws CoreException {
-        int[] chosen = images != null ? images.clone() : java.util.stream.IntStream.range(0, items.size()).toArray();
-        for (int i : chosen) {
-            if (i < 0 || i >= items.size()) {
-                throw new IllegalArgumentException("image index " + i + " is outside 0.." + (items.size() - 1));
-            }
-        }
+        int[] chosen = chosen(images);
+        return combine(chosen, List.of(scorePart(model, chosen, monitor)));
+    }
+
+    /**
+     * Runs a candidate on some images and keeps what {@link #combine} needs: opens one session on {@code model}, runs
+     * the images (their cached inputs; an opened validation prepares them first), decodes the outputs with the parent's
+     * decoder and compares them with the parent's and the ground truth. One monitor step per image; the session is
+     * closed before returning, also on cancel. May be called from several threads at once.
+     *
+     * @param images indices into {@link #imageIds}, or {@code null} for all
+     */
+    public ScorePart scorePart(byte[] model, int[] images, IProgressMonitor monitor) throws CoreException {
+        int[] chosen = chosen(images);
         SubMonitor sub = SubMonitor.convert(monitor, chosen.length + 1);
         try (OrtSession.SessionOptions options = options(threads);
                 OrtSession session = Ort.env().createSession(model, options)) {
@@ -383,14 +530,14 @@ public final class Validation implements AutoCloseable {
             Accumulator acc = new Accumulator(chosen.length);
             for (int k = 0; k < chosen.length; k++) {
                 sub.split(1);
-                Item it = items.get(chosen[k]);
+                Item it = item(chosen[k]);
                 Prediction p;
                 try (OrtSession.Result r = session.run(Map.of(input, it.input()))) {
                     p = decoder.decode(r);
                 }
                 acc.add(k, it, p);
             }
-            return acc.score(chosen);
+            return acc.part(chosen);
         } catch (OperationCanceledException | CoreException e) {
             throw e;
         } catch (OrtException e) {
@@ -400,19 +547,143 @@ public final class Validation implements AutoCloseable {
         }
     }
 
+    /**
+     * The score of a candidate on {@code images} from parts that cover them exactly, in any order: the pixel counts and
+     * confusion matrices summed, the per-image figures folded in the order of {@code images}, so that the result is
+     * {@link #score}'s on the same images, bit for bit.
+     *
+     * @param images indices into {@link #imageIds}, or {@code null} for all
+     * @throws IllegalArgumentException when the parts do not cover {@code images} exactly
+     */
+    public Score combine(int[] images, List<ScorePart> parts) {
+        int[] chosen = chosen(images);
+        Map<Integer, ArrayDeque<int[]>> where = new HashMap<>();
+        ConfusionMatrix truth = new ConfusionMatrix(classes);
+        long same = 0;
+        long compared = 0;
+        boolean raw = true;
+        for (int pi = 0; pi < parts.size(); pi++) {
+            ScorePart part = parts.get(pi);
+            for (int k = 0; k < part.size(); k++) {
+                where.computeIfAbsent(part.image(k), x -> new ArrayDeque<>()).add(new int[] {pi, k});
+            }
+            same += part.same();
+            compared += part.compared();
+            raw &= part.raw();
+            if (metric == AccuracyMetric.MIOU) {
+                if (part.truthShared() == null) {
+                    throw new IllegalArgumentException("a part has no confusion matrix against the ground truth");
+                }
+                truth.add(part.truthShared());
+            }
+        }
+        double[] imageAgreement = new double[chosen.length];
+        double agreementSum = 0;
+        double errorSum = 0;
+        double signalSum = 0;
+        for (int k = 0; k < chosen.length; k++) {
+            ArrayDeque<int[]> q = where.get(chosen[k]);
+            int[] at = q == null ? null : q.poll();
+            if (at == null) {
+                throw new IllegalArgumentException("no part scores image " + chosen[k]);
+            }
+            ScorePart part = parts.get(at[0]);
+            imageAgreement[k] = part.agreementAt(at[1]);
+            agreementSum += imageAgreement[k];
+            errorSum += part.errorAt(at[1]);
+            signalSum += part.signalAt(at[1]);
+        }
+        for (ArrayDeque<int[]> q : where.values()) {
+            if (!q.isEmpty()) {
+                throw new IllegalArgumentException("the parts score images that were not asked for");
+            }
+        }
+        double agreement = kind == OutputKind.MULTILABEL || kind == OutputKind.REGRESSION
+                ? (chosen.length == 0 ? Double.NaN : agreementSum / chosen.length)
+                : compared == 0 ? Double.NaN : (double) same / compared;
+        double value = metric == AccuracyMetric.MIOU ? truth.meanIoU() : agreement;
+        double error = raw && signalSum > 0 ? errorSum / signalSum : Double.NaN;
+        return new Score(metric, value, agreement, error, chosen, imageAgreement);
+    }
+
+    /**
+     * This validation as plain values, so that another JVM opens the same one ({@link #open}).
+     *
+     * @throws CoreException when the data cannot be reopened elsewhere (generated images, data held in memory)
+     */
+    public ValidationRecipe recipe() throws CoreException {
+        if (data == null) {
+            throw CoreStatus.exception("the validation data " + description + " cannot be opened again in another JVM "
+                    + "(only dataset folders can); give a dataset folder", null);
+        }
+        return new ValidationRecipe(parent.toAbsolutePath().normalize().toString(), data, pre.toJson(),
+                selection == null ? null : Json.gson().toJson(selection), metric, kind, classes, ignore, ids, description,
+                skipped);
+    }
+
+    /**
+     * The validation {@code r} was taken from, in this JVM: the same images (ids, order), metric, output reading, classes
+     * and ignore label; {@link #parentMetric} is NaN. Opens the data's listing and a session on the parent; each image is
+     * prepared (read, the parent run on it) when it is first scored, once, thread-safe. Close it.
+     *
+     * @throws CoreException when the data or the parent cannot be opened, or the parent's output is not read as the
+     *         recipe says
+     */
+    public static Validation open(ValidationRecipe r) throws CoreException {
+        long t0 = System.nanoTime();
+        Path parent = Path.of(r.parent());
+        SegmentationDataset data;
+        try {
+            data = r.data().open();
+        } catch (IOException | RuntimeException e) {
+            throw CoreStatus.exception("cannot open the validation data " + r.description() + ": " + e.getMessage(), e);
+        }
+        Preprocessing pre = Preprocessing.fromJson(r.preprocessing());
+        OutputSelection selection = r.selection() == null ? null : Json.gson().fromJson(r.selection(), OutputSelection.class);
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        OrtSession.SessionOptions options = options(threads);
+        OrtSession session = null;
+        try {
+            session = Ort.env().createSession(parent.toString(), options);
+            LabelDecoder decoder = LabelDecoders.forModel(parent, session, pre, selection).get(0);
+            if (decoder.kind() != r.kind()) {
+                throw CoreStatus.exception("the output of " + parent.getFileName() + " is read as " + decoder.kind().cliName()
+                        + " here, as " + r.kind().cliName() + " where the validation was prepared", null);
+            }
+            long[] shape = pre.inputShape(Ort.inputShape(session));
+            Lazy lazy = new Lazy(data, options, session, shape);
+            return new Validation(parent, r.description(), pre, selection, r.metric(), decoder, r.classes(), r.ignore(), threads,
+                    r.imageIds(), List.of(), r.skipped(), r.data(), lazy, (System.nanoTime() - t0) / 1e9);
+        } catch (OrtException | IOException | RuntimeException | CoreException e) {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException c) {
+                    e.addSuppressed(c);
+                }
+            }
+            options.close();
+            if (e instanceof CoreException c) {
+                throw c;
+            }
+            throw CoreStatus.exception("cannot open the validation on " + parent.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The figures of one candidate, image by image. */
     private final class Accumulator {
-        final ConfusionMatrix truth = new ConfusionMatrix(classes);
+        final ConfusionMatrix truth = metric == AccuracyMetric.MIOU ? new ConfusionMatrix(classes) : null;
         final double[] imageAgreement;
+        final double[] imageError;
+        final double[] imageSignal;
         long same;
         long compared;
-        double agreementSum; // multi-label, regression: mean of per-image shares
-        double errorSum;
-        double signalSum;
         boolean raw = true;
 
         Accumulator(int n) {
             imageAgreement = new double[n];
+            imageError = new double[n];
+            imageSignal = new double[n];
         }
 
         void add(int k, Item it, Prediction p) {
@@ -427,8 +698,8 @@ public final class Validation implements AutoCloseable {
                     e += d * d;
                     s += b * b;
                 }
-                errorSum += e;
-                signalSum += s;
+                imageError[k] = e;
+                imageSignal[k] = s;
             } else {
                 raw = false;
             }
@@ -437,7 +708,6 @@ public final class Validation implements AutoCloseable {
                 case REGRESSION -> imageAgreement[k] = regression(it, values);
                 default -> imageAgreement[k] = labels(it, p);
             }
-            agreementSum += imageAgreement[k];
         }
 
         private double labels(Item it, Prediction p) {
@@ -505,20 +775,23 @@ public final class Validation implements AutoCloseable {
             return values.length == 0 ? 1.0 : (double) within / values.length;
         }
 
-        Score score(int[] chosen) {
-            double agreement = kind == OutputKind.MULTILABEL || kind == OutputKind.REGRESSION
-                    ? (chosen.length == 0 ? Double.NaN : agreementSum / chosen.length)
-                    : compared == 0 ? Double.NaN : (double) same / compared;
-            double value = metric == AccuracyMetric.MIOU ? truth.meanIoU() : agreement;
-            double error = raw && signalSum > 0 ? errorSum / signalSum : Double.NaN;
-            return new Score(metric, value, agreement, error, chosen, imageAgreement);
+        ScorePart part(int[] chosen) {
+            return new ScorePart(chosen, imageAgreement, imageError, imageSignal, raw, same, compared, truth);
         }
     }
 
     @Override
     public void close() {
-        for (Item i : items) {
-            i.input().close();
+        for (int i = 0; i < items.length(); i++) {
+            Item it = items.get(i);
+            if (it != null) {
+                it.input().close();
+            }
+        }
+        if (lazy != null) {
+            synchronized (lazy) {
+                lazy.close();
+            }
         }
     }
 }

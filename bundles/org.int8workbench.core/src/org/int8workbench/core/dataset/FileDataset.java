@@ -110,6 +110,12 @@ public final class FileDataset implements SegmentationDataset {
         return classes;
     }
 
+    /** The folder and split: {@link Datasets#open(Path, String)} lists the same samples again. */
+    @Override
+    public DatasetRecipe recipe() {
+        return DatasetRecipe.of(root, split);
+    }
+
     @Override
     public String toString() {
         return description();

@@ -41,4 +41,12 @@ public interface SegmentationDataset {
     default List<SkippedItem> skipped() {
         return List.of();
     }
+
+    /**
+     * How to open this dataset again in another JVM ({@link DatasetRecipe#open()}), or {@code null} when it cannot be
+     * (generated images, data held only in memory).
+     */
+    default DatasetRecipe recipe() {
+        return null;
+    }
 }

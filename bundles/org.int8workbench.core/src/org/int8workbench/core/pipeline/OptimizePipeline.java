@@ -17,6 +17,7 @@ import org.int8workbench.core.Json;
 import org.int8workbench.core.accuracy.AccuracyAwareOperation;
 import org.int8workbench.core.accuracy.AccuracyAwareResult;
 import org.int8workbench.core.accuracy.AccuracyControl;
+import org.int8workbench.core.accuracy.Scorers;
 import org.int8workbench.core.accuracy.Validation;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
@@ -99,10 +100,25 @@ public final class OptimizePipeline {
     }
 
     private final PipelineRequest request;
+    private Scorers scorers = Scorers.LOCAL;
 
     /** A pipeline that runs {@code request}. */
     public OptimizePipeline(PipelineRequest request) {
         this.request = Objects.requireNonNull(request, "request");
+    }
+
+    /**
+     * Where the Accuracy-aware method scores its INT8 candidates (default {@link Scorers#LOCAL}: in this JVM; a cluster's
+     * from {@code ClusterScoring.find().scorers(master)}).
+     */
+    public OptimizePipeline scorers(Scorers s) {
+        this.scorers = Objects.requireNonNull(s, "scorers");
+        return this;
+    }
+
+    /** Where the Accuracy-aware method scores its candidates. */
+    public Scorers scorers() {
+        return scorers;
     }
 
     /** The request this pipeline runs. */
@@ -176,7 +192,7 @@ public final class OptimizePipeline {
             sub.subTask(Step.ACCURACY_CONTROL.label());
             try (Validation v = Validation.prepare(r.model(), data, c.preprocessing(), r.outputSelection(), control.metricOrNull(),
                     steps.split(10))) {
-                accuracyAware = new AccuracyAwareOperation(c, v, control).run(steps.split(50));
+                accuracyAware = new AccuracyAwareOperation(c, v, control).scorers(scorers).run(steps.split(50));
             }
             sub.subTask(Step.QUANTIZE.label());
             tx.staged(stagedInt8);

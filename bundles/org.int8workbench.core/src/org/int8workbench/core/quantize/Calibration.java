@@ -342,6 +342,38 @@ public final class Calibration {
         }
     }
 
+    /**
+     * This calibration as plain serializable values, for another JVM: {@code restore(state()).write(k)} writes the same
+     * graph as {@code write(k)} (the metadata's timestamp aside). The tensor statistics are left out.
+     */
+    public CalibrationState state() {
+        return new CalibrationState(model.toString(), sourceSha256, normalized.model().proto().toByteArray(),
+                normalized.notes(), normalized.unfolded(), normalized.opsetNote(), preprocessing.toJson(), settings, params,
+                ranges, shifts, calibration, images, imageIds, warnings, notes, calibrationSeconds, seconds);
+    }
+
+    /**
+     * The calibration {@code s} was taken from ({@link #state}): the same working copy, plan, parameters and bias shifts,
+     * so the same INT8 models; no tensor statistics.
+     *
+     * @throws IllegalArgumentException when the state's working model cannot be read or planned again
+     */
+    public static Calibration restore(CalibrationState s) {
+        try {
+            Path file = Path.of(s.model);
+            OnnxModel work = OnnxModel.fromBytes(s.workingModel, file);
+            ExporterGraphs.Result normalized = new ExporterGraphs.Result(work, s.normalizeNotes, s.unfolded, s.opsetNote);
+            QuantizationSettings settings = s.settings();
+            QdqPlan plan = QdqPlan.of(work, settings.ignoredScope(), settings.keepFirstLast());
+            explainUnfolded(plan, normalized.unfolded());
+            return new Calibration(file, s.sourceSha256, normalized, Preprocessing.fromJson(s.preprocessing), settings, plan,
+                    s.quantParams(), s.ranges, Map.of(), s.shifts, s.calibration, s.images, s.imageIds, s.warnings, s.notes,
+                    s.calibrationSeconds, s.seconds);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot restore the " + s + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Display names of the nodes of the working copy, in graph order. */
     public List<String> nodeNames() {
         List<String> out = new ArrayList<>();

@@ -1,0 +1,104 @@
+package org.int8workbench.core.dataset;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How to open a dataset again in another JVM (a Spark executor): its folder, its split and, for a part of it, the ids of
+ * the samples in it. Serializable; made by {@link SegmentationDataset#recipe()}, opened by {@link #open()}.
+ *
+ * @param root the dataset folder, absolute ({@link Datasets#open(Path, String)})
+ * @param split the Pascal VOC split, or {@code null}
+ * @param ids the ids of the samples to keep (in the dataset's order), or {@code null} for all
+ */
+public record DatasetRecipe(String root, String split, List<String> ids) implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    public DatasetRecipe {
+        Objects.requireNonNull(root, "root");
+        ids = ids == null ? null : List.copyOf(ids);
+    }
+
+    /** The recipe of the whole dataset at {@code root} (made absolute), split {@code split}. */
+    public static DatasetRecipe of(Path root, String split) {
+        return new DatasetRecipe(root.toAbsolutePath().normalize().toString(), split, null);
+    }
+
+    /** This dataset cut down to the samples {@code ids} (which are among this recipe's). */
+    public DatasetRecipe only(Collection<String> keep) {
+        return new DatasetRecipe(root, split, List.copyOf(keep));
+    }
+
+    /**
+     * Lists the dataset again ({@link Datasets#open(Path, String)}), keeping only {@link #ids} when given.
+     *
+     * @throws IOException when the folder cannot be listed, or a sample of {@link #ids} is not in it any more
+     */
+    public SegmentationDataset open() throws IOException {
+        SegmentationDataset all = Datasets.open(Path.of(root), split);
+        if (ids == null) {
+            return all;
+        }
+        Set<String> keep = new HashSet<>(ids);
+        List<Sample> samples = all.samples().stream().filter(s -> keep.contains(s.id())).toList();
+        if (samples.size() != keep.size()) {
+            throw new IOException(all.description() + " no longer has " + (keep.size() - samples.size()) + " of the "
+                    + keep.size() + " samples of the recipe");
+        }
+        return new Selected(all, samples);
+    }
+
+    /** Some samples of a dataset, read through it. */
+    private record Selected(SegmentationDataset data, List<Sample> samples) implements SegmentationDataset {
+        @Override
+        public String description() {
+            return data.description() + ", " + samples.size() + " of its images";
+        }
+
+        @Override
+        public boolean synthetic() {
+            return data.synthetic();
+        }
+
+        @Override
+        public boolean hasMasks() {
+            return data.hasMasks();
+        }
+
+        @Override
+        public BufferedImage readImage(Sample sample) throws IOException {
+            return data.readImage(sample);
+        }
+
+        @Override
+        public LabelMask readMask(Sample sample) throws IOException {
+            return data.readMask(sample);
+        }
+
+        @Override
+        public ClassInfo classes() {
+            return data.classes();
+        }
+
+        @Override
+        public List<SkippedItem> skipped() {
+            return data.skipped();
+        }
+
+        @Override
+        public DatasetRecipe recipe() {
+            DatasetRecipe r = data.recipe();
+            return r == null ? null : r.only(samples.stream().map(Sample::id).toList());
+        }
+    }
+}
