@@ -47,6 +47,9 @@ public final class MethodOptions {
                     + AccuracyControl.DEFAULT_MAX_REVERTS + ".")
     String maxReverts;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "accuracy-aware: " + SparkScorers.HELP)
+    String spark;
+
     /** Whether {@code --method accuracy-aware} was given. */
     public boolean accuracyAware() {
         return method != null && normalized(method).equals("accuracy-aware");
@@ -94,7 +97,7 @@ public final class MethodOptions {
     public AccuracyControl accuracyControl() throws IOException {
         if (!accuracyAware()) {
             String stray = maxDrop != null ? "--max-drop" : validation != null ? "--validation" : metric != null ? "--metric"
-                    : maxReverts != null ? "--max-reverts" : null;
+                    : maxReverts != null ? "--max-reverts" : spark != null ? "--spark" : null;
             if (stray != null) {
                 throw new IllegalArgumentException(stray + " applies to --method accuracy-aware; add it, or leave " + stray + " out");
             }
@@ -136,6 +139,17 @@ public final class MethodOptions {
             c = c.withValidation(Datasets.open(validation, null));
         }
         return c;
+    }
+
+    /**
+     * {@code --spark MASTER}: the scorers of the Accuracy-aware method's validations ({@link SparkScorers}), or
+     * {@code null} to score in this JVM.
+     *
+     * @param validation the images the method validates on ({@code control}'s, else the calibration images)
+     */
+    public org.int8workbench.core.accuracy.Scorers scorers(org.int8workbench.core.dataset.SegmentationDataset validation)
+            throws org.eclipse.core.runtime.CoreException {
+        return spark == null ? null : SparkScorers.of(spark, validation);
     }
 
     private static String normalized(String s) {

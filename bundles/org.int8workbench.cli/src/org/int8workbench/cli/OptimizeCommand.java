@@ -120,7 +120,10 @@ public final class OptimizeCommand implements Callable<Integer> {
         QuantizationOptions.Subset sub = QuantizationOptions.parseSubset(subset);
         QuantizationSettings settings = new QuantizationSettings(Preset.parse(preset), range, percentile, sub.size(),
                 sub.percent(), seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
-        PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(calibration, null)).withPreprocessing(pre)
+        var calibrationData = Datasets.open(calibration, null);
+        // --spark (accuracy-aware only, refused otherwise by accuracyControl()): checked before any work
+        var scorers = methodOptions.scorers(control != null && control.validation() != null ? control.validation() : calibrationData);
+        PipelineRequest request = PipelineRequest.optimize(model, calibrationData).withPreprocessing(pre)
                 .withQuantization(settings).withCutHead(fastHead)
                 .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force)
                 .withOutputSelection(selection).withAccuracyControl(control);
@@ -128,6 +131,9 @@ public final class OptimizeCommand implements Callable<Integer> {
         // the user did not choose for outputs)
         OptimizePipeline pipeline = new OptimizePipeline(request)
                 .withHistory(output == null ? RunHistory.besideModels() : RunHistory.in(output.toAbsolutePath().normalize().getParent()));
+        if (scorers != null) {
+            pipeline.scorers(scorers);
+        }
         PipelineResult result = pipeline.run(new ConsoleProgress());
         QuantizationResult r = result.quantization();
         boolean quiet = json != null && json.toString().equals("-");

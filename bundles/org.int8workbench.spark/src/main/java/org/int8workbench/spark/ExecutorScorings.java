@@ -40,7 +40,8 @@ final class ExecutorScorings {
                 return size() > WRITTEN;
             }
         };
-        private CandidateKernels kernels;
+        /** The integer kernels of the full INT8 model ({@link CandidateKernels#integerNodes}), found on first use. */
+        private Integer fullIntegerNodes;
 
         Scoring(Calibration calibration, Validation validation) {
             this.calibration = calibration;
@@ -64,14 +65,14 @@ final class ExecutorScorings {
 
         /** Whether ONNX Runtime runs the candidate's kept group in float, as the local scorer finds it. */
         Boolean runsFloat(byte[] candidate, String label) throws CoreException {
-            CandidateKernels k;
+            int full;
             synchronized (this) {
-                if (kernels == null) {
-                    kernels = CandidateKernels.of(write(List.of()));
+                if (fullIntegerNodes == null) {
+                    fullIntegerNodes = CandidateKernels.integerNodes(write(List.of()));
                 }
-                k = kernels;
+                full = fullIntegerNodes;
             }
-            return k.runsFloat(candidate, label);
+            return CandidateKernels.runsFloat(candidate, label, full);
         }
     }
 
