@@ -27,7 +27,7 @@ import org.int8workbench.core.quantize.Calibration;
  * ({@link ExecutorScorings}). Each call is one Spark job whose tasks are candidates x image slices: one task per
  * candidate when there are at least twice as many candidates as task slots (the sensitivity ranking, the isolation
  * ranking), else each candidate's images are cut into slices so that every slot works (the Accuracy-aware method's
- * validations of one candidate on the whole set). A task writes its candidate, scores its images
+ * validations of one candidate on the whole set), of at least {@link #MIN_SLICE_IMAGES} images each. A task writes its candidate, scores its images
  * ({@code Validation.scorePart}) and, when asked, finds whether ONNX Runtime runs the kept group in float (once per
  * candidate); the driver folds the parts of each candidate in image order ({@code Validation.combine}).
  * <p>
@@ -36,12 +36,19 @@ import org.int8workbench.core.quantize.Calibration;
  */
 public final class SparkScorer implements CandidateScorer {
 
+    /**
+     * The fewest images in a slice: a task's fixed cost (writing the candidate, about 0.15 s for DeepLabV3, once per
+     * executor JVM; creating its ONNX Runtime session, about 0.3 s) is that of some 10-20 images of its inference.
+     */
+    public static final int MIN_SLICE_IMAGES = 16;
+
     private final JavaSparkContext sc;
     private final boolean ownContext;
     private final boolean local;
     private final Validation validation;
     private final ScoringRecipe recipe;
     private final Broadcast<ScoringRecipe> broadcast;
+    private int minSliceImages = MIN_SLICE_IMAGES;
 
     private SparkScorer(JavaSparkContext sc, boolean ownContext, boolean local, Validation v, ScoringRecipe recipe) {
         this.sc = sc;
@@ -75,6 +82,12 @@ public final class SparkScorer implements CandidateScorer {
         return new SparkScorer(Objects.requireNonNull(sc, "sc"), false, false, v, ScoringRecipe.of(c, v));
     }
 
+    /** Slices of at least {@code n} images (default {@link #MIN_SLICE_IMAGES}; tests slice small validations with 1). */
+    SparkScorer minSliceImages(int n) {
+        this.minSliceImages = Math.max(1, n);
+        return this;
+    }
+
     /** The recipe the executors score with. */
     public ScoringRecipe recipe() {
         return recipe;
@@ -92,7 +105,7 @@ public final class SparkScorer implements CandidateScorer {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        int slices = slices(candidates.size(), chosen.length, sc.defaultParallelism());
+        int slices = slices(candidates.size(), chosen.length, sc.defaultParallelism(), minSliceImages);
         List<ScoreSlice.Task> tasks = new ArrayList<>();
         for (int c = 0; c < candidates.size(); c++) {
             for (int s = 0; s < slices; s++) {
@@ -129,15 +142,15 @@ public final class SparkScorer implements CandidateScorer {
 
     /**
      * Image slices per candidate for {@code candidates} candidates on {@code images} images and {@code slots} task slots:
-     * 1 when there are at least twice as many candidates as slots, else as many as make about two tasks per slot (at
-     * most one per image).
+     * 1 when there are at least twice as many candidates as slots, else as many as make about two tasks per slot, with at
+     * least {@code minImages} images in a slice.
      */
-    static int slices(int candidates, int images, int slots) {
+    static int slices(int candidates, int images, int slots, int minImages) {
         int target = 2 * Math.max(1, slots);
         if (candidates >= target) {
             return 1;
         }
-        return Math.max(1, Math.min(images, (target + candidates - 1) / candidates));
+        return Math.max(1, Math.min(images / Math.max(1, minImages), (target + candidates - 1) / candidates));
     }
 
     @Override

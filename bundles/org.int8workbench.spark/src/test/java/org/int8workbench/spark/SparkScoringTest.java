@@ -73,10 +73,13 @@ class SparkScoringTest {
 
     @Test
     void sensitivityRankingOnSparkEqualsTheLocalOne() throws Exception {
+        long t0 = System.nanoTime();
         SensitivityResult local = SensitivityOperation.analyze(calibration, validation, 4, new NullProgressMonitor());
+        long t1 = System.nanoTime();
         AtomicInteger tasks = new AtomicInteger();
         SensitivityResult spark;
-        try (SparkScorer s = SparkScorer.on(sc, calibration, validation)) {
+        // slices of 1 image at least: the INT8 model's scores on 8 and 4 images come from 4 parts each
+        try (SparkScorer s = SparkScorer.on(sc, calibration, validation).minSliceImages(1)) {
             NullProgressMonitor counting = new NullProgressMonitor() {
                 @Override
                 public void subTask(String name) {
@@ -86,14 +89,15 @@ class SparkScoringTest {
                 }
             };
             spark = SensitivityOperation.analyze(calibration, validation, 4, null, null, s, counting);
+            System.out.printf("SPARK sensitivity: local %.1f s, local[2] %.1f s%n", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
 
             // cancelled: the job stops, no result
             NullProgressMonitor cancelled = new NullProgressMonitor();
             cancelled.setCanceled(true);
             List<Candidate> all = calibration.groups().stream().map(g -> new Candidate(g.node(), g.nodes())).toList();
-            long t0 = System.nanoTime();
+            long c0 = System.nanoTime();
             assertThrows(OperationCanceledException.class, () -> s.score(all, null, true, cancelled));
-            assertTrue((System.nanoTime() - t0) / 1e9 < 20, "cancelled at once, not after 67 candidates");
+            assertTrue((System.nanoTime() - c0) / 1e9 < 20, "cancelled at once, not after 67 candidates");
         }
         assertEquals(67, local.nodes().size(), "DeepLabV3's revertible groups");
         assertEquals(4, spark.rankingImages().size());
@@ -117,15 +121,29 @@ class SparkScoringTest {
         // isolation (one Spark job of 67 candidates) and searches the shortest head of that ranking (measured locally: the
         // head of 1 reaches it)
         AccuracyControl control = AccuracyControl.maxDrop(0).withMaxReverts(3).withRankingImages(4);
+        long t0 = System.nanoTime();
         AccuracyAwareResult local = new AccuracyAwareOperation(calibration, validation, control).run(new NullProgressMonitor());
+        long t1 = System.nanoTime();
         AccuracyAwareResult spark = new AccuracyAwareOperation(calibration, validation, control)
                 .scorers((c, v) -> SparkScorer.on(sc, c, v)).run(new NullProgressMonitor());
-        System.out.print("SPARK " + spark.describe());
+        System.out.printf("SPARK Accuracy-aware: local %.1f s, local[2] %.1f s%n%s", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9,
+                spark.describe());
         assertTrue(local.steps().stream().anyMatch(AccuracyAwareResult.Step::kept), local.describe());
         assertTrue(local.steps().stream().anyMatch(s -> !s.kept()), local.describe());
         assertTrue(local.steps().stream().anyMatch(s -> s.node().contains("isolated harm")), local.describe());
         assertTrue(local.keptFloat().size() >= 2, local.describe());
         assertSame(local, spark);
+    }
+
+    @Test
+    void candidatesAreSlicedOnlyWhenTooFewToKeepEverySlotBusy() {
+        assertEquals(1, SparkScorer.slices(67, 8, 2, 16), "67 candidates on 2 slots: one task each");
+        assertEquals(1, SparkScorer.slices(4, 1449, 2, 16), "two per slot already");
+        assertEquals(16, SparkScorer.slices(1, 1449, 8, 16), "one candidate on 8 slots: 16 slices of 90 images");
+        assertEquals(2, SparkScorer.slices(3, 1449, 2, 16), "3 candidates, 2 slots: 6 tasks");
+        assertEquals(1, SparkScorer.slices(1, 20, 2, 16), "20 images: one slice of 16 at least");
+        assertEquals(4, SparkScorer.slices(1, 8, 2, 1));
+        assertEquals(8, SparkScorer.slices(1, 8, 8, 1), "at most one slice per image");
     }
 
     /** Every field of two records is equal, apart from the {@link #RUN_FIELDS}. */
