@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.accuracy.AccuracyControl;
 import org.int8workbench.core.accuracy.AccuracyMetric;
+import org.int8workbench.core.accuracy.Scorers;
 import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.quantize.QuantizationSettings;
 import org.int8workbench.core.quantize.RangeMethod;
 import picocli.CommandLine.Option;
@@ -147,8 +150,7 @@ public final class MethodOptions {
      *
      * @param validation the images the method validates on ({@code control}'s, else the calibration images)
      */
-    public org.int8workbench.core.accuracy.Scorers scorers(org.int8workbench.core.dataset.SegmentationDataset validation)
-            throws org.eclipse.core.runtime.CoreException {
+    public Scorers scorers(SegmentationDataset validation) throws CoreException {
         return spark == null ? null : SparkScorers.of(spark, validation);
     }
 

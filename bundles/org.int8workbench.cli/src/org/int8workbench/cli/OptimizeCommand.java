@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         description = {"Quantizes an FP32 ONNX model to INT8 (QDQ, uint8 activations, int8 per-channel weights), "
                 + "calibrated on real images.", "Writes NAME.int8.onnx beside the model; never replaces a file without --force.",
                 "--method accuracy-aware --max-drop D [--validation DATASET] [--metric miou|agreement] keeps the layers that cost "
-                        + "the most accuracy in FP32 until the drop is at most D points."})
+                        + "the most accuracy in FP32 until the drop is at most D points; --spark MASTER scores its candidates on Apache Spark."})
 public final class OptimizeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The FP32 ONNX model.")
