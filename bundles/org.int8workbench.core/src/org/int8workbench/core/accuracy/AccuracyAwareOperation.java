@@ -1,6 +1,7 @@
 package org.int8workbench.core.accuracy;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -54,7 +55,6 @@ public final class AccuracyAwareOperation {
     private final Validation validation;
     private final AccuracyControl control;
     private Scorers scorers = Scorers.LOCAL;
-    private CandidateScorer scorer; // while running
 
     /** The method on {@code calibration}'s INT8 models, scored on {@code validation}, as {@code control} asks. */
     public AccuracyAwareOperation(Calibration calibration, Validation validation, AccuracyControl control) {
@@ -77,23 +77,20 @@ public final class AccuracyAwareOperation {
      * @throws OperationCanceledException when cancelled
      */
     public AccuracyAwareResult run(IProgressMonitor monitor) throws CoreException {
-        try (CandidateScorer s = scorers.open(calibration, validation)) {
-            scorer = s;
-            return doRun(monitor);
-        } finally {
-            scorer = null;
+        try (CandidateScorer scorer = scorers.open(calibration, validation)) {
+            return run(scorer, monitor);
         }
     }
 
-    private AccuracyAwareResult doRun(IProgressMonitor monitor) throws CoreException {
+    private AccuracyAwareResult run(CandidateScorer scorer, IProgressMonitor monitor) throws CoreException {
         long t0 = System.nanoTime();
         SubMonitor sub = SubMonitor.convert(monitor, "Accuracy-aware quantization", 100);
         double parent = validation.parentMetric();
         double maxDrop = control.maxDropPoints();
 
         sub.subTask("Scoring the Default INT8 model");
-        double defaultMetric = score(List.of(), sub.split(10));
-        Search search = new Search(parent, maxDrop, defaultMetric);
+        double defaultMetric = score(scorer, List.of(), sub.split(10));
+        Search search = new Search(scorer, parent, maxDrop, defaultMetric);
         if (!search.reached()) {
             sub.subTask("Ranking the groups");
             SensitivityResult ranking = SensitivityOperation.analyze(calibration, validation, control.rankingImages(), null, null,
@@ -108,6 +105,7 @@ public final class AccuracyAwareOperation {
 
     /** The greedy search: its state (what is kept so far and its metric) and its steps. */
     private final class Search {
+        final CandidateScorer scorer;
         final double parent;
         final double maxDrop;
         double current;
@@ -117,7 +115,8 @@ public final class AccuracyAwareOperation {
         int tries;
         final java.util.Map<String, NodeSensitivity> byNode = new java.util.HashMap<>();
 
-        Search(double parent, double maxDrop, double start) {
+        Search(CandidateScorer scorer, double parent, double maxDrop, double start) {
+            this.scorer = scorer;
             this.parent = parent;
             this.maxDrop = maxDrop;
             this.current = start;
@@ -248,7 +247,7 @@ public final class AccuracyAwareOperation {
             candidate.addAll(nodes);
             String label = "top " + k + " by isolated harm";
             monitor.subTask("Trying " + label + " in FP32");
-            double after = score(candidate, monitor);
+            double after = score(scorer, candidate, monitor);
             steps.add(new AccuracyAwareResult.Step(label, nodes, Double.NaN, after, false));
             return after;
         }
@@ -274,7 +273,7 @@ public final class AccuracyAwareOperation {
                 nodes.addAll(g.nodes());
                 gain += g.gain(rankedBy);
             }
-            double after = score(candidate, loop.setWorkRemaining(Math.max(2, control.maxReverts() - tries + 2)).split(1));
+            double after = score(scorer, candidate, loop.setWorkRemaining(Math.max(2, control.maxReverts() - tries + 2)).split(1));
             boolean kept = (after - current) * 100 >= MIN_GAIN_POINTS;
             steps.add(new AccuracyAwareResult.Step(label, nodes, gain, after, kept));
             if (kept) {
@@ -295,13 +294,10 @@ public final class AccuracyAwareOperation {
         return unused.samples().isEmpty() ? calibrationImages : unused;
     }
 
-    private double score(Set<String> keep, SubMonitor monitor) throws CoreException {
-        return score(List.copyOf(keep), monitor);
-    }
-
-    private double score(List<String> keep, SubMonitor monitor) throws CoreException {
+    /** The metric of the candidate with {@code keep} in FP32 on the whole validation set. */
+    private static double score(CandidateScorer scorer, Collection<String> keep, SubMonitor monitor) throws CoreException {
         String label = keep.isEmpty() ? "the Default INT8 model" : "the INT8 model with " + keep.size() + " nodes in FP32";
-        return scorer.score(List.of(new Candidate(label, keep)), null, false, monitor).get(0).score().value();
+        return scorer.score(List.of(new Candidate(label, List.copyOf(keep))), null, false, monitor).get(0).score().value();
     }
 
     private static double drop(double parent, double value) {

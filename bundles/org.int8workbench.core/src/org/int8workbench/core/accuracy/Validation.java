@@ -630,6 +630,17 @@ public final class Validation implements AutoCloseable {
      *         recipe says
      */
     public static Validation open(ValidationRecipe r) throws CoreException {
+        return open(r, 0);
+    }
+
+    /**
+     * {@link #open(ValidationRecipe)} with {@code threads} intra-op threads in every session (the parent's and each
+     * candidate's), e.g. an executor's cores shared by the tasks running at once; 0: as many as there are cores.
+     */
+    public static Validation open(ValidationRecipe r, int threads) throws CoreException {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must not be negative, got " + threads);
+        }
         long t0 = System.nanoTime();
         Path parent = Path.of(r.parent());
         SegmentationDataset data;
@@ -640,8 +651,8 @@ public final class Validation implements AutoCloseable {
         }
         Preprocessing pre = Preprocessing.fromJson(r.preprocessing());
         OutputSelection selection = r.selection() == null ? null : Json.gson().fromJson(r.selection(), OutputSelection.class);
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        OrtSession.SessionOptions options = options(threads);
+        int n = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
+        OrtSession.SessionOptions options = options(n);
         OrtSession session = null;
         try {
             session = Ort.env().createSession(parent.toString(), options);
@@ -652,7 +663,7 @@ public final class Validation implements AutoCloseable {
             }
             long[] shape = pre.inputShape(Ort.inputShape(session));
             Lazy lazy = new Lazy(data, options, session, shape);
-            return new Validation(parent, r.description(), pre, selection, r.metric(), decoder, r.classes(), r.ignore(), threads,
+            return new Validation(parent, r.description(), pre, selection, r.metric(), decoder, r.classes(), r.ignore(), n,
                     r.imageIds(), List.of(), r.skipped(), r.data(), lazy, (System.nanoTime() - t0) / 1e9);
         } catch (OrtException | IOException | RuntimeException | CoreException e) {
             if (session != null) {
