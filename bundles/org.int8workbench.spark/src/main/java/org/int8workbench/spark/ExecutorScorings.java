@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskContext;
 import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.accuracy.CandidateKernels;
@@ -15,7 +16,8 @@ import org.int8workbench.core.quantize.Calibration;
 
 /**
  * The scorings open in this JVM (an executor's, or the driver's in local mode), one per {@link ScoringRecipe#key}: the
- * calibration restored from its state and the validation opened from its recipe by the first task that needs them,
+ * calibration restored from its state and the validation opened from its recipe (sessions with the task's cores as
+ * intra-op threads) by the first task that needs them,
  * reused by every later task and job of the JVM, also by tasks running at once. Closed as {@link ExecutorEvaluations}
  * closes its evaluations: never under a run, quiesced at the JVM's exit.
  */
@@ -86,7 +88,10 @@ final class ExecutorScorings {
             s = OPEN.get(recipe.key());
             if (s == null) {
                 Calibration c = recipe.restoreCalibration();
-                s = new Scoring(c, recipe.openValidation());
+                // each task's sessions on the cores Spark gives a task (spark.task.cpus, default 1): the tasks running at
+                // once share the executor's cores (one intra-op thread scores the same bits as several)
+                TaskContext task = TaskContext.get();
+                s = new Scoring(c, Validation.open(recipe.validation(), task != null ? Math.max(1, task.cpus()) : 0));
                 OPENED.incrementAndGet();
                 ExecutorEvaluations.quiesceAtExit();
                 OPEN.put(recipe.key(), s);
