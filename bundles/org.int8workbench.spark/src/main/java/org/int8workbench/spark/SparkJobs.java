@@ -18,8 +18,8 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.int8workbench.core.CoreStatus;
 
 /**
- * Starting a Spark context for a command and running one job of it with progress and cancellation: what the scoring
- * of candidates ({@link SparkScorer}) needs, as the evaluation ({@link SparkEvaluator}) does it.
+ * Starting a Spark context for a command and running its jobs with progress and cancellation: for the evaluation
+ * ({@link SparkEvaluator}) and the scoring of candidates ({@link SparkScorer}).
  */
 final class SparkJobs {
 
@@ -49,6 +49,7 @@ final class SparkJobs {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         if (!local && !conf.contains("spark.jars")) {
+            // a cluster started by ./int8wb: its executors get this JVM's jars (the core, ONNX Runtime, ...), not Spark's
             conf.setJars(ourJars());
         }
         try {
@@ -92,7 +93,7 @@ final class SparkJobs {
         }
     }
 
-    private static <T> List<T> await(JavaSparkContext sc, String group, JavaFutureAction<List<T>> job, IProgressMonitor monitor,
+    static <T> List<T> await(JavaSparkContext sc, String group, JavaFutureAction<List<T>> job, IProgressMonitor monitor,
             AtomicBoolean interrupted) throws CoreException {
         try {
             while (true) {
