@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.accuracy.AccuracyControl;
 import org.int8workbench.core.accuracy.AccuracyMetric;
+import org.int8workbench.core.accuracy.Scorers;
 import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.quantize.QuantizationSettings;
 import org.int8workbench.core.quantize.RangeMethod;
 import picocli.CommandLine.Option;
@@ -46,6 +49,9 @@ public final class MethodOptions {
             description = "accuracy-aware: the most layer groups tried, each validated on the whole set. Default: "
                     + AccuracyControl.DEFAULT_MAX_REVERTS + ".")
     String maxReverts;
+
+    @Option(names = "--spark", paramLabel = "MASTER", description = "accuracy-aware: " + SparkScorers.HELP)
+    String spark;
 
     /** Whether {@code --method accuracy-aware} was given. */
     public boolean accuracyAware() {
@@ -94,7 +100,7 @@ public final class MethodOptions {
     public AccuracyControl accuracyControl() throws IOException {
         if (!accuracyAware()) {
             String stray = maxDrop != null ? "--max-drop" : validation != null ? "--validation" : metric != null ? "--metric"
-                    : maxReverts != null ? "--max-reverts" : null;
+                    : maxReverts != null ? "--max-reverts" : spark != null ? "--spark" : null;
             if (stray != null) {
                 throw new IllegalArgumentException(stray + " applies to --method accuracy-aware; add it, or leave " + stray + " out");
             }
@@ -136,6 +142,16 @@ public final class MethodOptions {
             c = c.withValidation(Datasets.open(validation, null));
         }
         return c;
+    }
+
+    /**
+     * {@code --spark MASTER}: the scorers of the Accuracy-aware method's validations ({@link SparkScorers}), or
+     * {@code null} to score in this JVM.
+     *
+     * @param validation the images the method validates on ({@code control}'s, else the calibration images)
+     */
+    public Scorers scorers(SegmentationDataset validation) throws CoreException {
+        return spark == null ? null : SparkScorers.of(spark, validation);
     }
 
     private static String normalized(String s) {

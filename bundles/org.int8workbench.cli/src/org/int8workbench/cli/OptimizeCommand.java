@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {"Quantizes an FP32 ONNX model to INT8 (QDQ, uint8 activations, int8 per-channel weights), "
                 + "calibrated on real images.", "Writes NAME.int8.onnx beside the model; never replaces a file without --force.",
                 "--method accuracy-aware --max-drop D [--validation DATASET] [--metric miou|agreement] keeps the layers that cost "
-                        + "the most accuracy in FP32 until the drop is at most D points."})
+                        + "the most accuracy in FP32 until the drop is at most D points; --spark MASTER scores its candidates on Apache Spark."})
 public final class OptimizeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The FP32 ONNX model.")
@@ -120,7 +120,10 @@ public final class OptimizeCommand implements Callable<Integer> {
         Checks.inRange("--percentile", percentile, 50, 100);
         QuantizationSettings settings = new QuantizationSettings(QuantizationOptions.preset(preset), range, percentile, sub.size(),
                 sub.percent(), seed, IgnoredScope.parse(ignore), keepFirstLast, fastBiasCorrection);
-        PipelineRequest request = PipelineRequest.optimize(model, Datasets.open(calibration, null)).withPreprocessing(pre)
+        var calibrationData = Datasets.open(calibration, null);
+        // --spark (accuracy-aware only, refused otherwise by accuracyControl()): checked before any work
+        var scorers = methodOptions.scorers(control != null && control.validation() != null ? control.validation() : calibrationData);
+        PipelineRequest request = PipelineRequest.optimize(model, calibrationData).withPreprocessing(pre)
                 .withQuantization(settings).withCutHead(fastHead)
                 .withOutputs(output != null ? OutputFiles.besideInt8(output) : OutputFiles.besideModel(model)).withReplace(force)
                 .withOutputSelection(selection).withAccuracyControl(control);
@@ -128,6 +131,9 @@ public final class OptimizeCommand implements Callable<Integer> {
         // the user did not choose for outputs)
         OptimizePipeline pipeline = new OptimizePipeline(request)
                 .withHistory(output == null ? RunHistory.besideModels() : RunHistory.in(output.toAbsolutePath().normalize().getParent()));
+        if (scorers != null) {
+            pipeline.scorers(scorers);
+        }
         PipelineResult result = pipeline.run(new ConsoleProgress());
         QuantizationResult r = result.quantization();
         boolean quiet = json != null && json.toString().equals("-");

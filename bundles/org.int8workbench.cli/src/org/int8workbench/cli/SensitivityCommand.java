@@ -9,6 +9,7 @@ import org.int8workbench.core.accuracy.SensitivityOperation;
 import org.int8workbench.core.accuracy.SensitivityReport;
 import org.int8workbench.core.accuracy.SensitivityResult;
 import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.SegmentationDataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,6 +71,9 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing JSON file or report folder.")
     boolean force;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = SparkScorers.HELP)
+    String spark;
+
     @Override
     public Integer call() throws Exception {
         CliSupport.requireModels(model);
@@ -85,12 +89,18 @@ public final class SensitivityCommand implements Callable<Integer> {
                     "the folder exists; choose another --report folder or add --force");
         }
         inputs.checkFolder(report, force);
-        SensitivityOperation op = new SensitivityOperation(model).calibration(Datasets.open(calibration, null))
+        SegmentationDataset calibrationData = Datasets.open(calibration, null);
+        SegmentationDataset validationData = validation == null ? null : Datasets.open(validation, split);
+        SensitivityOperation op = new SensitivityOperation(model).calibration(calibrationData)
                 .preprocessing(preprocessing.resolve(model)).settings(quantization.settings())
                 .outputSelection(outputOptions.selection()).rankingImages(images)
                 .metric(metric == null ? null : AccuracyMetric.parse(metric));
-        if (validation != null) {
-            op.validation(Datasets.open(validation, split));
+        if (validationData != null) {
+            op.validation(validationData);
+        }
+        if (spark != null) {
+            // without --validation: a part of the calibration images, reopened from the same folder
+            op.scorers(SparkScorers.of(spark, validationData != null ? validationData : calibrationData));
         }
         SensitivityResult r = op.run(new ConsoleProgress());
         boolean quiet = json != null && json.toString().equals("-");

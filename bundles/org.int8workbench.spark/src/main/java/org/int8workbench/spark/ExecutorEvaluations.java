@@ -40,9 +40,8 @@ final class ExecutorEvaluations {
                     throw org.int8workbench.core.CoreStatus.exception("cannot open the dataset " + recipe.dataset() + ": "
                             + x.getMessage(), x);
                 }
-                if (OPENED.incrementAndGet() == 1) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEvaluations::quiesce, "int8wb-onnxruntime-quiesce"));
-                }
+                OPENED.incrementAndGet();
+                quiesceAtExit();
                 OPEN.put(recipe, e);
             }
             return e;
@@ -60,6 +59,14 @@ final class ExecutorEvaluations {
      * evaluated are done.
      */
     static void closeAll() {
+        whenIdle(ExecutorEvaluations::closeOpen);
+    }
+
+    /**
+     * Runs {@code close} once no run holds {@link #RUNNING} (at most 30 s), letting none start meanwhile; not when the
+     * JVM is exiting ({@link #quiesce} holds the lock).
+     */
+    static void whenIdle(Runnable close) {
         try {
             if (!RUNNING.writeLock().tryLock(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 return; // the JVM is exiting: quiesce() holds the lock
@@ -69,9 +76,21 @@ final class ExecutorEvaluations {
             return;
         }
         try {
-            closeOpen();
+            close.run();
         } finally {
             RUNNING.writeLock().unlock();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Quiesces ONNX Runtime at the JVM's exit ({@link #quiesce}), once per JVM: called when sessions are first opened
+     * here (evaluations, and the candidate scorings of {@link ExecutorScorings}, which run under {@link #RUNNING} too).
+     */
+    static void quiesceAtExit() {
+        if (HOOKED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEvaluations::quiesce, "int8wb-onnxruntime-quiesce"));
         }
     }
 

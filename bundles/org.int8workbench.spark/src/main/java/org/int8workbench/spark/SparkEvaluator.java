@@ -46,31 +46,10 @@ public final class SparkEvaluator implements ClusterEvaluator {
     @Override
     public AccuracyReport evaluate(String master, EvaluationRecipe recipe, Path reportDir, boolean overwrite, IProgressMonitor monitor)
             throws CoreException {
-        SparkConf conf = new SparkConf().setAppName("INT8 Workbench: evaluate " + Path.of(recipe.model()).getFileName())
-                .setIfMissing("spark.ui.showConsoleProgress", "false");
-        if (!SUBMIT_MASTER.equals(master)) {
-            conf.setMaster(master);
-        } else if (!conf.contains("spark.master")) {
-            throw CoreStatus.exception("--spark submit takes the master from spark-submit, but none was given; "
-                    + "give --spark MASTER (e.g. local[2] or spark://host:7077)", null);
-        }
-        boolean local = conf.get("spark.master").startsWith("local");
-        if (local) {
-            // one JVM: no network address needed (the machine's may be unreachable or firewalled)
-            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        }
-        if (!local && !conf.contains("spark.jars")) {
-            // a cluster started by ./int8wb: its executors get this JVM's jars (the core, ONNX Runtime, ...), not Spark's
-            conf.setJars(ourJars());
-        }
-        JavaSparkContext sc;
+        SparkJobs.Started started = SparkJobs.start(master, "INT8 Workbench: evaluate " + Path.of(recipe.model()).getFileName());
+        JavaSparkContext sc = started.context();
+        boolean local = started.local();
         try {
-            sc = new JavaSparkContext(conf);
-        } catch (RuntimeException e) {
-            throw CoreStatus.exception("Spark did not start on " + master + ": " + e.getMessage(), e);
-        }
-        try {
-            sc.setLogLevel("WARN");
             return evaluate(sc, recipe, 0, reportDir, overwrite, monitor);
         } finally {
             sc.stop();
@@ -143,63 +122,7 @@ public final class SparkEvaluator implements ClusterEvaluator {
 
     private static List<ItemResult> await(JavaSparkContext sc, String group, JavaFutureAction<List<ItemResult>> job,
             IProgressMonitor monitor, java.util.concurrent.atomic.AtomicBoolean interrupted) throws CoreException {
-        try {
-            while (true) {
-                try {
-                    return job.get(200, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    if (monitor != null && monitor.isCanceled()) {
-                        sc.cancelJobGroup(group);
-                        throw new OperationCanceledException();
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            sc.cancelJobGroup(group);
-            Thread.currentThread().interrupt();
-            throw new OperationCanceledException();
-        } catch (ExecutionException e) {
-            if (interrupted.get() || (monitor != null && monitor.isCanceled())) {
-                throw new OperationCanceledException();
-            }
-            throw CoreStatus.exception("the Spark job failed: " + rootMessage(e.getCause()), e.getCause());
-        }
-    }
-
-    /** The message of the deepest cause: the item's problem rather than Spark's task-failure wrapper. */
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        String m = c.getMessage() != null ? c.getMessage() : c.toString();
-        return c == t ? m : m + " (" + firstLine(t.getMessage()) + ")";
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /**
-     * The jar the executors of a cluster need: {@code int8wb-spark.jar} (this module with the core, the command line
-     * and ONNX Runtime, without Spark), beside this module's jar in its build folder, or this jar itself.
-     */
-    private static String[] ourJars() throws CoreException {
-        try {
-            Path self = Path.of(SparkEvaluator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path shaded = self.getFileName().toString().equals(SUBMIT_JAR) ? self : self.resolveSibling(SUBMIT_JAR);
-            if (java.nio.file.Files.isRegularFile(shaded)) {
-                return new String[] {shaded.toString()};
-            }
-            throw CoreStatus.exception(shaded + " is missing: the executors of a cluster need it; build it with "
-                    + "./mvnw -DskipTests verify", null);
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            throw CoreStatus.exception("cannot find the jar for the executors: " + e.getMessage(), e);
-        }
+        return SparkJobs.await(sc, group, job, monitor, interrupted);
     }
 
     /** The file name of the jar for spark-submit and the executors. */
