@@ -150,6 +150,36 @@ class OptimizeWizardChecksTest {
         }
     }
 
+    /**
+     * Keep in FP32 from the Layer Sensitivity editor on a model never optimized: the wizard opens at once (the model is
+     * read in its background job, held here, not on the UI thread), and once read its pages start from the model's
+     * preprocessing with the nodes in the ignored scope.
+     */
+    @Test
+    void keepingNodesInFp32ReadsTheModelInTheBackground() throws Exception {
+        project = UiTestSupport.project("wizard-keep");
+        IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        OptimizeWizard.holdModelReads(gate);
+        try {
+            OptimizeWizard wizard = ui(() -> OptimizeWizard.keepingInFp32(model, List.of("conv_a", "clip_a")));
+            dialog = ui(() -> new TestWizardDialog(shell(), wizard));
+            run(dialog::openWhileReading);
+            UiTestSupport.settle(200);
+            assertFalse(ui(wizard::modelShown), "the dialog is open while the model is read");
+            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+            gate.countDown();
+            UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
+            run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
+            OptimizeSettings s = ui(wizard::settings);
+            assertEquals(List.of("conv_a", "clip_a"), s.ignoredScope());
+            assertTrue(s.preprocessing().width() == 257 && s.preprocessing().height() == 257, s.preprocessing().describe());
+        } finally {
+            OptimizeWizard.holdModelReads(null);
+            gate.countDown();
+        }
+    }
+
     @Test
     void listsItsFilesExplainsAutomaticValuesAndRemembersPaths() throws Exception {
         project = UiTestSupport.project("wizard-remember");
