@@ -37,6 +37,7 @@ import org.int8workbench.ui.wizards.LastPaths;
 import org.int8workbench.ui.wizards.OptimizeWizard;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Optimize INT8 wizard checks the model on its first page (a broken or empty file: the core's reason, Next and
@@ -44,6 +45,8 @@ import org.junit.jupiter.api.Test;
  * dataset folders per project, and a run leaves its settings file only when it succeeded.
  */
 class OptimizeWizardChecksTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
     private TestWizardDialog dialog;
 
@@ -52,24 +55,19 @@ class OptimizeWizardChecksTest {
         if (dialog != null) {
             run(dialog::close);
         }
-        run(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().closeAllEditors(false));
         run(OptimizeNotification::close);
-        if (project != null) {
-            project.delete(true, true, null);
-        }
     }
 
     @Test
     void aBrokenModelBlocksTheFirstPage() throws Exception {
-        project = UiTestSupport.project("wizard-broken");
+        project = projects.create("wizard-broken");
         IFile broken = project.getFile("broken.onnx");
         broken.create(new ByteArrayInputStream("this is not an ONNX model".getBytes(StandardCharsets.UTF_8)), true, null);
         IOException reason = assertThrows(IOException.class, () -> ModelSummary.of(broken.getLocation().toPath()));
 
         OptimizeWizard wizard = ui(() -> new OptimizeWizard(broken));
         assertEquals(reason.getMessage(), wizard.modelProblem());
-        dialog = ui(() -> new TestWizardDialog(shell(), wizard));
-        run(dialog::open);
+        dialog = TestWizardDialog.open(wizard);
         UiTestSupport.settle(200);
         assertEquals("This model cannot be optimized: " + reason.getMessage(), ui(() -> wizard.getPage("dataset").getErrorMessage()));
         assertFalse(ui(dialog::finishEnabled), "Finish on a broken model");
@@ -114,14 +112,13 @@ class OptimizeWizardChecksTest {
      */
     @Test
     void readsTheModelInTheBackground() throws Exception {
-        project = UiTestSupport.project("wizard-reading");
+        project = projects.create("wizard-reading");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         OptimizeWizard.holdModelReads(gate);
         try {
             OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
-            dialog = ui(() -> new TestWizardDialog(shell(), wizard));
-            run(dialog::openWhileReading);
+            dialog = TestWizardDialog.openWhileReading(wizard);
             UiTestSupport.settle(300);
             assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
             assertNull(ui(() -> wizard.getPage("dataset").getErrorMessage()), "reading is no error");
@@ -157,14 +154,13 @@ class OptimizeWizardChecksTest {
      */
     @Test
     void keepingNodesInFp32ReadsTheModelInTheBackground() throws Exception {
-        project = UiTestSupport.project("wizard-keep");
+        project = projects.create("wizard-keep");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         OptimizeWizard.holdModelReads(gate);
         try {
             OptimizeWizard wizard = ui(() -> OptimizeWizard.keepingInFp32(model, List.of("conv_a", "clip_a")));
-            dialog = ui(() -> new TestWizardDialog(shell(), wizard));
-            run(dialog::openWhileReading);
+            dialog = TestWizardDialog.openWhileReading(wizard);
             UiTestSupport.settle(200);
             assertFalse(ui(wizard::modelShown), "the dialog is open while the model is read");
             assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
@@ -182,12 +178,11 @@ class OptimizeWizardChecksTest {
 
     @Test
     void listsItsFilesExplainsAutomaticValuesAndRemembersPaths() throws Exception {
-        project = UiTestSupport.project("wizard-remember");
+        project = projects.create("wizard-remember");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
         assertNull(wizard.modelProblem());
-        dialog = ui(() -> new TestWizardDialog(shell(), wizard));
-        run(dialog::open);
+        dialog = TestWizardDialog.open(wizard);
         // every text fits: the dialog is at least the minimum page size
         assertTrue(ui(() -> dialog.getShell().getSize().x) >= 720, "width " + ui(() -> dialog.getShell().getSize()));
         String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
@@ -223,9 +218,8 @@ class OptimizeWizardChecksTest {
         assertEquals(UiTestSupport.vocVal().toString(), LastPaths.dataFolder(project));
         assertEquals(UiTestSupport.calibrationPhotos().toString(), LastPaths.calibrationFolder(project));
         IFile second = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "second.onnx");
-        OptimizeWizard next = ui(() -> new OptimizeWizard(second));
-        dialog = ui(() -> new TestWizardDialog(shell(), next));
-        run(dialog::open);
+        dialog = TestWizardDialog.openOptimize(second);
+        OptimizeWizard next = dialog.wizard();
         OptimizeSettings s = ui(next::settings);
         assertEquals(DataKind.VOC, s.dataKind());
         assertEquals(UiTestSupport.vocVal().toString(), s.dataFolder());
@@ -236,7 +230,7 @@ class OptimizeWizardChecksTest {
 
     @Test
     void aFailedRunLeavesNoSettingsFile() throws Exception {
-        project = UiTestSupport.project("wizard-failed");
+        project = projects.create("wizard-failed");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         OptimizeSettings d = OptimizeWizard.defaults(model.getLocation().toPath());
         OptimizeSettings s = new OptimizeSettings(DataKind.VOC, UiTestSupport.vocVal().toString(), "/no/such/calibration/folder",
@@ -269,9 +263,5 @@ class OptimizeWizardChecksTest {
             }
         }
         return b.toString();
-    }
-
-    private static org.eclipse.swt.widgets.Shell shell() {
-        return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
     }
 }

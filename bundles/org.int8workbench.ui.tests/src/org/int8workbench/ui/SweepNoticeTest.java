@@ -14,8 +14,8 @@ import org.eclipse.core.runtime.ILogListener;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Platform;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A run in the IDE that removes a killed run's hidden leftovers says so in the Error Log as an INFO entry (the line
@@ -23,18 +23,12 @@ import org.junit.jupiter.api.Test;
  * a process that has ended.
  */
 class SweepNoticeTest {
-    private IProject project;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
 
     @Test
     void removedLeftoversAreLoggedAsInfo() throws Exception {
-        project = UiTestSupport.project("sweep-notice");
+        IProject project = projects.create("sweep-notice");
         Path dir = project.getLocation().toFile().toPath();
         Path model = dir.resolve("m.onnx");
         Process p = new ProcessBuilder("true").start();
