@@ -13,7 +13,6 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.ui.PlatformUI;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,19 +26,12 @@ class AccuracyAwareWizardTest {
     private IProject project;
     private TestWizardDialog dialog;
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-    }
-
     @Test
     void accuracyAwareNeedsAValidationDatasetAndAPositiveDrop() throws Exception {
         Path source = UiTestSupport.deeplabModel();
         project = projects.create("wizard-aa");
         IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
-        dialog = TestWizardDialog.openOptimize(model);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
         OptimizeWizard wizard = dialog.wizard();
         String voc = UiTestSupport.vocVal().toString();
         String photos = UiTestSupport.calibrationPhotos().toString();
@@ -91,7 +83,7 @@ class AccuracyAwareWizardTest {
         s.remember(path);
         assertEquals(s, OptimizeSettings.remembered(path));
         run(dialog::close);
-        dialog = TestWizardDialog.openOptimize(model);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
         OptimizeWizard again = dialog.wizard();
         assertEquals(s, ui(again::settings), "the wizard reopens with the Accuracy-aware settings");
 

@@ -52,9 +52,6 @@ class OptimizeWizardChecksTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
         run(OptimizeNotification::close);
     }
 
@@ -67,7 +64,7 @@ class OptimizeWizardChecksTest {
 
         OptimizeWizard wizard = ui(() -> new OptimizeWizard(broken));
         assertEquals(reason.getMessage(), wizard.modelProblem());
-        dialog = TestWizardDialog.open(wizard);
+        dialog = projects.closeAfter(TestWizardDialog.open(wizard));
         UiTestSupport.settle(200);
         assertEquals("This model cannot be optimized: " + reason.getMessage(), ui(() -> wizard.getPage("dataset").getErrorMessage()));
         assertFalse(ui(dialog::finishEnabled), "Finish on a broken model");
@@ -118,7 +115,7 @@ class OptimizeWizardChecksTest {
         OptimizeWizard.holdModelReads(gate);
         try {
             OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
-            dialog = TestWizardDialog.openWhileReading(wizard);
+            dialog = projects.closeAfter(TestWizardDialog.openWhileReading(wizard));
             UiTestSupport.settle(300);
             assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
             assertNull(ui(() -> wizard.getPage("dataset").getErrorMessage()), "reading is no error");
@@ -160,7 +157,7 @@ class OptimizeWizardChecksTest {
         OptimizeWizard.holdModelReads(gate);
         try {
             OptimizeWizard wizard = ui(() -> OptimizeWizard.keepingInFp32(model, List.of("conv_a", "clip_a")));
-            dialog = TestWizardDialog.openWhileReading(wizard);
+            dialog = projects.closeAfter(TestWizardDialog.openWhileReading(wizard));
             UiTestSupport.settle(200);
             assertFalse(ui(wizard::modelShown), "the dialog is open while the model is read");
             assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
@@ -182,7 +179,7 @@ class OptimizeWizardChecksTest {
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
         assertNull(wizard.modelProblem());
-        dialog = TestWizardDialog.open(wizard);
+        dialog = projects.closeAfter(TestWizardDialog.open(wizard));
         // every text fits: the dialog is at least the minimum page size
         assertTrue(ui(() -> dialog.getShell().getSize().x) >= 720, "width " + ui(() -> dialog.getShell().getSize()));
         String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
@@ -218,7 +215,7 @@ class OptimizeWizardChecksTest {
         assertEquals(UiTestSupport.vocVal().toString(), LastPaths.dataFolder(project));
         assertEquals(UiTestSupport.calibrationPhotos().toString(), LastPaths.calibrationFolder(project));
         IFile second = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "second.onnx");
-        dialog = TestWizardDialog.openOptimize(second);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(second));
         OptimizeWizard next = dialog.wizard();
         OptimizeSettings s = ui(next::settings);
         assertEquals(DataKind.VOC, s.dataKind());

@@ -11,7 +11,6 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.ui.PlatformUI;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,19 +21,12 @@ class OptimizeWizardTest {
     private IProject project;
     private TestWizardDialog dialog;
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-    }
-
     @Test
     void validatesAsYouType() throws Exception {
         java.nio.file.Path source = UiTestSupport.deeplabModel();
         project = projects.create("wizard");
         IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
-        dialog = TestWizardDialog.openOptimize(model);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
         OptimizeWizard wizard = dialog.wizard();
 
         // first run: no dataset yet, so Finish is disabled (the page shows its problems once the user types)

@@ -31,7 +31,6 @@ import org.int8workbench.testing.TestData;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.editors.AccuracyReportEditor;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,13 +45,6 @@ class OutputKindsUiTest {
     final TestProjects projects = new TestProjects();
     private IProject project;
     private TestWizardDialog dialog;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-    }
 
     /** Input X [1,3,S,S]; for each output a 1x1 Conv with {@code channels} outputs, then Sigmoid when asked. */
     private static byte[] model(long seed, float jitter, boolean sigmoid, int... channels) {
@@ -182,7 +174,7 @@ class OutputKindsUiTest {
     void wizardAsksTheSizeOfADynamicInputAndTheOutputSettings() throws Exception {
         project = projects.create("kinds-wizard");
         IFile model = UiTestSupport.copy(project, TestData.zooModel("pphumanseg_lite_portrait.onnx"), "portrait.onnx");
-        dialog = TestWizardDialog.openOptimize(model);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
         OptimizeWizard wizard = dialog.wizard();
         run(() -> wizard.setDataset(DataKind.IMAGE_FOLDER, TestData.calibrationPhotos().toString(), "", 16));
         // the model fixes no size: nothing claims to come from it, and Finish waits for the size
