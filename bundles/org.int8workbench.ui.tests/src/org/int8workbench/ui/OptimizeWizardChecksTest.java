@@ -49,10 +49,30 @@ class OptimizeWizardChecksTest {
     final TestProjects projects = new TestProjects();
     private IProject project;
     private TestWizardDialog dialog;
+    /** Model reads wait for it while it is set ({@link #openWhileReadsHeld}); counted down to let them go on. */
+    private java.util.concurrent.CountDownLatch gate;
 
     @AfterEach
     void cleanUp() throws Exception {
         run(OptimizeNotification::close);
+        if (gate != null) {
+            OptimizeWizard.holdModelReads(null);
+            gate.countDown();
+        }
+    }
+
+    /**
+     * A copy of the real DeepLabV3 in project {@code name}, and the wizard {@code make} gives for it, open while model
+     * reads are held (until the test counts {@link #gate} down).
+     */
+    private OptimizeWizard openWhileReadsHeld(String name, java.util.function.Function<IFile, OptimizeWizard> make) throws Exception {
+        project = projects.create(name);
+        IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
+        gate = new java.util.concurrent.CountDownLatch(1);
+        OptimizeWizard.holdModelReads(gate);
+        OptimizeWizard wizard = ui(() -> make.apply(model));
+        dialog = projects.closeAfter(TestWizardDialog.openWhileReading(wizard));
+        return wizard;
     }
 
     @Test
@@ -109,39 +129,29 @@ class OptimizeWizardChecksTest {
      */
     @Test
     void readsTheModelInTheBackground() throws Exception {
-        project = projects.create("wizard-reading");
-        IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        OptimizeWizard.holdModelReads(gate);
-        try {
-            OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
-            dialog = projects.closeAfter(TestWizardDialog.openWhileReading(wizard));
-            UiTestSupport.settle(300);
-            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
-            assertNull(ui(() -> wizard.getPage("dataset").getErrorMessage()), "reading is no error");
-            assertFalse(ui(wizard::modelShown));
-            assertEquals(1, ui(wizard::getPageCount), "the other pages come with the model");
-            // a valid dataset does not enable Next or Finish before the model is read
-            run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
-            UiTestSupport.settle(200);
-            assertFalse(ui(dialog::finishEnabled), "Finish while reading");
-            assertFalse(ui(() -> dialog.buttonEnabled(IDialogConstants.NEXT_ID)), "Next while reading");
-            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
-            UiTestSupport.screenshot(ui(dialog::getShell), "wizard-reading-the-model");
+        OptimizeWizard wizard = openWhileReadsHeld("wizard-reading", OptimizeWizard::new);
+        UiTestSupport.settle(300);
+        assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+        assertNull(ui(() -> wizard.getPage("dataset").getErrorMessage()), "reading is no error");
+        assertFalse(ui(wizard::modelShown));
+        assertEquals(1, ui(wizard::getPageCount), "the other pages come with the model");
+        // a valid dataset does not enable Next or Finish before the model is read
+        run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
+        UiTestSupport.settle(200);
+        assertFalse(ui(dialog::finishEnabled), "Finish while reading");
+        assertFalse(ui(() -> dialog.buttonEnabled(IDialogConstants.NEXT_ID)), "Next while reading");
+        assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+        UiTestSupport.screenshot(ui(dialog::getShell), "wizard-reading-the-model");
 
-            gate.countDown();
-            UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
-            assertEquals(5, ui(wizard::getPageCount));
-            UiTestSupport.waitUntil("Next is enabled", () -> dialog.buttonEnabled(IDialogConstants.NEXT_ID), 30);
-            assertTrue(ui(dialog::finishEnabled), () -> "Finish once read: " + ui(wizard::currentMessage));
-            assertFalse(String.valueOf(ui(wizard::currentMessage)).contains("Reading"), ui(wizard::currentMessage));
-            run(() -> dialog.showPage(wizard.getPage("preprocessing")));
-            String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
-            assertTrue(pre.contains("Prefilled from the model"), pre);
-        } finally {
-            OptimizeWizard.holdModelReads(null);
-            gate.countDown();
-        }
+        gate.countDown();
+        UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
+        assertEquals(5, ui(wizard::getPageCount));
+        UiTestSupport.waitUntil("Next is enabled", () -> dialog.buttonEnabled(IDialogConstants.NEXT_ID), 30);
+        assertTrue(ui(dialog::finishEnabled), () -> "Finish once read: " + ui(wizard::currentMessage));
+        assertFalse(String.valueOf(ui(wizard::currentMessage)).contains("Reading"), ui(wizard::currentMessage));
+        run(() -> dialog.showPage(wizard.getPage("preprocessing")));
+        String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
+        assertTrue(pre.contains("Prefilled from the model"), pre);
     }
 
     /**
@@ -151,26 +161,16 @@ class OptimizeWizardChecksTest {
      */
     @Test
     void keepingNodesInFp32ReadsTheModelInTheBackground() throws Exception {
-        project = projects.create("wizard-keep");
-        IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        OptimizeWizard.holdModelReads(gate);
-        try {
-            OptimizeWizard wizard = ui(() -> OptimizeWizard.keepingInFp32(model, List.of("conv_a", "clip_a")));
-            dialog = projects.closeAfter(TestWizardDialog.openWhileReading(wizard));
-            UiTestSupport.settle(200);
-            assertFalse(ui(wizard::modelShown), "the dialog is open while the model is read");
-            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
-            gate.countDown();
-            UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
-            run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
-            OptimizeSettings s = ui(wizard::settings);
-            assertEquals(List.of("conv_a", "clip_a"), s.ignoredScope());
-            assertTrue(s.preprocessing().width() == 257 && s.preprocessing().height() == 257, s.preprocessing().describe());
-        } finally {
-            OptimizeWizard.holdModelReads(null);
-            gate.countDown();
-        }
+        OptimizeWizard wizard = openWhileReadsHeld("wizard-keep", m -> OptimizeWizard.keepingInFp32(m, List.of("conv_a", "clip_a")));
+        UiTestSupport.settle(200);
+        assertFalse(ui(wizard::modelShown), "the dialog is open while the model is read");
+        assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+        gate.countDown();
+        UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
+        run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
+        OptimizeSettings s = ui(wizard::settings);
+        assertEquals(List.of("conv_a", "clip_a"), s.ignoredScope());
+        assertTrue(s.preprocessing().width() == 257 && s.preprocessing().height() == 257, s.preprocessing().describe());
     }
 
     @Test
