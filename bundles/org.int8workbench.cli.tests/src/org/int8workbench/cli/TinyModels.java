@@ -9,6 +9,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
+import org.int8workbench.testing.TinySegmentation;
 
 /**
  * Tiny segmentation networks made by the tests (Conv 3x3 stride 2 + ReLU6, 1x1 classifier Conv with 4 classes, bilinear
@@ -16,7 +17,7 @@ import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
  * folder of small images.
  */
 final class TinyModels {
-    static final int CLASSES = 4;
+    static final int CLASSES = TinySegmentation.CLASSES;
 
     private TinyModels() {
     }
@@ -28,7 +29,7 @@ final class TinyModels {
         String y = body(b, "input");
         b.node("Identity", y).outputs("logits");
         b.output("logits", DataType.FLOAT, 1, CLASSES, 16, 16);
-        return write(b, dir, name);
+        return TinySegmentation.write(b, dir, name);
     }
 
     /** input [1,3,H,W] with symbolic H and W. */
@@ -38,7 +39,7 @@ final class TinyModels {
         String y = body(b, "input");
         b.node("Identity", y).outputs("logits");
         b.output("logits", DataType.FLOAT, 1, CLASSES, "H", "W");
-        return write(b, dir, name);
+        return TinySegmentation.write(b, dir, name);
     }
 
     /**
@@ -68,7 +69,7 @@ final class TinyModels {
         String y = body(b, x);
         b.node("Identity", y).outputs("logits");
         b.output("logits", DataType.FLOAT, 1, CLASSES, "H", "W");
-        return write(b, dir, name);
+        return TinySegmentation.write(b, dir, name);
     }
 
     /** A rank-5 input [1,1,3,H,W] (squeezed to [1,3,H,W] by the graph): not an image input this tool feeds. */
@@ -80,29 +81,12 @@ final class TinyModels {
         String y = body(b, x);
         b.node("Identity", y).outputs("logits");
         b.output("logits", DataType.FLOAT, 1, CLASSES, "H", "W");
-        return write(b, dir, name);
+        return TinySegmentation.write(b, dir, name);
     }
 
     private static String body(GraphBuilder b, String x) {
-        Random r = new Random(7);
-        String c1 = b.relu6(b.conv(x, random(r, 8 * 3 * 9, 0.3f), new long[] {8, 3, 3, 3}, random(r, 8, 0.1f), 1, 2, 1, 1));
-        String logits = b.conv(c1, random(r, CLASSES * 8, 0.4f), new long[] {CLASSES, 8, 1, 1}, random(r, CLASSES, 0.1f), 1, 1, 0, 1);
+        String logits = TinySegmentation.convs(b, x);
         return b.resize(logits, ResizeSpec.linear().withTransform("half_pixel").withScales(1f, 1f, 2f, 2f));
-    }
-
-    private static Path write(GraphBuilder b, Path dir, String name) throws IOException {
-        Files.createDirectories(dir);
-        Path model = dir.resolve(name);
-        Files.write(model, b.toBytes());
-        return model;
-    }
-
-    private static float[] random(Random r, int n, float scale) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (r.nextGaussian() * scale);
-        }
-        return a;
     }
 
     /** {@code n} seeded 24x20 RGB PNG images in {@code dir}. */

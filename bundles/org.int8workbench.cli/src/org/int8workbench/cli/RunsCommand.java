@@ -1,5 +1,10 @@
 package org.int8workbench.cli;
 
+import static org.int8workbench.core.runs.RunColumns.decimal;
+import static org.int8workbench.core.runs.RunColumns.percent;
+import static org.int8workbench.core.runs.RunColumns.points;
+import static org.int8workbench.core.runs.RunColumns.ratio;
+
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,6 +17,7 @@ import org.int8workbench.core.bench.BenchmarkOperation.Mode;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.report.BenchmarkModelResult;
 import org.int8workbench.core.runs.CompareRunsOperation;
+import org.int8workbench.core.runs.RunColumns;
 import org.int8workbench.core.runs.RunComparison;
 import org.int8workbench.core.runs.RunHistory;
 import org.int8workbench.core.runs.RunRecord;
@@ -152,11 +158,9 @@ public final class RunsCommand implements Callable<Integer> {
                 "agreement", "mIoU drop"));
         for (RunHistory.Run run : listing.runs()) {
             RunRecord r = run.record();
-            RunRecord.Speed s = r.speed();
-            RunRecord.Accuracy a = r.accuracy();
-            b.append(String.format(Locale.ROOT, fmt, r.id(), r.time().replace('T', ' ').replaceAll("\\.\\d+Z$", ""), r.describeSettings(),
-                    r.keptInFloat(), dash(ratio(s == null ? null : s.throughput())), dash(ratio(s == null ? null : s.latency())),
-                    dash(percent(a == null ? null : a.pixelAgreement())), dash(points(a == null ? null : a.meanIoUDrop()))));
+            b.append(String.format(Locale.ROOT, fmt, r.id(), RunColumns.time(r), r.describeSettings(), r.keptInFloat(),
+                    dash(ratio(RunColumns.speedup(r, true))), dash(ratio(RunColumns.speedup(r, false))),
+                    dash(percent(RunColumns.agreement(r))), dash(points(RunColumns.drop(r)))));
         }
         if (listing.runs().stream().anyMatch(r -> r.record().speed() == null || r.record().accuracy() == null)) {
             b.append("(- not measured: 'optimize' records no speed or accuracy; the workbench's Optimize does, and --compare measures both)\n");
@@ -185,8 +189,8 @@ public final class RunsCommand implements Callable<Integer> {
         rows.add(row("speedup, model only", cells(c, "1.00x", col -> speedup(c, col, false))));
         rows.add(row(unit + ", end to end", e2e));
         rows.add(row("speedup, end to end", cells(c, "1.00x", col -> speedup(c, col, true))));
-        rows.add(row("recorded: throughput", cells(c, "", col -> ratio(col.run().speed() == null ? null : col.run().speed().throughput()))));
-        rows.add(row("recorded: latency", cells(c, "", col -> ratio(col.run().speed() == null ? null : col.run().speed().latency()))));
+        rows.add(row("recorded: throughput", cells(c, "", col -> ratio(RunColumns.speedup(col.run(), true)))));
+        rows.add(row("recorded: latency", cells(c, "", col -> ratio(RunColumns.speedup(col.run(), false)))));
         if (c.dataset() != null) {
             RunRecord.Accuracy first = c.columns().get(0).accuracy();
             rows.add(row("pixel agreement", cells(c, "100.00%", col -> percent(col.accuracy().pixelAgreement()))));
@@ -196,8 +200,8 @@ public final class RunsCommand implements Callable<Integer> {
                 rows.add(row("mIoU drop (points)", cells(c, "", col -> points(col.accuracy().meanIoUDrop()))));
             }
         }
-        rows.add(row("recorded: agreement", cells(c, "", col -> percent(col.run().accuracy() == null ? null : col.run().accuracy().pixelAgreement()))));
-        rows.add(row("recorded: mIoU drop", cells(c, "", col -> points(col.run().accuracy() == null ? null : col.run().accuracy().meanIoUDrop()))));
+        rows.add(row("recorded: agreement", cells(c, "", col -> percent(RunColumns.agreement(col.run())))));
+        rows.add(row("recorded: mIoU drop", cells(c, "", col -> points(RunColumns.drop(col.run())))));
         // figures no run has (e.g. a recorded speedup of runs made without a benchmark) are left out
         rows.removeIf(r -> !r.get(0).isEmpty() && r.subList(2, r.size()).stream().allMatch(String::isBlank));
         int first = rows.stream().mapToInt(r -> r.get(0).length()).max().orElse(0);
@@ -252,19 +256,4 @@ public final class RunsCommand implements Callable<Integer> {
         return r;
     }
 
-    private static String ratio(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.2fx", v);
-    }
-
-    private static String percent(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.2f%%", v * 100);
-    }
-
-    private static String points(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String decimal(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
-    }
 }

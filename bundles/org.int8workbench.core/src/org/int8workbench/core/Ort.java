@@ -76,6 +76,27 @@ public final class Ort {
         return s.getInputInfo().values().iterator().next().getInfo() instanceof ai.onnxruntime.TensorInfo t ? t.getShape() : null;
     }
 
+    /**
+     * What {@code read} finds in a session of {@code model} opened only to be read (no graph optimization): its
+     * metadata, inputs or outputs; {@code null} when the model cannot be opened or read.
+     */
+    public static <T> T readPlain(java.nio.file.Path model, SessionReader<T> read) {
+        try (ai.onnxruntime.OrtSession.SessionOptions o = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (ai.onnxruntime.OrtSession s = env().createSession(model.toString(), o)) {
+                return read.read(s);
+            }
+        } catch (ai.onnxruntime.OrtException | java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reads something from an open session ({@link #readPlain}). */
+    @FunctionalInterface
+    public interface SessionReader<T> {
+        T read(ai.onnxruntime.OrtSession session) throws ai.onnxruntime.OrtException, java.io.IOException;
+    }
+
     /** The ONNX Runtime version, e.g. {@code 1.29.0}. */
     public static String version() {
         return env().getVersion();

@@ -18,8 +18,8 @@ import org.int8workbench.testing.TestData;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.editors.KeptInFp32;
 import org.int8workbench.ui.jobs.OptimizeJob;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Optimize job runs the method the wizard chose: Accuracy-aware settings become the pipeline's accuracy control
@@ -27,14 +27,9 @@ import org.junit.jupiter.api.Test;
  * which the Performance editor shows.
  */
 class AccuracyAwareJobTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void settingsBecomeTheAccuracyControl() throws Exception {
@@ -52,7 +47,7 @@ class AccuracyAwareJobTest {
 
     @Test
     void theRevertedNodesAreKeptInFp32ByName() throws Exception {
-        project = UiTestSupport.project("accuracy-aware-job");
+        project = projects.create("accuracy-aware-job");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         Path path = model.getLocation().toPath();
         Path validation = TestData.sharedData().resolve("voc2012-val-vainf-samples");

@@ -13,35 +13,26 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.ui.PlatformUI;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The wizard's Method list: Default first (Performance preset), Accuracy-aware with its max drop, metric and
  * validation dataset, checked as the user types; the range estimator is its own combo; the choice is remembered.
  */
 class AccuracyAwareWizardTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
     private TestWizardDialog dialog;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void accuracyAwareNeedsAValidationDatasetAndAPositiveDrop() throws Exception {
         Path source = UiTestSupport.deeplabModel();
-        project = UiTestSupport.project("wizard-aa");
+        project = projects.create("wizard-aa");
         IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
-        OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
-        dialog = ui(() -> new TestWizardDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), wizard));
-        run(dialog::open);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
+        OptimizeWizard wizard = dialog.wizard();
         String voc = UiTestSupport.vocVal().toString();
         String photos = UiTestSupport.calibrationPhotos().toString();
         run(() -> wizard.setDataset(DataKind.VOC, voc, photos, 16));
@@ -92,9 +83,8 @@ class AccuracyAwareWizardTest {
         s.remember(path);
         assertEquals(s, OptimizeSettings.remembered(path));
         run(dialog::close);
-        OptimizeWizard again = ui(() -> new OptimizeWizard(model));
-        dialog = ui(() -> new TestWizardDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), again));
-        run(dialog::open);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
+        OptimizeWizard again = dialog.wizard();
         assertEquals(s, ui(again::settings), "the wizard reopens with the Accuracy-aware settings");
 
         // back to Default: the accuracy fields no longer block Finish

@@ -15,24 +15,19 @@ import org.eclipse.core.runtime.ProgressMonitorWrapper;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.jobs.OptimizeJob;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cancelling the optimization job stops it and leaves no half-written file beside the model. */
 class CancelTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
-
-    @AfterEach
-    void deleteProject() throws Exception {
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void cancelLeavesNoOutput() throws Exception {
         Path source = UiTestSupport.deeplabModel();
-        project = UiTestSupport.project("cancel");
+        project = projects.create("cancel");
         IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
         OptimizeSettings d = OptimizeWizard.defaults(model.getLocation().toPath());
         OptimizeSettings s = new OptimizeSettings(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(),

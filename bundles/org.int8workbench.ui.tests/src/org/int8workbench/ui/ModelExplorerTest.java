@@ -10,24 +10,19 @@ import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.ui.PlatformUI;
 import org.int8workbench.ui.views.ModelExplorerView;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Model Explorer lists a real model of a test project, follows file changes and shows the core's summary. */
 class ModelExplorerTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
-
-    @AfterEach
-    void deleteProject() throws Exception {
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void listsTheRealModelAndShowsItsSummary() throws Exception {
         java.nio.file.Path source = UiTestSupport.deeplabModel();
-        project = UiTestSupport.project("explorer");
+        project = projects.create("explorer");
         IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
         ModelExplorerView view = ui(() -> (ModelExplorerView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage()
                 .showView(ModelExplorerView.ID));

@@ -37,6 +37,7 @@ import org.int8workbench.ui.wizards.LastPaths;
 import org.int8workbench.ui.wizards.OptimizeWizard;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Optimize INT8 wizard checks the model on its first page (a broken or empty file: the core's reason, Next and
@@ -44,32 +45,46 @@ import org.junit.jupiter.api.Test;
  * dataset folders per project, and a run leaves its settings file only when it succeeded.
  */
 class OptimizeWizardChecksTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
     private TestWizardDialog dialog;
+    /** Model reads wait for it while it is set ({@link #openWhileReadsHeld}); counted down to let them go on. */
+    private java.util.concurrent.CountDownLatch gate;
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-        run(() -> PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().closeAllEditors(false));
         run(OptimizeNotification::close);
-        if (project != null) {
-            project.delete(true, true, null);
+        if (gate != null) {
+            OptimizeWizard.holdModelReads(null);
+            gate.countDown();
         }
+    }
+
+    /**
+     * A copy of the real DeepLabV3 in project {@code name}, and the wizard {@code make} gives for it, open while model
+     * reads are held (until the test counts {@link #gate} down).
+     */
+    private OptimizeWizard openWhileReadsHeld(String name, java.util.function.Function<IFile, OptimizeWizard> make) throws Exception {
+        project = projects.create(name);
+        IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
+        gate = new java.util.concurrent.CountDownLatch(1);
+        OptimizeWizard.holdModelReads(gate);
+        OptimizeWizard wizard = ui(() -> make.apply(model));
+        dialog = projects.closeAfter(TestWizardDialog.openWhileReading(wizard));
+        return wizard;
     }
 
     @Test
     void aBrokenModelBlocksTheFirstPage() throws Exception {
-        project = UiTestSupport.project("wizard-broken");
+        project = projects.create("wizard-broken");
         IFile broken = project.getFile("broken.onnx");
         broken.create(new ByteArrayInputStream("this is not an ONNX model".getBytes(StandardCharsets.UTF_8)), true, null);
         IOException reason = assertThrows(IOException.class, () -> ModelSummary.of(broken.getLocation().toPath()));
 
         OptimizeWizard wizard = ui(() -> new OptimizeWizard(broken));
         assertEquals(reason.getMessage(), wizard.modelProblem());
-        dialog = ui(() -> new TestWizardDialog(shell(), wizard));
-        run(dialog::open);
+        dialog = projects.closeAfter(TestWizardDialog.open(wizard));
         UiTestSupport.settle(200);
         assertEquals("This model cannot be optimized: " + reason.getMessage(), ui(() -> wizard.getPage("dataset").getErrorMessage()));
         assertFalse(ui(dialog::finishEnabled), "Finish on a broken model");
@@ -114,50 +129,57 @@ class OptimizeWizardChecksTest {
      */
     @Test
     void readsTheModelInTheBackground() throws Exception {
-        project = UiTestSupport.project("wizard-reading");
-        IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        OptimizeWizard.holdModelReads(gate);
-        try {
-            OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
-            dialog = ui(() -> new TestWizardDialog(shell(), wizard));
-            run(dialog::openWhileReading);
-            UiTestSupport.settle(300);
-            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
-            assertNull(ui(() -> wizard.getPage("dataset").getErrorMessage()), "reading is no error");
-            assertFalse(ui(wizard::modelShown));
-            assertEquals(1, ui(wizard::getPageCount), "the other pages come with the model");
-            // a valid dataset does not enable Next or Finish before the model is read
-            run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
-            UiTestSupport.settle(200);
-            assertFalse(ui(dialog::finishEnabled), "Finish while reading");
-            assertFalse(ui(() -> dialog.buttonEnabled(IDialogConstants.NEXT_ID)), "Next while reading");
-            assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
-            UiTestSupport.screenshot(ui(dialog::getShell), "wizard-reading-the-model");
+        OptimizeWizard wizard = openWhileReadsHeld("wizard-reading", OptimizeWizard::new);
+        UiTestSupport.settle(300);
+        assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+        assertNull(ui(() -> wizard.getPage("dataset").getErrorMessage()), "reading is no error");
+        assertFalse(ui(wizard::modelShown));
+        assertEquals(1, ui(wizard::getPageCount), "the other pages come with the model");
+        // a valid dataset does not enable Next or Finish before the model is read
+        run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
+        UiTestSupport.settle(200);
+        assertFalse(ui(dialog::finishEnabled), "Finish while reading");
+        assertFalse(ui(() -> dialog.buttonEnabled(IDialogConstants.NEXT_ID)), "Next while reading");
+        assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+        UiTestSupport.screenshot(ui(dialog::getShell), "wizard-reading-the-model");
 
-            gate.countDown();
-            UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
-            assertEquals(5, ui(wizard::getPageCount));
-            UiTestSupport.waitUntil("Next is enabled", () -> dialog.buttonEnabled(IDialogConstants.NEXT_ID), 30);
-            assertTrue(ui(dialog::finishEnabled), () -> "Finish once read: " + ui(wizard::currentMessage));
-            assertFalse(String.valueOf(ui(wizard::currentMessage)).contains("Reading"), ui(wizard::currentMessage));
-            run(() -> dialog.showPage(wizard.getPage("preprocessing")));
-            String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
-            assertTrue(pre.contains("Prefilled from the model"), pre);
-        } finally {
-            OptimizeWizard.holdModelReads(null);
-            gate.countDown();
-        }
+        gate.countDown();
+        UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
+        assertEquals(5, ui(wizard::getPageCount));
+        UiTestSupport.waitUntil("Next is enabled", () -> dialog.buttonEnabled(IDialogConstants.NEXT_ID), 30);
+        assertTrue(ui(dialog::finishEnabled), () -> "Finish once read: " + ui(wizard::currentMessage));
+        assertFalse(String.valueOf(ui(wizard::currentMessage)).contains("Reading"), ui(wizard::currentMessage));
+        run(() -> dialog.showPage(wizard.getPage("preprocessing")));
+        String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
+        assertTrue(pre.contains("Prefilled from the model"), pre);
+    }
+
+    /**
+     * Keep in FP32 from the Layer Sensitivity editor on a model never optimized: the wizard opens at once (the model is
+     * read in its background job, held here, not on the UI thread), and once read its pages start from the model's
+     * preprocessing with the nodes in the ignored scope.
+     */
+    @Test
+    void keepingNodesInFp32ReadsTheModelInTheBackground() throws Exception {
+        OptimizeWizard wizard = openWhileReadsHeld("wizard-keep", m -> OptimizeWizard.keepingInFp32(m, List.of("conv_a", "clip_a")));
+        UiTestSupport.settle(200);
+        assertFalse(ui(wizard::modelShown), "the dialog is open while the model is read");
+        assertEquals("Reading the model\u2026", ui(wizard::currentMessage));
+        gate.countDown();
+        UiTestSupport.waitUntil("the wizard shows the model it read", wizard::modelShown, 60);
+        run(() -> wizard.setDataset(DataKind.VOC, UiTestSupport.vocVal().toString(), UiTestSupport.calibrationPhotos().toString(), 8));
+        OptimizeSettings s = ui(wizard::settings);
+        assertEquals(List.of("conv_a", "clip_a"), s.ignoredScope());
+        assertTrue(s.preprocessing().width() == 257 && s.preprocessing().height() == 257, s.preprocessing().describe());
     }
 
     @Test
     void listsItsFilesExplainsAutomaticValuesAndRemembersPaths() throws Exception {
-        project = UiTestSupport.project("wizard-remember");
+        project = projects.create("wizard-remember");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
         assertNull(wizard.modelProblem());
-        dialog = ui(() -> new TestWizardDialog(shell(), wizard));
-        run(dialog::open);
+        dialog = projects.closeAfter(TestWizardDialog.open(wizard));
         // every text fits: the dialog is at least the minimum page size
         assertTrue(ui(() -> dialog.getShell().getSize().x) >= 720, "width " + ui(() -> dialog.getShell().getSize()));
         String pre = ui(() -> texts(wizard.getPage("preprocessing").getControl()));
@@ -193,9 +215,8 @@ class OptimizeWizardChecksTest {
         assertEquals(UiTestSupport.vocVal().toString(), LastPaths.dataFolder(project));
         assertEquals(UiTestSupport.calibrationPhotos().toString(), LastPaths.calibrationFolder(project));
         IFile second = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "second.onnx");
-        OptimizeWizard next = ui(() -> new OptimizeWizard(second));
-        dialog = ui(() -> new TestWizardDialog(shell(), next));
-        run(dialog::open);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(second));
+        OptimizeWizard next = dialog.wizard();
         OptimizeSettings s = ui(next::settings);
         assertEquals(DataKind.VOC, s.dataKind());
         assertEquals(UiTestSupport.vocVal().toString(), s.dataFolder());
@@ -206,7 +227,7 @@ class OptimizeWizardChecksTest {
 
     @Test
     void aFailedRunLeavesNoSettingsFile() throws Exception {
-        project = UiTestSupport.project("wizard-failed");
+        project = projects.create("wizard-failed");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         OptimizeSettings d = OptimizeWizard.defaults(model.getLocation().toPath());
         OptimizeSettings s = new OptimizeSettings(DataKind.VOC, UiTestSupport.vocVal().toString(), "/no/such/calibration/folder",
@@ -239,9 +260,5 @@ class OptimizeWizardChecksTest {
             }
         }
         return b.toString();
-    }
-
-    private static org.eclipse.swt.widgets.Shell shell() {
-        return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
     }
 }

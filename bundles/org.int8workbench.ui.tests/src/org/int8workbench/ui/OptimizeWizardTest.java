@@ -11,32 +11,23 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.ui.PlatformUI;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Optimize INT8 wizard validates as the user types and enables Finish only when the settings can run. */
 class OptimizeWizardTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
     private TestWizardDialog dialog;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void validatesAsYouType() throws Exception {
         java.nio.file.Path source = UiTestSupport.deeplabModel();
-        project = UiTestSupport.project("wizard");
+        project = projects.create("wizard");
         IFile model = UiTestSupport.copy(project, source, "deeplab.onnx");
-        OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
-        dialog = ui(() -> new TestWizardDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), wizard));
-        run(dialog::open);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
+        OptimizeWizard wizard = dialog.wizard();
 
         // first run: no dataset yet, so Finish is disabled (the page shows its problems once the user types)
         assertFalse(ui(dialog::finishEnabled), "Finish without a dataset");

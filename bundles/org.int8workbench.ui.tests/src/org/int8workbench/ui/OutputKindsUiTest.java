@@ -1,5 +1,6 @@
 package org.int8workbench.ui;
 
+import static org.int8workbench.ui.TestProjects.page;
 import static org.int8workbench.ui.UiTestSupport.run;
 import static org.int8workbench.ui.UiTestSupport.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +31,8 @@ import org.int8workbench.testing.TestData;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.editors.AccuracyReportEditor;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The workbench follows a model's output kind: the Accuracy Report editor on binary, multi-label and regression reports
@@ -40,19 +41,10 @@ import org.junit.jupiter.api.Test;
  */
 class OutputKindsUiTest {
     private static final int SIZE = 24;
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
     private TestWizardDialog dialog;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-        run(() -> page().closeAllEditors(false));
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     /** Input X [1,3,S,S]; for each output a 1x1 Conv with {@code channels} outputs, then Sigmoid when asked. */
     private static byte[] model(long seed, float jitter, boolean sigmoid, int... channels) {
@@ -84,7 +76,7 @@ class OutputKindsUiTest {
 
     /** Writes parent and perturbed model into the project, evaluates them on 4 photos and opens the report. */
     private AccuracyReportEditor evaluate(String name, OutputSelection selection, boolean sigmoid, int... channels) throws Exception {
-        project = project != null ? project : UiTestSupport.project("kinds");
+        project = project != null ? project : projects.create("kinds");
         Path dir = project.getLocation().toFile().toPath();
         Path parent = dir.resolve(name + ".onnx");
         Path model = dir.resolve(name + ".int8.onnx");
@@ -180,11 +172,10 @@ class OutputKindsUiTest {
 
     @Test
     void wizardAsksTheSizeOfADynamicInputAndTheOutputSettings() throws Exception {
-        project = UiTestSupport.project("kinds-wizard");
+        project = projects.create("kinds-wizard");
         IFile model = UiTestSupport.copy(project, TestData.zooModel("pphumanseg_lite_portrait.onnx"), "portrait.onnx");
-        OptimizeWizard wizard = ui(() -> new OptimizeWizard(model));
-        dialog = ui(() -> new TestWizardDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), wizard));
-        run(dialog::open);
+        dialog = projects.closeAfter(TestWizardDialog.openOptimize(model));
+        OptimizeWizard wizard = dialog.wizard();
         run(() -> wizard.setDataset(DataKind.IMAGE_FOLDER, TestData.calibrationPhotos().toString(), "", 16));
         // the model fixes no size: nothing claims to come from it, and Finish waits for the size
         run(() -> dialog.showPage(wizard.getPage("preprocessing")));
@@ -211,9 +202,5 @@ class OutputKindsUiTest {
         assertFalse(ui(dialog::finishEnabled), "a threshold outside (0, 1)");
         assertTrue(ui(wizard::currentMessage).contains("threshold"), ui(wizard::currentMessage));
         UiTestSupport.screenshot(ui(dialog::getShell), "wizard-outputs");
-    }
-
-    private static IWorkbenchPage page() {
-        return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
     }
 }

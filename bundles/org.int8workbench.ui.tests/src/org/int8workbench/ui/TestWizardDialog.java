@@ -12,6 +12,37 @@ final class TestWizardDialog extends WizardDialog {
     }
 
     /**
+     * The Optimize INT8 wizard on {@code model}, open over the workbench window as the command opens it, once its pages
+     * show what it read from the model ({@link #wizard} gives the wizard).
+     */
+    static TestWizardDialog openOptimize(org.eclipse.core.resources.IFile model) {
+        return open(UiTestSupport.ui(() -> new org.int8workbench.ui.wizards.OptimizeWizard(model)));
+    }
+
+    /** {@code wizard} open over the workbench window ({@link #open()}: the Optimize wizard once it read its model). */
+    static TestWizardDialog open(IWizard wizard) {
+        TestWizardDialog d = UiTestSupport.ui(() -> new TestWizardDialog(shell(), wizard));
+        UiTestSupport.run(d::open);
+        return d;
+    }
+
+    /** {@code wizard} open over the workbench window, returning at once while it may still read its model. */
+    static TestWizardDialog openWhileReading(IWizard wizard) {
+        TestWizardDialog d = UiTestSupport.ui(() -> new TestWizardDialog(shell(), wizard));
+        UiTestSupport.run(d::openWhileReading);
+        return d;
+    }
+
+    /** The Optimize INT8 wizard this dialog shows. */
+    org.int8workbench.ui.wizards.OptimizeWizard wizard() {
+        return (org.int8workbench.ui.wizards.OptimizeWizard) getWizard();
+    }
+
+    private static Shell shell() {
+        return org.eclipse.ui.PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
+    }
+
+    /**
      * Opens the dialog; for the Optimize INT8 wizard, which reads its model in a background job, returns once the pages
      * show what it read (the event loop runs meanwhile), so that tests fill the pages as a user would after waiting.
      */

@@ -11,26 +11,21 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.ui.PlatformUI;
 import org.int8workbench.core.Ort;
 import org.int8workbench.ui.views.ModelExplorerView;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 
 /** The UI bundle is active in a running IDE workbench, and its view shows what the core computed. */
 class WorkbenchSmokeTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
-
-    @AfterEach
-    void deleteProject() throws Exception {
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void modelExplorerOpensAndSaysWhyAFileIsNoModel() throws Exception {
         assertTrue(PlatformUI.isWorkbenchRunning(), "the IDE workbench must be running");
-        project = UiTestSupport.project("smoke");
+        project = projects.create("smoke");
         IFile model = project.getFile("tiny.onnx");
         model.create(new ByteArrayInputStream(new byte[] {8, 7}), true, null);
 

@@ -16,10 +16,13 @@ public final class Activator extends AbstractUIPlugin {
     public void start(BundleContext context) throws Exception {
         super.start(context);
         plugin = this;
+        // a notice, not a warning: nothing went wrong, the leftovers of a run stopped by kill -9 are gone
+        org.int8workbench.core.Temporaries.onSweep(line -> getLog().log(org.eclipse.core.runtime.Status.info(line)));
     }
 
     @Override
     public void stop(BundleContext context) throws Exception {
+        org.int8workbench.core.Temporaries.onSweep(null);
         plugin = null;
         super.stop(context);
     }

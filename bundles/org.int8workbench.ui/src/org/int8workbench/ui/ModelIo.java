@@ -27,28 +27,32 @@ public record ModelIo(long[] inputShape, List<String> inputDims, List<String> ou
     /** Reads {@code model}'s graph; {@link #UNKNOWN} when it cannot be read. */
     public static ModelIo of(Path model) {
         try {
-            ModelSummary m = ModelSummary.of(model);
-            List<String> outs = new ArrayList<>();
-            m.outputs().forEach(o -> outs.add(o.name()));
-            if (m.inputs().isEmpty() || m.inputs().get(0).shape() == null) {
-                return new ModelIo(new long[0], List.of(), outs);
-            }
-            List<String> text = m.inputs().get(0).shape();
-            long[] dims = new long[text.size()];
-            for (int i = 0; i < dims.length; i++) {
-                try {
-                    dims[i] = Long.parseLong(text.get(i));
-                } catch (NumberFormatException e) {
-                    dims[i] = -1;
-                }
-                if (dims[i] <= 0) {
-                    dims[i] = -1;
-                }
-            }
-            return new ModelIo(dims, text, outs);
+            return of(ModelSummary.of(model));
         } catch (Exception e) {
             return UNKNOWN;
         }
+    }
+
+    /** What {@code m} says of the model's input and outputs. */
+    public static ModelIo of(ModelSummary m) {
+        List<String> outs = new ArrayList<>();
+        m.outputs().forEach(o -> outs.add(o.name()));
+        if (m.inputs().isEmpty() || m.inputs().get(0).shape() == null) {
+            return new ModelIo(new long[0], List.of(), outs);
+        }
+        List<String> text = m.inputs().get(0).shape();
+        long[] dims = new long[text.size()];
+        for (int i = 0; i < dims.length; i++) {
+            try {
+                dims[i] = Long.parseLong(text.get(i));
+            } catch (NumberFormatException e) {
+                dims[i] = -1;
+            }
+            if (dims[i] <= 0) {
+                dims[i] = -1;
+            }
+        }
+        return new ModelIo(dims, text, outs);
     }
 
     /**

@@ -237,8 +237,17 @@ public record OptimizeSettings(DataKind dataKind, String dataFolder, String cali
     /** The preprocessing a model records, else the defaults for its input; {@code null} when neither is known. */
     public static Preprocessing preprocessingOf(Path model) {
         try {
-            return QuantizeOperation.defaultPreprocessing(OnnxModel.load(model));
-        } catch (IOException | CoreException | RuntimeException e) {
+            return preprocessingOf(OnnxModel.load(model));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@link #preprocessingOf(Path)} of a model read already. */
+    public static Preprocessing preprocessingOf(OnnxModel model) {
+        try {
+            return QuantizeOperation.defaultPreprocessing(model);
+        } catch (CoreException | RuntimeException e) {
             return null;
         }
     }

@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.int8workbench.testing.TestData;
+import org.int8workbench.testing.TinySegmentation;
 import org.int8workbench.core.onnx.build.GraphBuilder;
 import org.int8workbench.core.onnx.build.GraphBuilder.ResizeSpec;
 
@@ -16,7 +16,7 @@ final class PipelineTinyModel {
     /** Input side of the tiny network. */
     static final int SIZE = 16;
     /** Classes of the tiny network. */
-    static final int CLASSES = 4;
+    static final int CLASSES = TinySegmentation.CLASSES;
 
     private PipelineTinyModel() {
     }
@@ -26,26 +26,13 @@ final class PipelineTinyModel {
      * 16x16 → Identity "logits": two Conv to quantize and a head the exact label head can replace.
      */
     static Path write(Path dir, String name) throws IOException {
-        Random r = new Random(7);
         GraphBuilder b = new GraphBuilder("tiny-pipeline").opset(13);
         b.input("input", DataType.FLOAT, 1, 3, SIZE, SIZE);
-        String c1 = b.relu6(b.conv("input", random(r, 8 * 3 * 9, 0.3f), new long[] {8, 3, 3, 3}, random(r, 8, 0.1f), 1, 2, 1, 1));
-        String logits = b.conv(c1, random(r, CLASSES * 8, 0.4f), new long[] {CLASSES, 8, 1, 1}, random(r, CLASSES, 0.1f), 1, 1, 0, 1);
+        String logits = TinySegmentation.convs(b, "input");
         String up = b.resize(logits, ResizeSpec.linear().withTransform("half_pixel").withSizes(1, CLASSES, SIZE, SIZE));
         b.node("Identity", up).outputs("logits");
         b.output("logits", DataType.FLOAT, 1, CLASSES, SIZE, SIZE);
-        Files.createDirectories(dir);
-        Path model = dir.resolve(name);
-        Files.write(model, b.toBytes());
-        return model;
-    }
-
-    private static float[] random(Random r, int n, float scale) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (r.nextGaussian() * scale);
-        }
-        return a;
+        return TinySegmentation.write(b, dir, name);
     }
 
     /** An empty folder under the test scratch area. */

@@ -275,6 +275,17 @@ public record Preprocessing(int width, int height, ResizeMode resize, Rgb mean, 
         return Json.gson().toJson(this);
     }
 
+    /**
+     * The preprocessing {@code model} records in its metadata (an INT8 model written by the tool: the one its
+     * calibration used), read through ONNX Runtime; {@code null} when it records none or cannot be read.
+     */
+    public static Preprocessing recordedIn(java.nio.file.Path model) {
+        return org.int8workbench.core.Ort.readPlain(model, s -> {
+            String json = s.getMetadata().getCustomMetadata().get(METADATA_KEY);
+            return json == null ? null : fromJson(json);
+        });
+    }
+
     public static Preprocessing fromJson(String json) {
         return Json.gson().fromJson(json, Preprocessing.class);
     }

@@ -69,43 +69,24 @@ public final class ModelOutputs {
      * Model Explorer; an unreadable model gives an empty map.
      */
     public static java.util.Map<String, ModelOutput> each(Path model) {
-        java.util.Map<String, ModelOutput> out = new java.util.LinkedHashMap<>();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
-                for (ModelOutput found : LabelDecoders.describe(model, s, null)) {
-                    out.put(found.name(), found.kind() == null ? null : found);
-                }
+        java.util.Map<String, ModelOutput> each = Ort.readPlain(model, s -> {
+            java.util.Map<String, ModelOutput> out = new java.util.LinkedHashMap<>();
+            for (ModelOutput found : LabelDecoders.describe(model, s, null)) {
+                out.put(found.name(), found.kind() == null ? null : found);
             }
-        } catch (OrtException | IOException | RuntimeException e) {
-            return java.util.Map.of();
-        }
-        return out;
+            return out;
+        });
+        return each != null ? each : java.util.Map.of();
+    }
+
+    /** The shape of the model's first input (dynamic axes negative), or {@code null} when it cannot be read. */
+    static long[] inputShape(Path model) {
+        return Ort.readPlain(model, Ort::inputShape);
     }
 
     /** The preprocessing {@code model} records in its metadata (an INT8 model written by the tool), else {@code null}. */
-    /** The shape of the model's first input (dynamic axes negative), or {@code null} when it cannot be read. */
-    static long[] inputShape(Path model) {
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
-                return s.getInputInfo().values().iterator().next().getInfo() instanceof ai.onnxruntime.TensorInfo t ? t.getShape() : null;
-            }
-        } catch (OrtException | RuntimeException e) {
-            return null;
-        }
-    }
-
     static Preprocessing recordedPreprocessing(Path model) {
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
-                String json = s.getMetadata().getCustomMetadata().get(Preprocessing.METADATA_KEY);
-                return json == null ? null : Preprocessing.fromJson(json);
-            }
-        } catch (OrtException | RuntimeException e) {
-            return null;
-        }
+        return Preprocessing.recordedIn(model);
     }
 
     /** One line: the output's name, kind, threshold and why that kind. */

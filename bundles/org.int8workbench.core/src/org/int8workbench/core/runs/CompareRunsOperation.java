@@ -1,7 +1,5 @@
 package org.int8workbench.core.runs;
 
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import org.eclipse.core.runtime.SubMonitor;
 import org.int8workbench.core.AtomicFolder;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Json;
-import org.int8workbench.core.Ort;
 import org.int8workbench.core.Sha256;
 import org.int8workbench.core.bench.BenchmarkOperation;
 import org.int8workbench.core.bench.BenchmarkOperation.Mode;
@@ -146,7 +143,7 @@ public final class CompareRunsOperation {
                             + " (SHA-256 then " + r.record().parent().sha256() + ")");
                 }
             }
-            Preprocessing pre = recordedPreprocessing(runs.get(0).int8());
+            Preprocessing pre = Preprocessing.recordedIn(runs.get(0).int8());
 
             sub.subTask("Benchmarking the parent and " + runs.size() + " models");
             BenchmarkOperation bench = new BenchmarkOperation(parent).others(models.subList(1, models.size())).mode(mode).seconds(seconds)
@@ -198,16 +195,4 @@ public final class CompareRunsOperation {
         }
     }
 
-    /** The preprocessing an INT8 model records (the one its calibration used), or {@code null}. */
-    static Preprocessing recordedPreprocessing(Path model) {
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession s = Ort.env().createSession(model.toString(), o)) {
-                String json = s.getMetadata().getCustomMetadata().get(Preprocessing.METADATA_KEY);
-                return json == null ? null : Preprocessing.fromJson(json);
-            }
-        } catch (OrtException | RuntimeException e) {
-            return null;
-        }
-    }
 }

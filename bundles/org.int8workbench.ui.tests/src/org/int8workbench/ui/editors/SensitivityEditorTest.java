@@ -1,5 +1,6 @@
 package org.int8workbench.ui.editors;
 
+import static org.int8workbench.ui.TestProjects.page;
 import static org.int8workbench.ui.UiTestSupport.run;
 import static org.int8workbench.ui.UiTestSupport.ui;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,8 +34,9 @@ import org.int8workbench.ui.UiJobs;
 import org.int8workbench.ui.UiTestSupport;
 import org.int8workbench.ui.jobs.OptimizeJob;
 import org.int8workbench.ui.jobs.SensitivityJob;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.int8workbench.ui.TestProjects;
 
 /**
  * The Layer Sensitivity flow on the real DeepLabV3: a first optimization (8 calibration photos, a short benchmark, 4
@@ -44,19 +46,13 @@ import org.junit.jupiter.api.Test;
  * Performance and Accuracy editors open beside the old ones. Screenshots of the editor and of the re-run result.
  */
 class SensitivityEditorTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        run(() -> page().closeAllEditors(false));
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void keepTheMostHarmfulNodeInFp32AndOptimizeAgain() throws Exception {
-        project = UiTestSupport.project("sensitivity");
+        project = projects.create("sensitivity");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         Path path = model.getLocation().toPath();
         String photos = UiTestSupport.calibrationPhotos().toString();
@@ -143,7 +139,7 @@ class SensitivityEditorTest {
     /** The editor on a result written by hand: every column sorts, undefined figures last, the header names the figures. */
     @Test
     void aConstructedResultSortsByEveryColumn() throws Exception {
-        project = UiTestSupport.project("sensitivity-table");
+        project = projects.create("sensitivity-table");
         Path dir = project.getLocation().toFile().toPath();
         // ranked by agreement gain (the mIoU of a few images moves in coarse steps): conv_b, conv_a, then add_c (not measured)
         List<NodeSensitivity> nodes = List.of(
@@ -196,7 +192,7 @@ class SensitivityEditorTest {
 
     @Test
     void aFreeNameReplacesNothing() throws Exception {
-        project = UiTestSupport.project("sensitivity-names");
+        project = projects.create("sensitivity-names");
         Path dir = project.getLocation().toFile().toPath();
         Path model = dir.resolve("m.onnx");
         assertEquals(dir.resolve("m.int8.onnx"), SensitivityEditor.freeInt8(model));
@@ -242,9 +238,5 @@ class SensitivityEditorTest {
             }
         }
         return null;
-    }
-
-    private static IWorkbenchPage page() {
-        return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
     }
 }

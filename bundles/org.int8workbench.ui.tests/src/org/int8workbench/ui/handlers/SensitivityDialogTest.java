@@ -15,30 +15,23 @@ import org.int8workbench.ui.OptimizeSettings;
 import org.int8workbench.ui.OptimizeSettings.DataKind;
 import org.int8workbench.ui.UiTestSupport;
 import org.int8workbench.ui.jobs.SensitivityJob;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.int8workbench.ui.TestProjects;
 
 /**
  * Layer Sensitivity…'s dialog: prefilled from the model's last optimization, checked as the user types, and the
  * command is on the model's INT8 Workbench menu.
  */
 class SensitivityDialogTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
     private SensitivityDialog dialog;
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (dialog != null) {
-            run(dialog::close);
-        }
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
-
     @Test
     void prefilledFromTheLastOptimizationAndCheckedAsYouType() throws Exception {
-        project = UiTestSupport.project("sensitivity-dialog");
+        project = projects.create("sensitivity-dialog");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         Path path = model.getLocation().toPath();
         String voc = UiTestSupport.vocVal().toString();
@@ -52,8 +45,8 @@ class SensitivityDialogTest {
         s.withAccuracyAware(new OptimizeSettings.AccuracyAware(0.3, "auto", other)).remember(path);
         assertEquals(other, SensitivityHandler.initial(path).validation(), "the Accuracy-aware validation dataset first");
 
-        dialog = ui(() -> new SensitivityDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), "deeplab.onnx", "", "",
-                8));
+        dialog = projects.closeAfter(ui(() -> new SensitivityDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), "deeplab.onnx", "", "",
+                8)));
         run(() -> {
             dialog.setBlockOnOpen(false);
             dialog.open();

@@ -1,5 +1,6 @@
 package org.int8workbench.ui.overview;
 
+import static org.int8workbench.ui.TestProjects.page;
 import static org.int8workbench.ui.UiTestSupport.run;
 import static org.int8workbench.ui.UiTestSupport.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +31,9 @@ import org.int8workbench.ui.UiTestSupport;
 import org.int8workbench.ui.jobs.OptimizeJob;
 import org.int8workbench.ui.views.ModelExplorerView;
 import org.int8workbench.ui.wizards.OptimizeWizard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.int8workbench.ui.TestProjects;
 
 /**
  * Double-click on an {@code .onnx} file opens the read-only Model Overview editor (not a text editor): for the real
@@ -39,19 +41,13 @@ import org.junit.jupiter.api.Test;
  * the core's one-line reason.
  */
 class ModelOverviewEditorTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        run(() -> page().closeAllEditors(false));
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
 
     @Test
     void showsTheSummaryOfTheFp32AndTheInt8Model() throws Exception {
-        project = UiTestSupport.project("overview");
+        project = projects.create("overview");
         IFile model = UiTestSupport.copy(project, UiTestSupport.deeplabModel(), "deeplab.onnx");
         Path path = model.getLocation().toPath();
 
@@ -127,7 +123,7 @@ class ModelOverviewEditorTest {
 
     @Test
     void aBrokenModelShowsTheReason() throws Exception {
-        project = UiTestSupport.project("overview-broken");
+        project = projects.create("overview-broken");
         IFile broken = project.getFile("broken.onnx");
         broken.create(new ByteArrayInputStream("this is not an ONNX model".getBytes(StandardCharsets.UTF_8)), true, null);
         IOException reason = assertThrows(IOException.class, () -> ModelSummary.of(broken.getLocation().toPath()));
@@ -164,9 +160,5 @@ class ModelOverviewEditorTest {
             }
         }
         return null;
-    }
-
-    private static IWorkbenchPage page() {
-        return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
     }
 }

@@ -1,5 +1,6 @@
 package org.int8workbench.ui.views;
 
+import static org.int8workbench.ui.TestProjects.page;
 import static org.int8workbench.ui.UiTestSupport.run;
 import static org.int8workbench.ui.UiTestSupport.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +29,9 @@ import org.int8workbench.ui.UiTestSupport;
 import org.int8workbench.ui.editors.PerformanceEditor;
 import org.int8workbench.ui.editors.RunComparisonEditor;
 import org.int8workbench.ui.jobs.OptimizeJob;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.int8workbench.ui.TestProjects;
 
 /**
  * The Runs view in the real workbench: a tiny Conv + Resize model optimized twice by the Optimize job (MinMax, then
@@ -38,19 +40,9 @@ import org.junit.jupiter.api.Test;
  * runs' models from one benchmark, the Run Comparison editor both runs side by side.
  */
 class RunsViewTest {
+    @RegisterExtension
+    final TestProjects projects = new TestProjects();
     private IProject project;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        run(() -> page().closeAllEditors(false));
-        if (project != null) {
-            project.delete(true, true, null);
-        }
-    }
-
-    private static IWorkbenchPage page() {
-        return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-    }
 
     private static OptimizeSettings settings(Path model, String method) {
         return new OptimizeSettings(DataKind.GENERATED, "", "", 8, OptimizeSettings.preprocessingOf(model), "performance", method, true,
@@ -59,7 +51,7 @@ class RunsViewTest {
 
     @Test
     void listsTwoOptimizationsAndComparesThemSideBySide() throws Exception {
-        project = UiTestSupport.project("runs");
+        project = projects.create("runs");
         Path dir = project.getLocation().toFile().toPath();
         BenchTinyModels.write(BenchTinyModels.floatConvResize(), dir, "tiny.onnx");
         project.refreshLocal(IResource.DEPTH_INFINITE, null);

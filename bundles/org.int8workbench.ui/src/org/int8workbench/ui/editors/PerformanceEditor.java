@@ -539,17 +539,18 @@ public final class PerformanceEditor extends ReportEditor {
                     + " exact label head); this result has " + models.size() + ": benchmark them with 'int8wb benchmark' instead"));
             return null;
         }
-        Path first = models.get(0);
-        OptimizeSettings remembered = OptimizeSettings.remembered(first);
-        OptimizeSettings base = remembered != null ? remembered : OptimizeWizard.defaults(first);
-        BenchmarkSettings s = result.settings();
-        OptimizeSettings settings = new OptimizeSettings(base.dataKind(), base.dataFolder(), base.calibrationFolder(), base.subset(),
-                base.preprocessing(), base.preset(), base.method(), base.fastBiasCorrection(), base.ignoredScope(), base.fastLabelHead(),
-                true, s.mode(), s.seconds() > 0 ? s.seconds() : base.benchmarkSeconds(), s.intraOpThreads(), base.compare(), base.compareImages())
-                .withOutputs(base.outputKind(), base.outputName(), base.threshold());
         Path out = file();
         Display display = body.getDisplay();
+        BenchmarkSettings s = result.settings();
         return UiJobs.schedule("Re-run benchmark " + out.getFileName(), monitor -> {
+            // the settings of a model never optimized come from reading it: here in the job, not on the UI thread
+            Path first = models.get(0);
+            OptimizeSettings remembered = OptimizeSettings.remembered(first);
+            OptimizeSettings base = remembered != null ? remembered : OptimizeWizard.defaults(first);
+            OptimizeSettings settings = new OptimizeSettings(base.dataKind(), base.dataFolder(), base.calibrationFolder(), base.subset(),
+                    base.preprocessing(), base.preset(), base.method(), base.fastBiasCorrection(), base.ignoredScope(), base.fastLabelHead(),
+                    true, s.mode(), s.seconds() > 0 ? s.seconds() : base.benchmarkSeconds(), s.intraOpThreads(), base.compare(), base.compareImages())
+                    .withOutputs(base.outputKind(), base.outputName(), base.threshold());
             Path head = models.size() > 2 ? requireHead(models.get(2)) : null;
             Path parent = models.size() > 1 ? models.get(0) : null;
             Path measured = models.get(models.size() > 1 ? 1 : 0);

@@ -329,7 +329,8 @@ public final class SensitivityEditor extends ReportEditor {
         }
         OptimizeSettings remembered = OptimizeSettings.remembered(model);
         if (remembered == null) {
-            OptimizeWizard wizard = new OptimizeWizard(modelFile, OptimizeWizard.defaults(model).withIgnoredScope(nodes));
+            // the wizard reads the model in its background job, not here on the UI thread
+            OptimizeWizard wizard = OptimizeWizard.keepingInFp32(modelFile, nodes);
             new WizardDialog(getSite().getShell(), wizard).open();
             return wizard.job();
         }

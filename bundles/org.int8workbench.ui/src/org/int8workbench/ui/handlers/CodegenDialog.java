@@ -11,6 +11,7 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
+import org.int8workbench.ui.Fields;
 
 /**
  * Asks for the package and the class name of the generated inference code; both are validated as Java names as the
@@ -53,11 +54,7 @@ final class CodegenDialog extends TitleAreaDialog {
         classText = new Text(c, SWT.BORDER);
         classText.setText(className);
         classText.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        Label where = new Label(c, SWT.WRAP);
-        GridData wd = new GridData(SWT.FILL, SWT.TOP, true, false, 2, 1);
-        wd.widthHint = 420;
-        where.setLayoutData(wd);
-        where.setText("A Maven project is written to " + folderName + "/ beside the model: the class, a JUnit 5 "
+        Fields.note(c, 2, 420, "A Maven project is written to " + folderName + "/ beside the model: the class, a JUnit 5 "
                 + "regression test with sample images, the model and a pom.xml. Files an earlier generation wrote there are replaced.");
         packageText.addModifyListener(e -> validate());
         classText.addModifyListener(e -> validate());

@@ -11,11 +11,11 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
+import org.int8workbench.ui.Fields;
 
 /**
  * Asks for the images of a layer sensitivity analysis: the calibration folder (required), the validation dataset
@@ -68,11 +68,7 @@ public final class SensitivityDialog extends TitleAreaDialog {
         rankingSpinner.setToolTipText("Each node is kept in FP32 alone and measured on this many validation images, those where INT8 and"
                 + " FP32 differ most");
         rankingSpinner.setLayoutData(new GridData(SWT.LEFT, SWT.CENTER, false, false, 2, 1));
-        Label where = new Label(c, SWT.WRAP);
-        GridData wd = new GridData(SWT.FILL, SWT.TOP, true, false, 3, 1);
-        wd.widthHint = 480;
-        where.setLayoutData(wd);
-        where.setText("The model is quantized in memory with the settings of its last optimization (else the preferences); every"
+        Fields.note(c, 3, 480, "The model is quantized in memory with the settings of its last optimization (else the preferences); every"
                 + " quantized node is then measured. The result is written beside the model as " + baseName() + ".sensitivity.json and"
                 + " opens in the Layer Sensitivity editor.");
         calibrationText.addListener(SWT.Modify, e -> validate());
@@ -92,16 +88,7 @@ public final class SensitivityDialog extends TitleAreaDialog {
         GridData gd = new GridData(SWT.FILL, SWT.CENTER, true, false);
         gd.widthHint = 360;
         t.setLayoutData(gd);
-        Button browse = new Button(c, SWT.PUSH);
-        browse.setText("Browse\u2026");
-        browse.addListener(SWT.Selection, e -> {
-            DirectoryDialog d = new DirectoryDialog(getShell());
-            d.setFilterPath(t.getText());
-            String chosen = d.open();
-            if (chosen != null) {
-                t.setText(chosen);
-            }
-        });
+        Fields.browse(c, t);
         return t;
     }
 

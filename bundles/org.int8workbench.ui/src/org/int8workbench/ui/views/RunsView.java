@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IResourceChangeEvent;
 import org.eclipse.core.resources.IResourceChangeListener;
@@ -29,8 +28,8 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
 import org.eclipse.ui.part.ViewPart;
+import org.int8workbench.core.runs.RunColumns;
 import org.int8workbench.core.runs.RunHistory;
-import org.int8workbench.core.runs.RunRecord;
 import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.UiJobs;
@@ -97,17 +96,17 @@ public final class RunsView extends ViewPart {
         viewer.getTable().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         SortableTable<RunHistory.Run> t = new SortableTable<>(viewer);
-        var time = t.column("Time", 170, r -> r.record().time().replace('T', ' ').replaceAll("\\.\\d+Z$", ""),
+        var time = t.column("Time", 170, r -> RunColumns.time(r.record()),
                 Comparator.comparing((RunHistory.Run r) -> r.record().time()));
         t.column("Method", 110, r -> r.record().method(), Comparator.comparing((RunHistory.Run r) -> r.record().method()));
         t.column("Preset / range", 190, r -> r.record().preset() + " / " + r.record().range(),
                 Comparator.comparing((RunHistory.Run r) -> r.record().preset() + " / " + r.record().range()));
         t.column("Ignored nodes", 115, r -> Integer.toString(r.record().keptInFloat()),
                 Comparator.comparingInt((RunHistory.Run r) -> r.record().keptInFloat()));
-        t.column("Speedup throughput", 150, r -> ratio(speed(r, true)), SortableTable.by(r -> speed(r, true)));
-        t.column("Speedup latency", 130, r -> ratio(speed(r, false)), SortableTable.by(r -> speed(r, false)));
-        t.column("Agreement", 90, r -> percent(agreement(r)), SortableTable.by(RunsView::agreement));
-        t.column("mIoU drop (points)", 150, r -> fixed(drop(r)), SortableTable.by(RunsView::drop));
+        t.column("Speedup throughput", 150, r -> RunColumns.ratio(speed(r, true)), SortableTable.by(r -> speed(r, true)));
+        t.column("Speedup latency", 130, r -> RunColumns.ratio(speed(r, false)), SortableTable.by(r -> speed(r, false)));
+        t.column("Agreement", 90, r -> RunColumns.percent(agreement(r)), SortableTable.by(RunsView::agreement));
+        t.column("mIoU drop (points)", 150, r -> RunColumns.points(drop(r)), SortableTable.by(RunsView::drop));
         t.column("Id", 170, RunHistory.Run::id, Comparator.comparing(RunHistory.Run::id));
         t.sortBy(time.getColumn(), false);
         viewer.addCheckStateListener(e -> updateActions());
@@ -312,28 +311,15 @@ public final class RunsView extends ViewPart {
     }
 
     private static Double speed(RunHistory.Run r, boolean throughput) {
-        RunRecord.Speed s = r.record().speed();
-        return s == null ? null : throughput ? s.throughput() : s.latency();
+        return RunColumns.speedup(r.record(), throughput);
     }
 
     private static Double agreement(RunHistory.Run r) {
-        return r.record().accuracy() == null ? null : r.record().accuracy().pixelAgreement();
+        return RunColumns.agreement(r.record());
     }
 
     private static Double drop(RunHistory.Run r) {
-        return r.record().accuracy() == null ? null : r.record().accuracy().meanIoUDrop();
-    }
-
-    private static String ratio(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.2fx", v);
-    }
-
-    private static String percent(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.2f%%", v * 100);
-    }
-
-    private static String fixed(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.2f", v);
+        return RunColumns.drop(r.record());
     }
 
     @Override

@@ -7,6 +7,8 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.jface.wizard.Wizard;
 import org.int8workbench.core.dataset.Preprocessing;
+import org.int8workbench.core.onnx.ModelSummary;
+import org.int8workbench.core.onnx.OnnxModel;
 import org.int8workbench.ui.Activator;
 import org.int8workbench.ui.ModelFiles;
 import org.int8workbench.ui.ModelIo;
@@ -30,6 +32,8 @@ public final class OptimizeWizard extends Wizard {
     /** The settings given or remembered for the model, or {@code null} for a model optimized for the first time. */
     private final OptimizeSettings given;
     private final boolean remembered;
+    /** Nodes to add to the ignored scope of the settings the pages start with (Keep in FP32 from the sensitivity editor). */
+    private final java.util.List<String> keepInFp32;
     /** The dataset fields the first page starts with (they do not depend on the model's content). */
     private final OptimizeSettings datasetInitial;
     private OptimizeSettings initial;
@@ -65,7 +69,20 @@ public final class OptimizeWizard extends Wizard {
 
     /** The wizard prefilled with {@code settings} (e.g. nodes to keep in FP32), or as for a new run when {@code null}. */
     public OptimizeWizard(IFile model, OptimizeSettings settings) {
+        this(model, settings, java.util.List.of());
+    }
+
+    /**
+     * The wizard as for a new run of {@code model} (remembered settings, else the preferences and what the model
+     * records, read in the background like every read of the model), with {@code nodes} added to its ignored scope.
+     */
+    public static OptimizeWizard keepingInFp32(IFile model, java.util.List<String> nodes) {
+        return new OptimizeWizard(model, null, nodes);
+    }
+
+    private OptimizeWizard(IFile model, OptimizeSettings settings, java.util.List<String> keepInFp32) {
         this.model = model;
+        this.keepInFp32 = java.util.List.copyOf(keepInFp32);
         OptimizeSettings s = settings;
         Path p = null;
         try {
@@ -119,11 +136,24 @@ public final class OptimizeWizard extends Wizard {
                 Thread.currentThread().interrupt();
             }
         }
-        String problem = problemOf(file);
+        // read once: the check, the input and outputs and the preprocessing all come from the same model
+        OnnxModel m;
+        ModelSummary summary;
+        String problem;
+        try {
+            problem = emptyProblem(file);
+            m = problem == null ? OnnxModel.load(file) : null;
+            summary = m == null ? null : ModelSummary.of(m);
+            problem = summary == null ? problem : notSegmentation(summary);
+        } catch (java.io.IOException | RuntimeException e) {
+            problem = unreadable(file, e);
+            m = null;
+            summary = null;
+        }
         if (problem != null) {
             return new ModelRead(problem, ModelIo.UNKNOWN, null);
         }
-        return new ModelRead(null, ModelIo.of(file), OptimizeSettings.preprocessingOf(file));
+        return new ModelRead(null, ModelIo.of(summary), OptimizeSettings.preprocessingOf(m));
     }
 
     /** Shows what the read found (UI thread): the first page's state, and the other pages when the model can be optimized. */
@@ -169,15 +199,25 @@ public final class OptimizeWizard extends Wizard {
      */
     public static String problemOf(Path model) {
         try {
-            if (java.nio.file.Files.size(model) == 0) {
-                return model.getFileName() + " is empty";
-            }
-            // outputs without per-pixel axes (e.g. a classifier's scores [1,1000]): the core's one check, as the command line's
-            return org.int8workbench.core.labels.LabelDecoders.notSegmentation(org.int8workbench.core.onnx.ModelSummary.of(model));
+            String empty = emptyProblem(model);
+            return empty != null ? empty : notSegmentation(ModelSummary.of(model));
         } catch (java.io.IOException | RuntimeException e) {
-            String m = e.getMessage();
-            return m == null || m.isBlank() ? model.getFileName() + " cannot be read as an ONNX model" : m;
+            return unreadable(model, e);
         }
+    }
+
+    private static String emptyProblem(Path model) throws java.io.IOException {
+        return java.nio.file.Files.size(model) == 0 ? model.getFileName() + " is empty" : null;
+    }
+
+    /** Outputs without per-pixel axes (e.g. a classifier's scores [1,1000]): the core's one check, as the command line's. */
+    private static String notSegmentation(ModelSummary summary) {
+        return org.int8workbench.core.labels.LabelDecoders.notSegmentation(summary);
+    }
+
+    private static String unreadable(Path model, Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? model.getFileName() + " cannot be read as an ONNX model" : m;
     }
 
     /** Why the model cannot be optimized, or {@code null} (for tests: waits until the model is read). */
@@ -237,6 +277,11 @@ public final class OptimizeWizard extends Wizard {
         ModelIo io = read.io();
         boolean fromModel = read.preprocessing() != null;
         initial = given != null ? given : LastPaths.apply(model.getProject(), defaults(read.preprocessing()));
+        if (!keepInFp32.isEmpty()) {
+            java.util.Set<String> scope = new java.util.LinkedHashSet<>(initial.ignoredScope());
+            scope.addAll(keepInFp32);
+            initial = initial.withIgnoredScope(java.util.List.copyOf(scope));
+        }
         boolean sizeOpen = !remembered && io.dynamicSize() && !fromModel;
         String origin;
         if (remembered) {

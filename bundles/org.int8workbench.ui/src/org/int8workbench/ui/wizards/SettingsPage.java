@@ -15,10 +15,10 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
+import org.int8workbench.ui.Fields;
 
 /**
  * A page of the Optimize INT8 wizard. Its widgets are observed with data binding; one {@link MultiValidator} per page
@@ -94,17 +94,7 @@ abstract class SettingsPage extends WizardPage {
     IObservableValue<String> folder(Composite c, String label, String value, String tip) {
         IObservableValue<String> v = text(c, label, value, tip, 1);
         Text t = (Text) ((org.eclipse.jface.databinding.swt.ISWTObservableValue<?>) v).getWidget();
-        Button browse = new Button(c, SWT.PUSH);
-        browse.setText("Browse\u2026");
-        browse.setData("name", "browse:" + label);
-        browse.addListener(SWT.Selection, e -> {
-            DirectoryDialog d = new DirectoryDialog(getShell());
-            d.setFilterPath(t.getText());
-            String chosen = d.open();
-            if (chosen != null) {
-                t.setText(chosen);
-            }
-        });
+        Fields.browse(c, t).setData("name", "browse:" + label);
         return v;
     }
 
