@@ -29,8 +29,9 @@ import org.int8workbench.core.report.AccuracyReport;
 /**
  * The evaluation on Apache Spark: the dataset's items are partitioned across the executors; each executor JVM opens
  * the model and the parent once ({@link ExecutorEvaluations}) and evaluates the items of its tasks; the driver
- * collects the per-item results (a few confusion matrices each) and records them in the order of the data into the
- * same report a local run gives ({@link ItemEvaluation#report}), whatever the partitioning.
+ * collects the per-item results (a few confusion matrices each, and the PNG bytes of the pictures and label maps when
+ * there is a report folder) slice by slice ({@link EvaluateSlices}) and records them in the order of the data into the
+ * same report a local run gives ({@link ItemEvaluation#recorder}), whatever the partitioning.
  * <p>
  * The data must be readable under the same path on the driver and on every executor (a local folder in local mode,
  * a shared file system on a cluster), or be given as a Hadoop-compatible URI ({@code hdfs://}, {@code s3a://},
@@ -84,7 +85,8 @@ public final class SparkEvaluator implements ClusterEvaluator {
      * Evaluates the recipe's items on a running Spark.
      *
      * @param partitions how many tasks (0: {@link #partitions(int, int)})
-     * @param reportDir the report folder to write (JSON, HTML, CSV; no pictures), or {@code null}
+     * @param reportDir the report folder to write (JSON, HTML, CSV, and the pictures and label maps the recipe asks for), or
+     *     {@code null}
      */
     public static AccuracyReport evaluate(JavaSparkContext sc, EvaluationRecipe recipe, int partitions, Path reportDir, boolean overwrite,
             IProgressMonitor monitor) throws CoreException {
@@ -116,12 +118,17 @@ public final class SparkEvaluator implements ClusterEvaluator {
             }, "int8wb-spark-cancel");
             Runtime.getRuntime().addShutdownHook(hook);
             long t0 = System.nanoTime();
-            List<ItemResult> results;
+            ItemEvaluation.Recorder recorder = driver.recorder();
+            EvaluateItems task = new EvaluateItems(recipe, hadoop, reportDir != null && (recipe.images() || recipe.labelMaps()));
+            boolean recorded = false;
             try {
                 sc.setJobGroup(group, "INT8 Workbench: evaluate " + n + " items", true);
-                JavaFutureAction<List<ItemResult>> job = sc.parallelize(indices, parts).mapPartitions(new EvaluateItems(recipe, hadoop)).collectAsync();
-                results = await(sc, group, job, monitor, interrupted);
+                EvaluateSlices.record(sc, indices, parts, task, recorder, job -> await(sc, group, job, monitor, interrupted));
+                recorded = true;
             } finally {
+                if (!recorded) {
+                    sc.cancelJobGroup(group); // the slices after one that failed
+                }
                 sc.clearJobGroup();
                 sc.sc().removeSparkListener(progress);
                 try {
@@ -132,7 +139,7 @@ public final class SparkEvaluator implements ClusterEvaluator {
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             sub.split(5).subTask("Writing the report");
-            return driver.report(results, wall, sc.defaultParallelism());
+            return recorder.report(wall, sc.defaultParallelism());
         }
     }
 
