@@ -16,7 +16,21 @@ import org.int8workbench.core.metrics.ItemResult;
  */
 final class EvaluateSlices {
 
+    /**
+     * The most items in a slice whose pictures are drawn: about 0.4 MB of PNG per VOC-sized picture, so a slice's
+     * results stay near 25 MB on the driver (far below Spark's {@code spark.driver.maxResultSize}, 1 GB by default).
+     */
+    static final int MAX_DRAWN_SLICE = 64;
+
     private EvaluateSlices() {
+    }
+
+    /**
+     * How many slices {@code n} items are evaluated in: {@code parts}, or more when pictures are drawn, so that no slice
+     * holds more than {@link #MAX_DRAWN_SLICE} items.
+     */
+    static int slices(int n, int parts, boolean draw) {
+        return draw ? Math.min(n, Math.max(parts, (n + MAX_DRAWN_SLICE - 1) / MAX_DRAWN_SLICE)) : parts;
     }
 
     /** Waits for one job's results (with progress and cancellation). */

@@ -102,7 +102,8 @@ public final class SparkEvaluator implements ClusterEvaluator {
                 ? sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration())) : null;
         try (ItemEvaluation driver = op.open(sub.split(5))) {
             int n = driver.items().size();
-            int parts = partitions > 0 ? Math.min(partitions, n) : partitions(n, sc.defaultParallelism());
+            boolean draw = reportDir != null && (recipe.images() || recipe.labelMaps());
+            int parts = partitions > 0 ? Math.min(partitions, n) : EvaluateSlices.slices(n, partitions(n, sc.defaultParallelism()), draw);
             List<Integer> indices = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 indices.add(i);
@@ -119,7 +120,7 @@ public final class SparkEvaluator implements ClusterEvaluator {
             Runtime.getRuntime().addShutdownHook(hook);
             long t0 = System.nanoTime();
             ItemEvaluation.Recorder recorder = driver.recorder();
-            EvaluateItems task = new EvaluateItems(recipe, hadoop, reportDir != null && (recipe.images() || recipe.labelMaps()));
+            EvaluateItems task = new EvaluateItems(recipe, hadoop, draw);
             boolean recorded = false;
             try {
                 sc.setJobGroup(group, "INT8 Workbench: evaluate " + n + " items", true);

@@ -147,6 +147,14 @@ class SparkReportFilesTest {
         }
     }
 
+    @Test
+    void slicesWithPicturesHoldAtMost64Items() {
+        assertEquals(32, EvaluateSlices.slices(2040, 8, true));
+        assertEquals(8, EvaluateSlices.slices(2040, 8, false));
+        assertEquals(8, EvaluateSlices.slices(102, 8, true));
+        assertEquals(3, EvaluateSlices.slices(3, 3, true));
+    }
+
     /**
      * The two report folders hold the same files; pictures and label maps are equal pixel for pixel, CSV files byte for
      * byte, the reports field by field but for timing and provenance.
