@@ -83,7 +83,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--spark", paramLabel = "MASTER", description = {"Evaluate on Apache Spark: local[N], spark://HOST:PORT, or "
             + "'submit' for the master spark-submit gives. The images are evaluated on the executors (the --dataset folder must "
-            + "be at the same path there, or be a Hadoop-compatible URI), the report is the local run's, without pictures. "
+            + "be at the same path there, or be a Hadoop-compatible URI), the report is the local run's, pictures included (drawn on the executors). "
             + "./int8wb adds Spark to the class path."})
     String spark;
 
@@ -115,7 +115,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         SegmentationDataset ds = folder != null ? Datasets.open(folder, split)
                 : uri ? null : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
         if (spark != null) {
-            EvaluationRecipe recipe = EvaluationRecipe.of(model, reference, dataset, split, pre, classInfo(), selection, limit, strict);
+            EvaluationRecipe recipe = EvaluationRecipe.of(model, reference, dataset, split, pre, classInfo(), selection, limit, strict)
+                    .withImages(!noImages, false);
             AccuracyReport r = ClusterEvaluator.find().evaluate(spark, recipe, report, force, new ConsoleProgress());
             print(r);
             CliSupport.writeJson(json, r, force);

@@ -16,8 +16,9 @@ public interface ClusterEvaluator {
 
     /**
      * Evaluates the recipe's items on the cluster {@code master} (e.g. {@code local[2]} or {@code spark://host:7077})
-     * and writes the report folder (JSON, HTML, CSV; no pictures) when {@code reportDir} is given. Cancel through the
-     * monitor, which also shows the tasks done.
+     * and writes the report folder when {@code reportDir} is given: JSON, HTML, CSV, and the pictures and label maps the
+     * recipe asks for ({@link EvaluationRecipe#images}, {@link EvaluationRecipe#labelMaps}), drawn on the cluster. Cancel
+     * through the monitor, which also shows the tasks done.
      */
     AccuracyReport evaluate(String master, EvaluationRecipe recipe, Path reportDir, boolean overwrite, IProgressMonitor monitor)
             throws CoreException;

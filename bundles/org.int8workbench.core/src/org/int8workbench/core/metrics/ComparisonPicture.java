@@ -46,6 +46,14 @@ final class ComparisonPicture {
         }
     }
 
+    /** The picture as the bytes of the PNG {@link #write} writes. */
+    byte[] png(BufferedImage image, LabelMask mask, LabelMask parentPred, LabelMask pred, Collection<Integer> present)
+            throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        SegmentationRenderer.writePng(compose(image, mask, parentPred, pred, present), bytes);
+        return bytes.toByteArray();
+    }
+
     /** The picture (see the class comment), the inputs scaled down to the panel width first. */
     BufferedImage compose(BufferedImage image, LabelMask mask, LabelMask parentPred, LabelMask pred, Collection<Integer> present) {
         double scale = Math.min(1.0, (double) panelWidth / image.getWidth());

@@ -241,9 +241,8 @@ public final class EvaluateOperation {
     /**
      * Opens the models for evaluating the items one at a time elsewhere than in {@link #run}'s single pass, e.g. on the
      * executors of a Spark cluster: the same checks and settings as {@link #run} (an existing report folder is refused
-     * here), and the same figures, recorded by {@link ItemEvaluation#report}. No pictures nor label maps are drawn.
-     *
-     * @throws CoreException also when a reported output is multi-label or regression (evaluated in one pass only)
+     * here), and the same figures, pictures and label maps, recorded by {@link ItemEvaluation#recorder}, for every
+     * output kind.
      */
     public ItemEvaluation open(IProgressMonitor monitor) throws CoreException {
         Objects.requireNonNull(model, "model");
@@ -258,11 +257,11 @@ public final class EvaluateOperation {
             folder = reportDir == null ? null : AtomicFolder.replace(reportDir, overwrite);
             s = EvaluationSessions.open(model, parent, preprocessing, classes != null ? classes : dataset.classes(), predictor,
                     parentPredictor, outputSelection, monitor);
-            for (OutputEvaluation o : evaluations(s, List.of(), null)) {
-                if (!o.itemByItem()) {
-                    throw CoreStatus.exception(o.displayName() + " of " + model.getFileName() + " is a " + o.output.kind().cliName()
-                            + " output, which is evaluated in one local pass only; choose a label output with --output-name, "
-                            + "or evaluate without --spark", null);
+            if (folder != null) {
+                // the folders the local run makes, also when nothing is drawn into them
+                Files.createDirectories(folder.path().resolve("images"));
+                if (saveLabelMaps) {
+                    Files.createDirectories(folder.path().resolve(AccuracyReportWriter.LABELS_DIR));
                 }
             }
             ItemEvaluation e = new ItemEvaluation(this, dataset, items, strict, s, folder);
@@ -283,6 +282,11 @@ public final class EvaluateOperation {
                 folder.close();
             }
         }
+    }
+
+    /** Whether the label maps are saved ({@link #saveLabelMaps}). */
+    boolean savesLabelMaps() {
+        return saveLabelMaps;
     }
 
     /** The evaluation of each reported output of the opened model, in the order of its decoders. */

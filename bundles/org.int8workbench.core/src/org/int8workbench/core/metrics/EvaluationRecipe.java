@@ -30,9 +30,13 @@ import org.int8workbench.core.labels.OutputSelection;
  * @param outputs the output selection as JSON, or {@code null}: {@link OutputSelection#AUTO}
  * @param limit only the first {@code limit} items (0: all)
  * @param strict fail on the first unreadable item
+ * @param images draw a picture per image into the report folder ({@link EvaluateOperation#renderImages}; the
+ *     factories: no)
+ * @param labelMaps save the model's label maps into the report folder ({@link EvaluateOperation#saveLabelMaps}; the
+ *     factories: no)
  */
 public record EvaluationRecipe(String model, String parent, String dataset, String split, String preprocessing, String classes,
-        String outputs, int limit, boolean strict) implements Serializable {
+        String outputs, int limit, boolean strict, boolean images, boolean labelMaps) implements Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -52,7 +56,13 @@ public record EvaluationRecipe(String model, String parent, String dataset, Stri
         return new EvaluationRecipe(abs(model), parent == null ? null : abs(parent),
                 Datasets.isUri(dataset) ? dataset : abs(Path.of(dataset)), split,
                 pre == null ? null : pre.toJson(), classes == null ? null : Json.gson().toJson(classes),
-                outputs == null ? null : Json.gson().toJson(outputs), limit, strict);
+                outputs == null ? null : Json.gson().toJson(outputs), limit, strict, false, false);
+    }
+
+    /** This recipe, drawing a picture per image and saving label maps into the report folder or not. */
+    public EvaluationRecipe withImages(boolean pictures, boolean saveLabelMaps) {
+        return new EvaluationRecipe(model, parent, dataset, split, preprocessing, classes, outputs, limit, strict, pictures,
+                saveLabelMaps);
     }
 
     private static String abs(Path p) {
@@ -88,7 +98,7 @@ public record EvaluationRecipe(String model, String parent, String dataset, Stri
 
     private EvaluateOperation operation(SegmentationDataset data) {
         EvaluateOperation op = new EvaluateOperation().model(Path.of(model)).parent(parent == null ? null : Path.of(parent))
-                .dataset(data).limit(limit).strict(strict).renderImages(false);
+                .dataset(data).limit(limit).strict(strict).renderImages(images).saveLabelMaps(labelMaps);
         if (preprocessing != null) {
             op.preprocessing(Preprocessing.fromJson(preprocessing));
         }

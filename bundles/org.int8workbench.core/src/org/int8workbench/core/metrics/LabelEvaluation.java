@@ -1,7 +1,6 @@
 package org.int8workbench.core.metrics;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.int8workbench.core.dataset.ClassInfo;
@@ -26,18 +25,16 @@ final class LabelEvaluation extends OutputEvaluation {
             + "dataset figure is the same over the summed pixels of all images. Pixel agreement = share of pixels both models "
             + "give the same class. Ground truth: a mask value above 0 is foreground (0/255 and 0/1 masks; no ignore label).";
 
-    private final Settings settings;
     private final boolean binary;
     private final EvaluationMetrics metrics;
     private final ComparisonPicture picture;
 
     LabelEvaluation(LabelDecoder decoder, String outputName, int index, Settings settings) {
-        super(decoder, outputName, index);
-        this.settings = settings;
+        super(decoder, outputName, index, settings);
         this.binary = decoder.kind() == OutputKind.BINARY;
         ClassInfo cls = binary ? binaryClasses(settings.userClasses(), outputName) : settings.classes();
         this.metrics = new EvaluationMetrics(cls, settings.pre(), settings.skippedBefore(), binary);
-        this.picture = settings.out() != null && settings.pictures() ? new ComparisonPicture(cls, settings.panelWidth()) : null;
+        this.picture = settings.pictures() ? new ComparisonPicture(cls, settings.panelWidth()) : null;
     }
 
     /**
@@ -72,21 +69,19 @@ final class LabelEvaluation extends OutputEvaluation {
     }
 
     @Override
-    void measure(InferencePipeline.Decoded d, Pair p) throws IOException {
+    Item item(InferencePipeline.Decoded d, Pair p, boolean draw) throws IOException {
         EvaluationMetrics.Image m = image(d, p);
-        int row = metrics.recorded();
-        Path out = settings.out();
-        if (out != null && settings.saveLabelMaps() && index == 0) {
-            AccuracyReportWriter.writeLabelMap(p.model().labels(),
-                    out.resolve(AccuracyReportWriter.labelMapFile(d.sample().id(), row)), false);
-        }
-        String composite = null;
-        if (picture != null) {
-            composite = pictureFile(d.sample().id(), row);
-            picture.write(d.image(), binary && d.mask() != null ? EvaluationMetrics.foreground(d.mask()) : d.mask(), m.parent(),
-                    m.model(), m.figures().present(), out.resolve(composite));
-        }
-        metrics.add(d.sample(), m.figures(), composite);
+        byte[] labelMap = draw && settings.saveLabelMaps() && index == 0
+                ? AccuracyReportWriter.labelMapPng(p.model().labels(), "the label map of " + d.sample().id()) : null;
+        byte[] png = draw && picture != null ? picture.png(d.image(), binary && d.mask() != null ? EvaluationMetrics.foreground(d.mask())
+                : d.mask(), m.parent(), m.model(), m.figures().present()) : null;
+        return new Item(m.figures(), png, labelMap);
+    }
+
+    @Override
+    void record(org.int8workbench.core.dataset.Sample s, Item item) throws IOException {
+        String composite = writeFiles(s, metrics.recorded(), item);
+        metrics.add(s, (EvaluationMetrics.Figures) item.figures(), composite);
     }
 
     private EvaluationMetrics.Image image(InferencePipeline.Decoded d, Pair p) {
@@ -95,21 +90,6 @@ final class LabelEvaluation extends OutputEvaluation {
         }
         return metrics.measure(d.sample(), d.image().getWidth(), d.image().getHeight(), d.mask(),
                 new EvaluationMetrics.Labels(p.model(), p.parent(), p.distance()));
-    }
-
-    @Override
-    boolean itemByItem() {
-        return true;
-    }
-
-    @Override
-    java.io.Serializable figures(InferencePipeline.Decoded d, Pair p) {
-        return image(d, p).figures();
-    }
-
-    @Override
-    void record(org.int8workbench.core.dataset.Sample s, java.io.Serializable figures) {
-        metrics.add(s, (EvaluationMetrics.Figures) figures, null);
     }
 
     @Override

@@ -27,7 +27,6 @@ final class MultilabelEvaluation extends OutputEvaluation {
             + "Dataset figures: the same over the summed pixels of all images. Advanced rows: one per image and label predicted "
             + "by either model.";
 
-    private final Settings settings;
     private final ClassInfo cls;
     private final int labels;
     private final ConfusionMatrix[] total;
@@ -45,15 +44,14 @@ final class MultilabelEvaluation extends OutputEvaluation {
     private long unpredicted;
 
     MultilabelEvaluation(LabelDecoder decoder, String outputName, int index, Settings settings) {
-        super(decoder, outputName, index);
-        this.settings = settings;
+        super(decoder, outputName, index, settings);
         this.cls = classes(output.labelNames(), output.channels(), settings.userClasses());
         this.labels = cls.count() - 1;
         this.total = new ConfusionMatrix[labels];
         for (int i = 0; i < labels; i++) {
             total[i] = new ConfusionMatrix(2);
         }
-        this.picture = settings.out() != null && settings.pictures() ? new ComparisonPicture(cls, settings.panelWidth()) : null;
+        this.picture = settings.pictures() ? new ComparisonPicture(cls, settings.panelWidth()) : null;
         skipped.addAll(settings.skippedBefore());
     }
 
@@ -95,8 +93,19 @@ final class MultilabelEvaluation extends OutputEvaluation {
         return rows.size();
     }
 
+    /**
+     * The figures of one image, all that {@link #record} adds (small and serializable).
+     *
+     * @param labels per label the 2x2 agreement of the parent (reference) and the model, or {@code null} without a parent
+     * @param basic the Basic figure (mean IoU over the labels either model predicts), or {@code null} without a parent
+     * @param agreement the mean over the labels of the pixel agreement, or {@code null} without a parent
+     */
+    record Figures(int width, int height, List<ConfusionMatrix> labels, Double basic, Double agreement, long changed, long compared,
+            long unpredicted, Double mse, Double cosine, List<Integer> present) implements java.io.Serializable {
+    }
+
     @Override
-    void measure(InferencePipeline.Decoded d, Pair p) throws IOException {
+    Item item(InferencePipeline.Decoded d, Pair p, boolean draw) throws IOException {
         List<LabelMask> model = p.model().channels();
         List<LabelMask> parent = p.parent() == null ? null : p.parent().channels();
         if (model.size() != labels || (parent != null && parent.size() != labels)) {
@@ -105,14 +114,15 @@ final class MultilabelEvaluation extends OutputEvaluation {
         }
         int w = d.image().getWidth();
         int h = d.image().getHeight();
-        String id = d.sample().id();
         TreeSet<Integer> present = new TreeSet<>();
+        List<ConfusionMatrix> agree = null;
         Double basic = null;
         Double agreement = null;
         long changedHere = 0;
         long compared = 0;
         long unpredictedHere = 0;
         if (parent != null) {
+            agree = new ArrayList<>(labels);
             double sum = 0;
             int count = 0;
             double agreeSum = 0;
@@ -121,7 +131,7 @@ final class MultilabelEvaluation extends OutputEvaluation {
                 LabelMask mi = Postprocessing.toImage(model.get(i), settings.pre(), w, h);
                 LabelMask pi = Postprocessing.toImage(parent.get(i), settings.pre(), w, h);
                 ConfusionMatrix cm = new ConfusionMatrix(2).add(pi, mi, -1);
-                total[i].add(cm);
+                agree.add(cm);
                 int[] a = mi.labels();
                 int[] b = pi.labels();
                 for (int k = 0; k < a.length; k++) {
@@ -133,12 +143,9 @@ final class MultilabelEvaluation extends OutputEvaluation {
                 unpredictedHere = cm.unpredicted();
                 agreeSum += compared == 0 ? 1.0 : (double) (cm.intersection(0) + cm.intersection(1)) / compared;
                 if (cm.union(1) > 0) {
-                    double iou = EvaluationMetrics.foregroundIoU(cm);
-                    sum += iou;
+                    sum += EvaluationMetrics.foregroundIoU(cm);
                     count++;
                     present.add(1 + i);
-                    classRows.add(new AccuracyReport.ClassRow(id, 1 + i, cls.name(1 + i), iou, cm.referenceCount(1),
-                            cm.predictedCount(1), null));
                 }
             }
             for (boolean x : differs) {
@@ -148,11 +155,6 @@ final class MultilabelEvaluation extends OutputEvaluation {
             }
             basic = count == 0 ? 1.0 : sum / count;
             agreement = agreeSum / labels;
-            sumBasic += basic;
-            countBasic++;
-            changed += changedHere;
-            pixels += compared;
-            unpredicted += unpredictedHere;
         } else {
             for (int i = 0; i < labels; i++) {
                 for (int v : model.get(i).labels()) {
@@ -168,25 +170,45 @@ final class MultilabelEvaluation extends OutputEvaluation {
         if (p.distance() != null) {
             mse = EvaluationMetrics.num(p.distance().mse());
             cos = EvaluationMetrics.num(p.distance().cosine());
-            if (mse != null && cos != null) {
-                sumMse += mse;
-                sumCos += cos;
-                countDistance++;
-            }
         }
-        int row = rows.size();
-        String composite = null;
-        if (picture != null) {
-            composite = pictureFile(id, row);
+        byte[] png = null;
+        if (draw && picture != null) {
             LabelMask md = Postprocessing.toImage(p.model().labels(), settings.pre(), w, h);
             LabelMask pd = p.parent() == null ? null : Postprocessing.toImage(p.parent().labels(), settings.pre(), w, h);
-            TreeSet<Integer> legend = new TreeSet<>(present);
-            picture.write(d.image(), null, pd, md, legend, settings.out().resolve(composite));
+            png = picture.png(d.image(), null, pd, md, new TreeSet<>(present));
         }
-        var s = d.sample();
+        return new Item(new Figures(w, h, agree == null ? null : List.copyOf(agree), basic, agreement, changedHere, compared,
+                unpredictedHere, mse, cos, List.copyOf(present)), png, null);
+    }
+
+    @Override
+    void record(org.int8workbench.core.dataset.Sample s, Item item) throws IOException {
+        Figures f = (Figures) item.figures();
+        String id = s.id();
+        if (f.labels() != null) {
+            for (int i = 0; i < labels; i++) {
+                ConfusionMatrix cm = f.labels().get(i);
+                total[i].add(cm);
+                if (cm.union(1) > 0) {
+                    classRows.add(new AccuracyReport.ClassRow(id, 1 + i, cls.name(1 + i), EvaluationMetrics.foregroundIoU(cm),
+                            cm.referenceCount(1), cm.predictedCount(1), null));
+                }
+            }
+            sumBasic += f.basic();
+            countBasic++;
+            changed += f.changed();
+            pixels += f.compared();
+            unpredicted += f.unpredicted();
+        }
+        if (f.mse() != null && f.cosine() != null) {
+            sumMse += f.mse();
+            sumCos += f.cosine();
+            countDistance++;
+        }
+        String composite = writeFiles(s, rows.size(), item);
         rows.add(new AccuracyReport.ImageRow(id, s.image() == null ? null : s.image().toString(), s.mask() == null ? null
-                : s.mask().toString(), w, h, null, null, null, null, basic, agreement, changedHere, mse, cos, unpredictedHere,
-                List.copyOf(present), composite, null));
+                : s.mask().toString(), f.width(), f.height(), null, null, null, null, f.basic(), f.agreement(), f.changed(), f.mse(),
+                f.cosine(), f.unpredicted(), f.present(), composite, null));
     }
 
     @Override

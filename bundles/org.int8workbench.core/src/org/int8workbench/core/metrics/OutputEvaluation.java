@@ -25,13 +25,16 @@ abstract class OutputEvaluation {
     final String decoderDescription;
     /** The output's position among the reported outputs (0: the first, whose report is the top level). */
     final int index;
+    /** What the evaluation is given (the report folder, whether to draw pictures, ...). */
+    final Settings settings;
 
-    OutputEvaluation(LabelDecoder decoder, String outputName, int index) {
+    OutputEvaluation(LabelDecoder decoder, String outputName, int index, Settings settings) {
         ModelOutput o = decoder.output();
         this.output = new ModelOutput(outputName, decoder.kind(), o.channels(), o.labelNames(), o.probabilities(), o.threshold(),
                 o.reason());
         this.decoderDescription = decoder.description();
         this.index = index;
+        this.settings = settings;
     }
 
     /** The evaluation of one output, by its kind. */
@@ -79,28 +82,57 @@ abstract class OutputEvaluation {
     /** An item that could not be read. */
     abstract void skip(SkippedItem problem);
 
-    /** Measures and records one image; draws its picture when asked to. */
-    abstract void measure(InferencePipeline.Decoded item, Pair predictions) throws IOException;
-
     /**
-     * Whether {@link #figures} and {@link #record} are implemented: an image measured in one place (a Spark executor)
-     * and recorded in another, in the order of the data ({@link ItemEvaluation}). Label outputs only, for now.
+     * One image measured but not yet recorded: its figures (what {@link #record} adds to the totals and rows) and, when
+     * drawn, its picture and the model's label map as PNG bytes, not yet named (their file names follow the report row,
+     * known when recorded). Serializable, so that an image measured in one JVM (a Spark executor) is recorded in another,
+     * in the order of the data ({@link ItemEvaluation}).
+     *
+     * @param figures the output kind's figures of the image (small)
+     * @param picture the picture ({@link #pictureFile}) as PNG, or {@code null} when none is drawn
+     * @param labelMap the model's label map ({@link AccuracyReportWriter#labelMapFile}) as PNG, or {@code null}
      */
-    boolean itemByItem() {
-        return false;
+    record Item(java.io.Serializable figures, byte[] picture, byte[] labelMap) implements java.io.Serializable {
     }
 
     /**
-     * Measures one image without recording it nor drawing its picture: the figures {@link #record} adds, the same that
-     * {@link #measure} records (small and serializable).
+     * Measures one image without recording it: its figures and, when {@code draw} is true, its picture (when the
+     * settings ask for pictures) and the first output's label map (when they ask for label maps), the same bytes the
+     * local run writes.
      */
-    java.io.Serializable figures(InferencePipeline.Decoded item, Pair predictions) throws IOException {
-        throw new UnsupportedOperationException(displayName() + " (" + output.kind().cliName() + ") is not evaluated item by item");
+    abstract Item item(InferencePipeline.Decoded item, Pair predictions, boolean draw) throws IOException;
+
+    /**
+     * Records one image's {@link #item} in the order of the data: its figures are added, its picture and label map
+     * written into the report folder (when there is one) under the names of its row.
+     */
+    abstract void record(org.int8workbench.core.dataset.Sample sample, Item item) throws IOException;
+
+    /** Measures and records one image; draws its picture when there is a report folder and pictures are asked for. */
+    final void measure(InferencePipeline.Decoded item, Pair predictions) throws IOException {
+        record(item.sample(), item(item, predictions, settings.out() != null));
     }
 
-    /** Records the {@link #figures} of one image, in the order of the data. */
-    void record(org.int8workbench.core.dataset.Sample sample, java.io.Serializable figures) {
-        throw new UnsupportedOperationException(displayName() + " (" + output.kind().cliName() + ") is not evaluated item by item");
+    /**
+     * Writes an item's label map and picture into the report folder under the names of report row {@code row}.
+     *
+     * @return the picture's file relative to the report folder, or {@code null} when none was written
+     */
+    String writeFiles(org.int8workbench.core.dataset.Sample sample, int row, Item item) throws IOException {
+        Path out = settings.out();
+        if (out == null) {
+            return null;
+        }
+        if (item.labelMap() != null) {
+            org.int8workbench.core.AtomicOutput.write(out.resolve(AccuracyReportWriter.labelMapFile(sample.id(), row)), false,
+                    item.labelMap());
+        }
+        if (item.picture() == null) {
+            return null;
+        }
+        String composite = pictureFile(sample.id(), row);
+        java.nio.file.Files.write(out.resolve(composite), item.picture());
+        return composite;
     }
 
     /** The items skipped so far (those of the dataset first). */

@@ -2,8 +2,6 @@ package org.int8workbench.core.metrics;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.int8workbench.core.dataset.ClassInfo;
@@ -30,7 +28,6 @@ final class RegressionEvaluation extends OutputEvaluation {
             + "dataset figure states the mean of the per-image tolerances). Pixel agreement = the share within tolerance. "
             + "Dataset figures are taken over the summed pixels of all images.";
 
-    private final Settings settings;
     final List<AccuracyReport.ImageRow> rows = new ArrayList<>();
     final List<SkippedItem> skipped = new ArrayList<>();
     private final Errors total = new Errors();
@@ -41,15 +38,17 @@ final class RegressionEvaluation extends OutputEvaluation {
     private int countDistance;
 
     RegressionEvaluation(LabelDecoder decoder, String outputName, int index, Settings settings) {
-        super(decoder, outputName, index);
-        this.settings = settings;
+        super(decoder, outputName, index, settings);
         skipped.addAll(settings.skippedBefore());
     }
 
     /**
      * Sums of the value errors of pixels, for one image or the whole dataset.
      */
-    static final class Errors {
+    static final class Errors implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
         long n;
         double sumAbs;
         double sumSq;
@@ -128,8 +127,17 @@ final class RegressionEvaluation extends OutputEvaluation {
         return rows.size();
     }
 
+    /**
+     * The figures of one image, all that {@link #record} adds (small and serializable).
+     *
+     * @param errors the value errors against the parent, or {@code null} without a parent
+     * @param tolerance the image's tolerance (0 without a parent)
+     */
+    record Figures(int width, int height, Errors errors, double tolerance, Double mse, Double cosine) implements java.io.Serializable {
+    }
+
     @Override
-    void measure(InferencePipeline.Decoded d, Pair p) throws IOException {
+    Item item(InferencePipeline.Decoded d, Pair p, boolean draw) throws IOException {
         ValueMap model = p.model().values();
         ValueMap parent = p.parent() == null ? null : p.parent().values();
         if (model == null || (p.parent() != null && parent == null)) {
@@ -139,44 +147,50 @@ final class RegressionEvaluation extends OutputEvaluation {
             throw new IllegalArgumentException(displayName() + ": the model's values are " + model.width() + "x" + model.height()
                     + " but the parent's " + parent.width() + "x" + parent.height());
         }
-        AccuracyReport.Regression figures = null;
+        Errors errors = null;
         double tolerance = 0;
-        long outside = 0;
         if (parent != null) {
             tolerance = tolerance(parent.values());
-            Errors e = new Errors().add(model.values(), parent.values(), tolerance);
-            outside = e.n - e.within;
-            total.add(e);
-            sumTolerance += tolerance;
-            images++;
-            figures = e.figures(tolerance);
+            errors = new Errors().add(model.values(), parent.values(), tolerance);
         }
         Double mse = null;
         Double cos = null;
         if (p.distance() != null) {
             mse = EvaluationMetrics.num(p.distance().mse());
             cos = EvaluationMetrics.num(p.distance().cosine());
-            if (mse != null && cos != null) {
-                sumMse += mse;
-                sumCos += cos;
-                countDistance++;
-            }
         }
-        String id = d.sample().id();
-        int row = rows.size();
-        String composite = null;
-        if (settings.out() != null && settings.pictures()) {
-            composite = pictureFile(id, row);
-            BufferedImage pic = picture(d.image(), model, parent, tolerance, settings.panelWidth());
-            try (OutputStream os = Files.newOutputStream(settings.out().resolve(composite))) {
-                SegmentationRenderer.writePng(pic, os);
-            }
+        byte[] png = null;
+        if (draw && settings.pictures()) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            SegmentationRenderer.writePng(picture(d.image(), model, parent, tolerance, settings.panelWidth()), bytes);
+            png = bytes.toByteArray();
         }
-        var s = d.sample();
-        rows.add(new AccuracyReport.ImageRow(id, s.image() == null ? null : s.image().toString(), s.mask() == null ? null
-                : s.mask().toString(), d.image().getWidth(), d.image().getHeight(), null, null, null, null, null,
+        return new Item(new Figures(d.image().getWidth(), d.image().getHeight(), errors, tolerance, mse, cos), png, null);
+    }
+
+    @Override
+    void record(org.int8workbench.core.dataset.Sample s, Item item) throws IOException {
+        Figures f = (Figures) item.figures();
+        AccuracyReport.Regression figures = null;
+        long outside = 0;
+        if (f.errors() != null) {
+            Errors e = f.errors();
+            outside = e.n - e.within;
+            total.add(e);
+            sumTolerance += f.tolerance();
+            images++;
+            figures = e.figures(f.tolerance());
+        }
+        if (f.mse() != null && f.cosine() != null) {
+            sumMse += f.mse();
+            sumCos += f.cosine();
+            countDistance++;
+        }
+        String composite = writeFiles(s, rows.size(), item);
+        rows.add(new AccuracyReport.ImageRow(s.id(), s.image() == null ? null : s.image().toString(), s.mask() == null ? null
+                : s.mask().toString(), f.width(), f.height(), null, null, null, null, null,
                 figures == null ? null : figures.withinTolerance(),
-                outside, mse, cos, 0, List.of(), composite,
+                outside, f.mse(), f.cosine(), 0, List.of(), composite,
                 figures));
     }
 

@@ -119,10 +119,20 @@ public final class AccuracyReportWriter {
      * @throws IOException when a label is negative or above 65535, or the file cannot be written
      */
     public static void writeLabelMap(LabelMask labels, Path file, boolean overwrite) throws IOException {
+        AtomicOutput.write(file, overwrite, labelMapPng(labels, file.toString()));
+    }
+
+    /**
+     * A label map as the bytes of the grey PNG {@link #writeLabelMap} writes.
+     *
+     * @param what the map's name in the message of a label that cannot be stored
+     * @throws IOException when a label is negative or above 65535
+     */
+    public static byte[] labelMapPng(LabelMask labels, String what) throws IOException {
         int max = 0;
         for (int l : labels.labels()) {
             if (l < 0 || l > 0xFFFF) {
-                throw new IOException("label " + l + " cannot be stored in a grey PNG (" + file + ")");
+                throw new IOException("label " + l + " cannot be stored in a grey PNG (" + what + ")");
             }
             max = Math.max(max, l);
         }
@@ -132,7 +142,7 @@ public final class AccuracyReportWriter {
         r.setSamples(0, 0, labels.width(), labels.height(), 0, labels.labels());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(img, "png", bytes);
-        AtomicOutput.write(file, overwrite, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     /** Reads a label map written by {@link #writeLabelMap} (the first band's samples are the labels). */

@@ -11,7 +11,8 @@ import org.int8workbench.core.metrics.ItemResult;
 
 /**
  * A Spark task: evaluates its partition's items (indices into the recipe's items) with this JVM's evaluation of the
- * recipe, one result per item, lazily. The items of a dataset URI are read as bytes in the task, through Hadoop's file
+ * recipe, one result per item, lazily; with {@code draw}, each result carries the item's picture and label map as the
+ * recipe asks for them, as PNG bytes, for the driver to write into the report folder. The items of a dataset URI are read as bytes in the task, through Hadoop's file
  * system API ({@link HadoopFiles}) with the driver's Hadoop configuration.
  */
 final class EvaluateItems implements FlatMapFunction<Iterator<Integer>, ItemResult> {
@@ -22,10 +23,13 @@ final class EvaluateItems implements FlatMapFunction<Iterator<Integer>, ItemResu
     private final EvaluationRecipe recipe;
     /** The driver's Hadoop configuration, for a dataset URI; {@code null} for a local folder. */
     private final Broadcast<SerializableConfiguration> hadoop;
+    /** Draw the pictures and label maps the recipe asks for (there is a report folder). */
+    private final boolean draw;
 
-    EvaluateItems(EvaluationRecipe recipe, Broadcast<SerializableConfiguration> hadoop) {
+    EvaluateItems(EvaluationRecipe recipe, Broadcast<SerializableConfiguration> hadoop, boolean draw) {
         this.recipe = recipe;
         this.hadoop = hadoop;
+        this.draw = draw;
     }
 
     @Override
@@ -42,7 +46,7 @@ final class EvaluateItems implements FlatMapFunction<Iterator<Integer>, ItemResu
                 int index = indices.next();
                 ExecutorEvaluations.RUNNING.readLock().lock();
                 try {
-                    return e.evaluate(index);
+                    return e.evaluate(index, draw);
                 } catch (org.eclipse.core.runtime.CoreException x) {
                     throw new IllegalStateException(x.getMessage(), x);
                 } finally {

@@ -24,8 +24,9 @@ import org.int8workbench.core.report.AccuracyReport;
 /**
  * The evaluation on Apache Spark: the dataset's items are partitioned across the executors; each executor JVM opens
  * the model and the parent once ({@link ExecutorEvaluations}) and evaluates the items of its tasks; the driver
- * collects the per-item results (a few confusion matrices each) and records them in the order of the data into the
- * same report a local run gives ({@link ItemEvaluation#report}), whatever the partitioning.
+ * collects the per-item results (a few confusion matrices each, and the PNG bytes of the pictures and label maps when
+ * there is a report folder) slice by slice ({@link EvaluateSlices}) and records them in the order of the data into the
+ * same report a local run gives ({@link ItemEvaluation#recorder}), whatever the partitioning.
  * <p>
  * The data must be readable under the same path on the driver and on every executor (a local folder in local mode,
  * a shared file system on a cluster), or be given as a Hadoop-compatible URI ({@code hdfs://}, {@code s3a://},
@@ -58,7 +59,8 @@ public final class SparkEvaluator implements ClusterEvaluator {
      * Evaluates the recipe's items on a running Spark.
      *
      * @param partitions how many tasks (0: {@link #partitions(int, int)})
-     * @param reportDir the report folder to write (JSON, HTML, CSV; no pictures), or {@code null}
+     * @param reportDir the report folder to write (JSON, HTML, CSV, and the pictures and label maps the recipe asks for), or
+     *     {@code null}
      */
     public static AccuracyReport evaluate(JavaSparkContext sc, EvaluationRecipe recipe, int partitions, Path reportDir, boolean overwrite,
             IProgressMonitor monitor) throws CoreException {
@@ -74,7 +76,8 @@ public final class SparkEvaluator implements ClusterEvaluator {
                 ? sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration())) : null;
         try (ItemEvaluation driver = op.open(sub.split(5))) {
             int n = driver.items().size();
-            int parts = partitions > 0 ? Math.min(partitions, n) : partitions(n, sc.defaultParallelism());
+            boolean draw = reportDir != null && (recipe.images() || recipe.labelMaps());
+            int parts = partitions > 0 ? Math.min(partitions, n) : EvaluateSlices.slices(n, partitions(n, sc.defaultParallelism()), draw);
             List<Integer> indices = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 indices.add(i);
@@ -90,12 +93,17 @@ public final class SparkEvaluator implements ClusterEvaluator {
             }, "int8wb-spark-cancel");
             Runtime.getRuntime().addShutdownHook(hook);
             long t0 = System.nanoTime();
-            List<ItemResult> results;
+            ItemEvaluation.Recorder recorder = driver.recorder();
+            EvaluateItems task = new EvaluateItems(recipe, hadoop, draw);
+            boolean recorded = false;
             try {
                 sc.setJobGroup(group, "INT8 Workbench: evaluate " + n + " items", true);
-                JavaFutureAction<List<ItemResult>> job = sc.parallelize(indices, parts).mapPartitions(new EvaluateItems(recipe, hadoop)).collectAsync();
-                results = await(sc, group, job, monitor, interrupted);
+                EvaluateSlices.record(sc, indices, parts, task, recorder, job -> await(sc, group, job, monitor, interrupted));
+                recorded = true;
             } finally {
+                if (!recorded) {
+                    sc.cancelJobGroup(group); // the slices after one that failed
+                }
                 sc.clearJobGroup();
                 sc.sc().removeSparkListener(progress);
                 try {
@@ -106,7 +114,7 @@ public final class SparkEvaluator implements ClusterEvaluator {
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             sub.split(5).subTask("Writing the report");
-            return driver.report(results, wall, sc.defaultParallelism());
+            return recorder.report(wall, sc.defaultParallelism());
         }
     }
 
