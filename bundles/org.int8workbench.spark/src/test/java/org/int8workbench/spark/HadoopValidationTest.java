@@ -22,6 +22,7 @@ import picocli.CommandLine;
  * {@code int8wb sensitivity ... --validation file:///... --spark local[2]}: the driver lists the validation data through
  * Hadoop's file system API, prepares the validation from it, and the executors reopen it through Hadoop; the JSON equals
  * the local command's on the same folder (apart from timing, provenance and the validation line, which names the URI).
+ * {@code optimize --method accuracy-aware --validation URI --spark local[2]} validates as the local run on the folder.
  * Without {@code --spark} a URI is refused with one line, by {@code sensitivity} and by {@code optimize}.
  */
 class HadoopValidationTest {
@@ -84,6 +85,38 @@ class HadoopValidationTest {
         assertEquals(8, spark.get("validationImages").getAsInt());
         assertEquals("miou", spark.get("metric").getAsString().toLowerCase(java.util.Locale.ROOT));
         assertEquals(67, spark.getAsJsonArray("nodes").size());
+    }
+
+    @Test
+    void accuracyAwareOnAFileUriEqualsTheLocalRunOnTheFolder() throws Exception {
+        Path[] d = data();
+        Path dir = d[0];
+        Path photos = d[1];
+        Path voc = d[2];
+        String model = TestData.deeplabModel().toString();
+        JsonObject[] aware = new JsonObject[2];
+        String[] where = {voc.toUri().toString(), voc.toString()};
+        for (int i = 0; i < 2; i++) {
+            String name = i == 0 ? "spark" : "local";
+            Path json = dir.resolve("optimize-" + name + ".json");
+            Path out = dir.resolve(name).resolve("deeplab.int8.onnx");
+            List<String> args = new java.util.ArrayList<>(List.of("optimize", model, "--calibration", photos.toString(),
+                    "--output", out.toString(), "--method", "accuracy-aware", "--max-drop", "5", "--validation", where[i],
+                    "--json", json.toString(), "--force"));
+            if (i == 0) {
+                args.addAll(List.of("--spark", "local[2]"));
+            }
+            assertEquals(0, Main.run(args.toArray(String[]::new)), name);
+            aware[i] = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("accuracyAware");
+        }
+        for (String k : aware[1].keySet()) {
+            if (!Set.of("seconds", "validation").contains(k)) {
+                assertEquals(aware[1].get(k), aware[0].get(k), k);
+            }
+        }
+        assertTrue(aware[0].get("validation").getAsString().contains("file:" + voc.toAbsolutePath()), aware[0].toString());
+        assertEquals(8, aware[0].get("validationImages").getAsInt());
+        assertTrue(aware[0].get("reached").getAsBoolean());
     }
 
     @Test
