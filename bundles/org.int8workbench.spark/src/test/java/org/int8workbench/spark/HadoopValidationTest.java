@@ -66,8 +66,11 @@ class HadoopValidationTest {
         Path sparkJson = dir.resolve("spark.json");
         Path localJson = dir.resolve("local.json");
         String model = TestData.deeplabModel().toString();
+        int opened = ExecutorScorings.OPENED.get();
         assertEquals(0, Main.run("sensitivity", model, "--calibration", photos.toString(), "--validation", uri, "--images", "2",
                 "--spark", "local[2]", "--json", sparkJson.toString(), "--force"));
+        // the tasks reopened the validation from its recipe (through Hadoop), not the driver's prepared one
+        assertTrue(ExecutorScorings.OPENED.get() > opened, "the executors opened the validation from its recipe");
         assertEquals(0, Main.run("sensitivity", model, "--calibration", photos.toString(), "--validation", voc.toString(),
                 "--images", "2", "--json", localJson.toString(), "--force"));
         JsonObject spark = JsonParser.parseString(Files.readString(sparkJson)).getAsJsonObject();
@@ -106,7 +109,9 @@ class HadoopValidationTest {
             if (i == 0) {
                 args.addAll(List.of("--spark", "local[2]"));
             }
+            int opened = ExecutorScorings.OPENED.get();
             assertEquals(0, Main.run(args.toArray(String[]::new)), name);
+            assertEquals(i == 0, ExecutorScorings.OPENED.get() > opened, name + ": validations opened by Spark tasks");
             aware[i] = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("accuracyAware");
         }
         for (String k : aware[1].keySet()) {
