@@ -2,13 +2,11 @@ package org.int8workbench.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.accuracy.AccuracyControl;
 import org.int8workbench.core.accuracy.AccuracyMetric;
 import org.int8workbench.core.accuracy.Scorers;
-import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.quantize.QuantizationSettings;
 import org.int8workbench.core.quantize.RangeMethod;
@@ -36,9 +34,9 @@ public final class MethodOptions {
     String maxDrop;
 
     @Option(names = "--validation", paramLabel = "DATASET",
-            description = "accuracy-aware: the validation images (a dataset with masks for mIoU, or a folder of images); "
-                    + "default with --metric agreement: the calibration images not used for calibration.")
-    Path validation;
+            description = {"accuracy-aware: the validation images (a dataset with masks for mIoU, or a folder of images); "
+                    + "default with --metric agreement: the calibration images not used for calibration.", SparkScorers.URI_HELP})
+    String validation;
 
     @Option(names = "--metric", paramLabel = "METRIC",
             description = "accuracy-aware: miou (against the masks) or agreement (pixel agreement with the parent). "
@@ -96,8 +94,9 @@ public final class MethodOptions {
      * @throws IllegalArgumentException with one line when an option is missing, out of range or given without
      *         {@code --method accuracy-aware}
      * @throws IOException when the validation dataset cannot be opened
+     * @throws CoreException when the validation is a URI and the Spark module is not on the class path
      */
-    public AccuracyControl accuracyControl() throws IOException {
+    public AccuracyControl accuracyControl() throws IOException, CoreException {
         if (!accuracyAware()) {
             String stray = maxDrop != null ? "--max-drop" : validation != null ? "--validation" : metric != null ? "--metric"
                     : maxReverts != null ? "--max-reverts" : spark != null ? "--spark" : null;
@@ -139,7 +138,8 @@ public final class MethodOptions {
         }
         AccuracyControl c = AccuracyControl.maxDrop(d).withMetric(m).withMaxReverts(n);
         if (validation != null) {
-            c = c.withValidation(Datasets.open(validation, null));
+            // a URI (with --spark) is listed here through Hadoop and reopened through Hadoop on the executors
+            c = c.withValidation(SparkScorers.validation("--validation", validation, null, spark));
         }
         return c;
     }

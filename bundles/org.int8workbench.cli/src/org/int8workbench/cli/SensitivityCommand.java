@@ -34,9 +34,9 @@ public final class SensitivityCommand implements Callable<Integer> {
     Path calibration;
 
     @Option(names = "--validation", paramLabel = "DATASET",
-            description = "Validation images (a dataset with masks gives mIoU; default: the calibration images not used "
-                    + "for calibration, else the calibration images, judged by agreement with FP32).")
-    Path validation;
+            description = {"Validation images (a dataset with masks gives mIoU; default: the calibration images not used "
+                    + "for calibration, else the calibration images, judged by agreement with FP32).", SparkScorers.URI_HELP})
+    String validation;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = Datasets.DEFAULT_SPLIT,
             description = "Split of a VOC-style validation dataset. Default: ${DEFAULT-VALUE}.")
@@ -77,12 +77,13 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliSupport.requireModels(model);
+        SparkScorers.refuseUriWithoutSpark("--validation", validation, spark);
         if (images < 1) {
             throw new IllegalArgumentException("--images takes at least 1; got " + images);
         }
         Checks.atLeast("--top", top, 0);
         // the output policy before any work: no output is an input, and only what the tool wrote is replaced
-        OutputPolicy inputs = OutputPolicy.inputs().model(model).folder(calibration).folder(validation);
+        OutputPolicy inputs = OutputPolicy.inputs().model(model).folder(calibration).folder(SparkScorers.folder(validation));
         CliSupport.refuseExistingJson(json, force, inputs);
         if (report != null && !force && Files.exists(report)) {
             throw new java.nio.file.FileAlreadyExistsException(report.toAbsolutePath().toString(), null,
@@ -90,7 +91,9 @@ public final class SensitivityCommand implements Callable<Integer> {
         }
         inputs.checkFolder(report, force);
         SegmentationDataset calibrationData = Datasets.open(calibration, null);
-        SegmentationDataset validationData = validation == null ? null : Datasets.open(validation, split);
+        // a URI (with --spark) is listed here through Hadoop and reopened through Hadoop on the executors
+        SegmentationDataset validationData = validation == null ? null
+                : SparkScorers.validation("--validation", validation, split, spark);
         SensitivityOperation op = new SensitivityOperation(model).calibration(calibrationData)
                 .preprocessing(preprocessing.resolve(model)).settings(quantization.settings())
                 .outputSelection(outputOptions.selection()).rankingImages(images)

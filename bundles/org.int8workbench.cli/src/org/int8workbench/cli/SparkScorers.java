@@ -1,8 +1,11 @@
 package org.int8workbench.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.accuracy.ClusterScoring;
 import org.int8workbench.core.accuracy.Scorers;
+import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.SegmentationDataset;
 
 /**
@@ -14,9 +17,44 @@ final class SparkScorers {
     /** The option's help text. */
     static final String HELP = "Score the candidates on Apache Spark: local[N], spark://HOST:PORT, or 'submit' for the master "
             + "spark-submit gives. Each candidate (or slice of the images) is a task; the validation data must be at the same "
-            + "path on the executors. The results are the local run's. ./int8wb adds Spark to the class path.";
+            + "path on the executors, or be a Hadoop-compatible URI. The results are the local run's. ./int8wb adds Spark to "
+            + "the class path.";
+
+    /** The help text of a --validation option that takes a URI with --spark. */
+    static final String URI_HELP = "With --spark also a Hadoop-compatible URI (hdfs://..., s3a://..., file:///...) that the "
+            + "driver and the executors read through Hadoop's file systems.";
 
     private SparkScorers() {
+    }
+
+    /**
+     * The validation data of {@code option}: a local folder ({@link Datasets#open(Path, String)}), or with {@code --spark}
+     * a Hadoop-compatible URI listed through the cluster's file systems ({@link ClusterScoring#dataset}).
+     *
+     * @param spark the {@code --spark} master, or {@code null}
+     * @throws IllegalArgumentException (one line) for a URI without {@code --spark}
+     * @throws CoreException when a URI is given and the Spark module is not on the class path
+     */
+    static SegmentationDataset validation(String option, String location, String split, String spark) throws IOException,
+            CoreException {
+        if (!Datasets.isUri(location)) {
+            return Datasets.open(Path.of(location), split);
+        }
+        refuseUriWithoutSpark(option, location, spark);
+        return ClusterScoring.find().dataset(location, split);
+    }
+
+    /** Refuses (one line) a URI given to {@code option} without {@code --spark}. */
+    static void refuseUriWithoutSpark(String option, String location, String spark) {
+        if (spark == null && Datasets.isUri(location)) {
+            throw new IllegalArgumentException(option + " " + location + " is a URI: it is read through Hadoop's file systems on "
+                    + "Spark; add --spark MASTER (e.g. local[2]), or give a local folder");
+        }
+    }
+
+    /** The local folder of a --validation value, or {@code null} for none or a URI. */
+    static Path folder(String location) {
+        return location == null || Datasets.isUri(location) ? null : Path.of(location);
     }
 
     /**

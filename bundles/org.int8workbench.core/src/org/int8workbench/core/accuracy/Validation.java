@@ -25,6 +25,7 @@ import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.Json;
 import org.int8workbench.core.Ort;
 import org.int8workbench.core.dataset.DatasetRecipe;
+import org.int8workbench.core.dataset.DatasetUris;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.LabelMask;
 import org.int8workbench.core.dataset.Preprocessing;
@@ -638,6 +639,14 @@ public final class Validation implements AutoCloseable {
      * candidate's), e.g. an executor's cores shared by the tasks running at once; 0: as many as there are cores.
      */
     public static Validation open(ValidationRecipe r, int threads) throws CoreException {
+        return open(r, threads, DatasetUris.NONE);
+    }
+
+    /**
+     * {@link #open(ValidationRecipe, int)} on validation data that may be named by a URI ({@link DatasetRecipe#remote()}),
+     * opened through {@code uris} (e.g. Hadoop's file systems on a Spark executor).
+     */
+    public static Validation open(ValidationRecipe r, int threads, DatasetUris uris) throws CoreException {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must not be negative, got " + threads);
         }
@@ -645,7 +654,7 @@ public final class Validation implements AutoCloseable {
         Path parent = Path.of(r.parent());
         SegmentationDataset data;
         try {
-            data = r.data().open();
+            data = r.data().open(uris);
         } catch (IOException | RuntimeException e) {
             throw CoreStatus.exception("cannot open the validation data " + r.description() + ": " + e.getMessage(), e);
         }

@@ -9,8 +9,9 @@ import org.int8workbench.core.labels.OutputKind;
 
 /**
  * A {@link Validation} as plain values, so that another JVM (a Spark executor) opens the same validation
- * ({@link Validation#open}): the parent model and the data by absolute path, the preprocessing and the output selection
- * as JSON, and what the driver decided on all the images (metric, output kind, classes, ignore label, the images that
+ * ({@link Validation#open}): the parent model by absolute path, the data by absolute path or by URI
+ * ({@link DatasetRecipe#remote()}: reopened through a {@code DatasetUris}), the preprocessing and the output selection as
+ * JSON, and what the driver decided on all the images (metric, output kind, classes, ignore label, the images that
  * could be read). Serializable; equal recipes open the same validation.
  *
  * @param parent the parent (FP32) model file, absolute

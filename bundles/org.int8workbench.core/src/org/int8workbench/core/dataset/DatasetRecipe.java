@@ -13,9 +13,11 @@ import java.util.Set;
 
 /**
  * How to open a dataset again in another JVM (a Spark executor): its folder, its split and, for a part of it, the ids of
- * the samples in it. Serializable; made by {@link SegmentationDataset#recipe()}, opened by {@link #open()}.
+ * the samples in it. Serializable; made by {@link SegmentationDataset#recipe()}, opened by {@link #open()} (a local
+ * folder) or {@link #open(DatasetUris)} (also a URI, {@link #remote()}: a {@link RemoteDataset}'s).
  *
- * @param root the dataset folder, absolute ({@link Datasets#open(Path, String)})
+ * @param root the dataset folder, absolute ({@link Datasets#open(Path, String)}), or the URI of the folder on another
+ *        file system ({@link Datasets#isUri}, e.g. {@code hdfs://nn:8020/data/voc})
  * @param split the Pascal VOC split, or {@code null}
  * @param ids the ids of the samples to keep (in the dataset's order), or {@code null} for all
  */
@@ -34,6 +36,19 @@ public record DatasetRecipe(String root, String split, List<String> ids) impleme
         return new DatasetRecipe(root.toAbsolutePath().normalize().toString(), split, null);
     }
 
+    /** The recipe of the whole dataset at the URI {@code uri} ({@link Datasets#isUri}), split {@code split}. */
+    public static DatasetRecipe ofUri(String uri, String split) {
+        if (!Datasets.isUri(uri)) {
+            throw new IllegalArgumentException(uri + " is not a URI");
+        }
+        return new DatasetRecipe(uri, split, null);
+    }
+
+    /** True when {@link #root} is a URI: the dataset is opened through {@link #open(DatasetUris)}. */
+    public boolean remote() {
+        return Datasets.isUri(root);
+    }
+
     /** This dataset cut down to the samples {@code ids} (which are among this recipe's). */
     public DatasetRecipe only(Collection<String> keep) {
         return new DatasetRecipe(root, split, List.copyOf(keep));
@@ -42,10 +57,21 @@ public record DatasetRecipe(String root, String split, List<String> ids) impleme
     /**
      * Lists the dataset again ({@link Datasets#open(Path, String)}), keeping only {@link #ids} when given.
      *
-     * @throws IOException when the folder cannot be listed, or a sample of {@link #ids} is not in it any more
+     * @throws IOException when the folder cannot be listed, or a sample of {@link #ids} is not in it any more, or the
+     *         recipe names a URI ({@link #remote()}: use {@link #open(DatasetUris)})
      */
     public SegmentationDataset open() throws IOException {
-        SegmentationDataset all = Datasets.open(Path.of(root), split);
+        return open(DatasetUris.NONE);
+    }
+
+    /**
+     * Lists the dataset again: a local folder as {@link #open()} does, a URI ({@link #remote()}) through {@code uris};
+     * keeps only {@link #ids} when given.
+     *
+     * @throws IOException when the folder cannot be listed, or a sample of {@link #ids} is not in it any more
+     */
+    public SegmentationDataset open(DatasetUris uris) throws IOException {
+        SegmentationDataset all = remote() ? uris.open(root, split) : Datasets.open(Path.of(root), split);
         if (ids == null) {
             return all;
         }

@@ -111,6 +111,12 @@ public final class RemoteDataset implements SegmentationDataset {
         return classes;
     }
 
+    /** The recipe naming the dataset by its URI ({@link #location()}), reopened through {@link DatasetRecipe#open(DatasetUris)}. */
+    @Override
+    public DatasetRecipe recipe() {
+        return DatasetRecipe.ofUri(location(), split);
+    }
+
     @Override
     public String toString() {
         return description();

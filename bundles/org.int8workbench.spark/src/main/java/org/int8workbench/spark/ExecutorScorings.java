@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.eclipse.core.runtime.CoreException;
 import org.int8workbench.core.CoreStatus;
 import org.int8workbench.core.accuracy.CandidateKernels;
 import org.int8workbench.core.accuracy.ScoringRecipe;
 import org.int8workbench.core.accuracy.Validation;
+import org.int8workbench.core.dataset.DatasetUris;
 import org.int8workbench.core.quantize.Calibration;
 
 /**
@@ -78,8 +80,11 @@ final class ExecutorScorings {
         }
     }
 
-    /** The scoring of {@code recipe} in this JVM, opened on first use. */
-    static Scoring of(ScoringRecipe recipe) throws CoreException {
+    /**
+     * The scoring of {@code recipe} in this JVM, opened on first use; validation data named by a URI is reopened through
+     * Hadoop with {@code hadoop} (the driver's configuration; {@code null}: a local folder).
+     */
+    static Scoring of(ScoringRecipe recipe, Configuration hadoop) throws CoreException {
         Scoring s = OPEN.get(recipe.key());
         if (s != null) {
             return s;
@@ -91,7 +96,8 @@ final class ExecutorScorings {
                 // each task's sessions on the cores Spark gives a task (spark.task.cpus, default 1): the tasks running at
                 // once share the executor's cores (one intra-op thread scores the same bits as several)
                 TaskContext task = TaskContext.get();
-                s = new Scoring(c, Validation.open(recipe.validation(), task != null ? Math.max(1, task.cpus()) : 0));
+                DatasetUris uris = hadoop != null ? HadoopFiles.uris(hadoop) : DatasetUris.NONE;
+                s = new Scoring(c, Validation.open(recipe.validation(), task != null ? Math.max(1, task.cpus()) : 0, uris));
                 OPENED.incrementAndGet();
                 ExecutorEvaluations.quiesceAtExit();
                 OPEN.put(recipe.key(), s);

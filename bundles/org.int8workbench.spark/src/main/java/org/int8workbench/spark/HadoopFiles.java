@@ -14,7 +14,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkConf;
 import org.int8workbench.core.dataset.DatasetFiles;
+import org.int8workbench.core.dataset.DatasetUris;
+import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.dataset.Images;
 import org.int8workbench.core.metrics.EvaluateOperation;
 import org.int8workbench.core.metrics.EvaluationRecipe;
@@ -88,6 +92,38 @@ final class HadoopFiles implements DatasetFiles {
         } catch (RuntimeException e) {
             throw new IOException(e.getMessage() != null ? e.getMessage() : e.toString(), e);
         }
+    }
+
+    /**
+     * The dataset at {@code uri} listed through Hadoop with {@code conf} by the core's rules (a
+     * {@link org.int8workbench.core.dataset.RemoteDataset}, whose recipe names the URI).
+     */
+    static SegmentationDataset dataset(String uri, String split, Configuration conf) throws IOException {
+        try {
+            HadoopFiles files = open(uri, conf);
+            return Datasets.open(files, files.root(), split);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage() != null ? e.getMessage() : e.toString(), e);
+        }
+    }
+
+    /** Dataset URIs opened through Hadoop with {@code conf} ({@link #dataset}). */
+    static DatasetUris uris(Configuration conf) {
+        return (uri, split) -> dataset(uri, split, conf);
+    }
+
+    /**
+     * The Hadoop configuration a Spark context on {@code conf} would have before it starts: Hadoop's defaults and
+     * site files ({@code HADOOP_CONF_DIR} on the class path) with every {@code spark.hadoop.*} setting of {@code conf}.
+     */
+    static Configuration configuration(SparkConf conf) {
+        Configuration c = new Configuration();
+        for (scala.Tuple2<String, String> e : conf.getAllWithPrefix("spark.hadoop.")) {
+            c.set(e._1(), e._2());
+        }
+        return c;
     }
 
     /** The path of the URI {@link #open} was given, within the file system. */

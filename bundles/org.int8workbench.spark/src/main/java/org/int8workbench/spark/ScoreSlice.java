@@ -5,6 +5,7 @@ import java.io.Serializable;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.accuracy.Candidate;
 import org.int8workbench.core.accuracy.ScorePart;
@@ -38,14 +39,17 @@ final class ScoreSlice implements Function<ScoreSlice.Task, ScoreSlice.Result> {
     }
 
     private final Broadcast<ScoringRecipe> recipe;
+    /** The driver's Hadoop configuration when the validation data is a URI, else {@code null}. */
+    private final Broadcast<SerializableConfiguration> hadoop;
 
-    ScoreSlice(Broadcast<ScoringRecipe> recipe) {
+    ScoreSlice(Broadcast<ScoringRecipe> recipe, Broadcast<SerializableConfiguration> hadoop) {
         this.recipe = recipe;
+        this.hadoop = hadoop;
     }
 
     @Override
     public Result call(Task t) throws Exception {
-        ExecutorScorings.Scoring s = ExecutorScorings.of(recipe.value());
+        ExecutorScorings.Scoring s = ExecutorScorings.of(recipe.value(), hadoop == null ? null : hadoop.value().value());
         TaskContext task = TaskContext.get();
         // a cancelled job interrupts its tasks: stop at the next image
         NullProgressMonitor monitor = new NullProgressMonitor() {

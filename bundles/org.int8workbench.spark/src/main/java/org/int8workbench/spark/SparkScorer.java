@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -32,7 +33,9 @@ import org.int8workbench.core.quantize.Calibration;
  * candidate); the driver folds the parts of each candidate in image order ({@code Validation.combine}).
  * <p>
  * Progress: tasks done / total through the monitor. Cancel: the monitor, or the JVM's exit (Ctrl-C), cancels the job
- * (tasks stop at their next image). The validation data must be at the same path on the driver and on every executor.
+ * (tasks stop at their next image). The validation data must be at the same path on the driver and on every executor,
+ * or be named by a Hadoop-compatible URI (a {@code RemoteDataset} listed through {@link HadoopFiles}): the driver's
+ * Hadoop configuration is then broadcast and each executor reopens the data through Hadoop.
  */
 public final class SparkScorer implements CandidateScorer {
 
@@ -48,6 +51,8 @@ public final class SparkScorer implements CandidateScorer {
     private final Validation validation;
     private final ScoringRecipe recipe;
     private final Broadcast<ScoringRecipe> broadcast;
+    /** The driver's Hadoop configuration, when the validation data is a URI ({@code DatasetRecipe.remote()}). */
+    private final Broadcast<SerializableConfiguration> hadoop;
     private int minSliceImages = MIN_SLICE_IMAGES;
 
     private SparkScorer(JavaSparkContext sc, boolean ownContext, boolean local, Validation v, ScoringRecipe recipe) {
@@ -57,6 +62,9 @@ public final class SparkScorer implements CandidateScorer {
         this.validation = v;
         this.recipe = recipe;
         this.broadcast = sc.broadcast(recipe);
+        // validation data on a cluster's file system: the executors reopen it through Hadoop with the driver's settings
+        this.hadoop = recipe.validation().data().remote() ? sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()))
+                : null;
     }
 
     /**
@@ -118,7 +126,7 @@ public final class SparkScorer implements CandidateScorer {
         SubMonitor sub = SubMonitor.convert(monitor, "Scoring " + what + " on " + chosen.length + " images on Spark " + sc.master(),
                 tasks.size());
         List<ScoreSlice.Result> results = SparkJobs.run(sc, "INT8 Workbench: score " + what, tasks.size(), sub,
-                () -> sc.parallelize(tasks, tasks.size()).map(new ScoreSlice(broadcast)).collectAsync());
+                () -> sc.parallelize(tasks, tasks.size()).map(new ScoreSlice(broadcast, hadoop)).collectAsync());
         List<List<ScorePart>> parts = new ArrayList<>();
         Boolean[] runsFloat = new Boolean[candidates.size()];
         for (int c = 0; c < candidates.size(); c++) {
@@ -157,6 +165,9 @@ public final class SparkScorer implements CandidateScorer {
     public void close() {
         try {
             broadcast.destroy();
+            if (hadoop != null) {
+                hadoop.destroy();
+            }
         } catch (RuntimeException e) {
             // the context stopped already
         }
