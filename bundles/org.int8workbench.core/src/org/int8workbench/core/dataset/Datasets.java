@@ -79,10 +79,8 @@ public final class Datasets {
         Path voc = findVoc(files, dir);
         Listing l = voc != null ? openVoc(files, voc, split == null || split.isBlank() ? DEFAULT_SPLIT : split.trim())
                 : openFolder(files, dir);
-        if (files == DatasetFiles.LOCAL) {
-            return new FileDataset(l.layout, l.root, l.split, l.name, l.samples, l.skipped, l.classes, l.encoding, l.hasMasks);
-        }
-        return new RemoteDataset(files, l.layout, l.root, l.split, l.name, l.samples, l.skipped, l.classes, l.encoding, l.hasMasks);
+        FileDataset listed = new FileDataset(l.layout, l.root, l.split, l.name, l.samples, l.skipped, l.classes, l.encoding, l.hasMasks);
+        return files == DatasetFiles.LOCAL ? listed : new RemoteDataset(files, listed);
     }
 
     /** What the listing rules found, for a {@link FileDataset} or a {@link RemoteDataset}. */

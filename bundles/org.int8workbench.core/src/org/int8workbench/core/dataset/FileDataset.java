@@ -64,12 +64,17 @@ public final class FileDataset implements SegmentationDataset {
 
     @Override
     public String description() {
+        return description(root.toString());
+    }
+
+    /** The description, with the dataset named by {@code location} (a {@link RemoteDataset} names its URI). */
+    String description(String location) {
         String kind = switch (layout) {
             case PASCAL_VOC -> "Pascal VOC (" + split + ", " + samples.size() + " images with masks)";
             case IMAGES_AND_MASKS -> (name != null ? name + ": " : "") + "image folder with masks (" + samples.size() + " images)";
             case IMAGE_FOLDER -> (name != null ? name + ": " : "") + "image folder without masks (" + samples.size() + " images)";
         };
-        return kind + (skipped.isEmpty() ? "" : ", " + skipped.size() + " items skipped") + " at " + root;
+        return kind + (skipped.isEmpty() ? "" : ", " + skipped.size() + " items skipped") + " at " + location;
     }
 
     @Override

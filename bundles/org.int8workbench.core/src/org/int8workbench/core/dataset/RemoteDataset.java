@@ -15,62 +15,41 @@ import java.util.List;
 public final class RemoteDataset implements SegmentationDataset {
 
     private final DatasetFiles files;
-    private final FileDataset.Layout layout;
-    private final Path root;
-    private final String split;
-    private final String name;
-    private final List<Sample> samples;
-    private final List<SkippedItem> skipped;
-    private final ClassInfo classes;
-    private final MaskEncoding encoding;
-    private final boolean hasMasks;
+    /** The listing: the samples, skipped items, classes and layout a local dataset of the same files has. */
+    private final FileDataset listing;
 
-    RemoteDataset(DatasetFiles files, FileDataset.Layout layout, Path root, String split, String name, List<Sample> samples,
-            List<SkippedItem> skipped, ClassInfo classes, MaskEncoding encoding, boolean hasMasks) {
+    RemoteDataset(DatasetFiles files, FileDataset listing) {
         this.files = files;
-        this.layout = layout;
-        this.root = root;
-        this.split = split;
-        this.name = name;
-        this.samples = List.copyOf(samples);
-        this.skipped = List.copyOf(skipped);
-        this.classes = classes;
-        this.encoding = encoding;
-        this.hasMasks = hasMasks;
+        this.listing = listing;
     }
 
     public FileDataset.Layout layout() {
-        return layout;
+        return listing.layout();
     }
 
     /** The dataset root within its file system (for VOC the folder holding {@code ImageSets}). */
     public Path root() {
-        return root;
+        return listing.root();
     }
 
     /** Where the dataset is, e.g. {@code hdfs://nn:8020/data/VOC2012}. */
     public String location() {
-        return files.location(root);
+        return files.location(listing.root());
     }
 
     /** The VOC split, or {@code null} for other layouts. */
     public String split() {
-        return split;
+        return listing.split();
     }
 
     public MaskEncoding maskEncoding() {
-        return encoding;
+        return listing.maskEncoding();
     }
 
     /** The description a {@link FileDataset} of the same files has, with the dataset's {@link #location()}. */
     @Override
     public String description() {
-        String kind = switch (layout) {
-            case PASCAL_VOC -> "Pascal VOC (" + split + ", " + samples.size() + " images with masks)";
-            case IMAGES_AND_MASKS -> (name != null ? name + ": " : "") + "image folder with masks (" + samples.size() + " images)";
-            case IMAGE_FOLDER -> (name != null ? name + ": " : "") + "image folder without masks (" + samples.size() + " images)";
-        };
-        return kind + (skipped.isEmpty() ? "" : ", " + skipped.size() + " items skipped") + " at " + location();
+        return listing.description(location());
     }
 
     @Override
@@ -80,17 +59,17 @@ public final class RemoteDataset implements SegmentationDataset {
 
     @Override
     public boolean hasMasks() {
-        return hasMasks;
+        return listing.hasMasks();
     }
 
     @Override
     public List<Sample> samples() {
-        return samples;
+        return listing.samples();
     }
 
     @Override
     public List<SkippedItem> skipped() {
-        return skipped;
+        return listing.skipped();
     }
 
     @Override
@@ -103,18 +82,18 @@ public final class RemoteDataset implements SegmentationDataset {
         if (sample.mask() == null) {
             throw new IOException(sample.id() + " has no mask in " + description());
         }
-        return Images.readMask(files.read(sample.mask()), sample.mask().toString(), classes, encoding);
+        return Images.readMask(files.read(sample.mask()), sample.mask().toString(), classes(), listing.maskEncoding());
     }
 
     @Override
     public ClassInfo classes() {
-        return classes;
+        return listing.classes();
     }
 
     /** The recipe naming the dataset by its URI ({@link #location()}), reopened through {@link DatasetRecipe#open(DatasetUris)}. */
     @Override
     public DatasetRecipe recipe() {
-        return DatasetRecipe.ofUri(location(), split);
+        return DatasetRecipe.ofUri(location(), split());
     }
 
     @Override

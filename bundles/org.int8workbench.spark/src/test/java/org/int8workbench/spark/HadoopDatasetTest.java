@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.dataset.Datasets;
@@ -70,17 +69,12 @@ class HadoopDatasetTest {
         list.add(11, "missing");
         Files.write(root.resolve("ImageSets/Segmentation/val.txt"), list);
 
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("HadoopDatasetTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
-        sc.setLogLevel("WARN");
+        sc = LocalSpark.start("HadoopDatasetTest");
     }
 
     @AfterAll
     static void stop() {
-        if (sc != null) {
-            sc.stop();
-        }
-        ExecutorEvaluations.closeAll();
+        LocalSpark.stop(sc);
     }
 
     @Test

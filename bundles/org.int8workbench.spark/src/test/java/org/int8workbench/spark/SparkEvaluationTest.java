@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.Json;
@@ -43,17 +42,12 @@ class SparkEvaluationTest {
         int8 = dir.resolve("deeplab.int8.onnx");
         new QuantizeOperation(fp32).calibration(TestData.calibrationPhotos()).subset(16).preprocessing(DEEPLAB).output(int8)
                 .overwrite(true).verify(false).run(new NullProgressMonitor());
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkEvaluationTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
-        sc.setLogLevel("WARN");
+        sc = LocalSpark.start("SparkEvaluationTest");
     }
 
     @AfterAll
     static void stop() {
-        if (sc != null) {
-            sc.stop();
-        }
-        ExecutorEvaluations.closeAll();
+        LocalSpark.stop(sc);
     }
 
     @Test

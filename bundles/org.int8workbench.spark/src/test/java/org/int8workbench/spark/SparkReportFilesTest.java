@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.Json;
@@ -45,17 +44,12 @@ class SparkReportFilesTest {
     @BeforeAll
     static void start() {
         dir = TestData.scratch("spark-report-files");
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkReportFilesTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
-        sc.setLogLevel("WARN");
+        sc = LocalSpark.start("SparkReportFilesTest");
     }
 
     @AfterAll
     static void stop() {
-        if (sc != null) {
-            sc.stop();
-        }
-        ExecutorEvaluations.closeAll();
+        LocalSpark.stop(sc);
     }
 
     @Test
