@@ -250,7 +250,8 @@ class BadInputCorpusTest {
         cases.add(c("--mode fastest", 1, "--mode takes latency or throughput; got 'fastest'", concat(new String[] {"benchmark", model, "--mode", "fastest"}, fast)));
         cases.add(c("--opt-level max", 1, "--opt-level takes all, extended, basic or none; got 'max'", concat(new String[] {"benchmark", model, "--opt-level", "max"}, fast)));
         cases.add(c("--seconds abc", 2, "'abc'", "benchmark", model, "--seconds", "abc"));
-        cases.add(c("--generated-kind fractal", 1, "fractal", "evaluate", model, "--generated", "2", "--generated-kind", "fractal"));
+        cases.add(c("--generated-kind fractal", 1, "--generated-kind takes noise or pattern; got 'fractal'", "evaluate", model,
+                "--generated", "2", "--generated-kind", "fractal"));
         cases.add(c("--metric accuracy", 1, "accuracy", "sensitivity", model, "--calibration", cal, "--validation", voc, "--metric", "accuracy"));
         cases.add(c("unknown option", 2, "Unknown option", "inspect", model, "--frobnicate"));
         cases.add(c("missing parameter", 2, "MODEL", "inspect"));
@@ -285,6 +286,8 @@ class BadInputCorpusTest {
                 cal, "--validation", voc, "--percentile", "100.5"));
         cases.add(c("sensitivity --preset fastest", 1, "--preset takes performance or mixed", "sensitivity", model, "--calibration", cal,
                 "--validation", voc, "--preset", "fastest"));
+        cases.add(c("sensitivity --metric iou", 1, "--metric takes miou or agreement; got 'iou'", "sensitivity", model, "--calibration",
+                cal, "--validation", voc, "--metric", "iou"));
         cases.add(c("--seed abc", 2, "'abc'", concat(opt, "--seed", "abc")));
         cases.add(c("--max-drop abc", 1, "--max-drop", concat(opt, "--method", "accuracy-aware", "--max-drop", "abc", "--validation", voc)));
         cases.add(c("--validation missing", 1, "nope", concat(opt, "--method", "accuracy-aware", "--max-drop", "0.5", "--validation",

@@ -113,7 +113,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         Preprocessing pre = preprocessing.resolve(model);
         // a URI is listed by the cluster evaluator, through Hadoop's file systems
         SegmentationDataset ds = folder != null ? Datasets.open(folder, split)
-                : uri ? null : Datasets.generated(generated, pre.width(), pre.height(), seed, GeneratedDataset.Kind.parse(generatedKind));
+                : uri ? null : Datasets.generated(generated, pre.width(), pre.height(), seed,
+                        Checks.parsed("--generated-kind", generatedKind, GeneratedDataset.Kind::parse, "noise or pattern"));
         if (spark != null) {
             EvaluationRecipe recipe = EvaluationRecipe.of(model, reference, dataset, split, pre, classInfo(), selection, limit, strict)
                     .withImages(!noImages, false);

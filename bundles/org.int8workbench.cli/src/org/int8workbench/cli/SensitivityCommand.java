@@ -97,7 +97,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         SensitivityOperation op = new SensitivityOperation(model).calibration(calibrationData)
                 .preprocessing(preprocessing.resolve(model)).settings(quantization.settings())
                 .outputSelection(outputOptions.selection()).rankingImages(images)
-                .metric(metric == null ? null : AccuracyMetric.parse(metric));
+                .metric(metric == null ? null : Checks.parsed("--metric", metric, AccuracyMetric::parse, "miou or agreement"));
         if (validationData != null) {
             op.validation(validationData);
         }
