@@ -8,6 +8,7 @@ import java.util.List;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.int8workbench.core.dataset.Datasets;
+import org.int8workbench.core.dataset.SampleSubset;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.labels.OutputSelection;
 import org.int8workbench.core.quantize.Calibration;

@@ -18,6 +18,7 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.int8workbench.core.dataset.Datasets;
 import org.int8workbench.core.dataset.GeneratedDataset;
+import org.int8workbench.core.dataset.SampleSubset;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.quantize.Calibration;
 import org.int8workbench.core.quantize.QuantizeOperation;

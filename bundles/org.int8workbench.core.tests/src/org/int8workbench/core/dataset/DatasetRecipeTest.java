@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
-import org.int8workbench.core.accuracy.SampleSubset;
 import org.int8workbench.testing.TestData;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.int8workbench.core.accuracy.SampleSubset;
 import org.int8workbench.testing.TestData;
 import org.junit.jupiter.api.Test;
 

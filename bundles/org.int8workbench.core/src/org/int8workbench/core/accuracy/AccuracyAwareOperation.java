@@ -10,6 +10,7 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
+import org.int8workbench.core.dataset.SampleSubset;
 import org.int8workbench.core.dataset.SegmentationDataset;
 import org.int8workbench.core.quantize.Calibration;
 

@@ -1,6 +1,5 @@
 package org.int8workbench.core.dataset;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -9,7 +8,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * How to open a dataset again in another JVM (a Spark executor): its folder, its split and, for a part of it, the ids of
@@ -75,56 +73,12 @@ public record DatasetRecipe(String root, String split, List<String> ids) impleme
         if (ids == null) {
             return all;
         }
-        Set<String> keep = new HashSet<>(ids);
-        List<Sample> samples = all.samples().stream().filter(s -> keep.contains(s.id())).toList();
-        if (samples.size() != keep.size()) {
-            throw new IOException(all.description() + " no longer has " + (keep.size() - samples.size()) + " of the "
-                    + keep.size() + " samples of the recipe");
+        SampleSubset subset = SampleSubset.only(all, ids, "the samples of its recipe");
+        int wanted = new HashSet<>(ids).size();
+        if (subset.samples().size() != wanted) {
+            throw new IOException(all.description() + " no longer has " + (wanted - subset.samples().size()) + " of the "
+                    + wanted + " samples of the recipe");
         }
-        return new Selected(all, samples);
-    }
-
-    /** Some samples of a dataset, read through it. */
-    private record Selected(SegmentationDataset data, List<Sample> samples) implements SegmentationDataset {
-        @Override
-        public String description() {
-            return data.description() + ", " + samples.size() + " of its images";
-        }
-
-        @Override
-        public boolean synthetic() {
-            return data.synthetic();
-        }
-
-        @Override
-        public boolean hasMasks() {
-            return data.hasMasks();
-        }
-
-        @Override
-        public BufferedImage readImage(Sample sample) throws IOException {
-            return data.readImage(sample);
-        }
-
-        @Override
-        public LabelMask readMask(Sample sample) throws IOException {
-            return data.readMask(sample);
-        }
-
-        @Override
-        public ClassInfo classes() {
-            return data.classes();
-        }
-
-        @Override
-        public List<SkippedItem> skipped() {
-            return data.skipped();
-        }
-
-        @Override
-        public DatasetRecipe recipe() {
-            DatasetRecipe r = data.recipe();
-            return r == null ? null : r.only(samples.stream().map(Sample::id).toList());
-        }
+        return subset;
     }
 }

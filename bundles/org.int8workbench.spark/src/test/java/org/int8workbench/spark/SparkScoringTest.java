@@ -19,7 +19,7 @@ import org.int8workbench.core.accuracy.AccuracyMetric;
 import org.int8workbench.core.accuracy.Candidate;
 import org.int8workbench.core.accuracy.CandidateScorer;
 import org.int8workbench.core.accuracy.NodeSensitivity;
-import org.int8workbench.core.accuracy.SampleSubset;
+import org.int8workbench.core.dataset.SampleSubset;
 import org.int8workbench.core.accuracy.SensitivityOperation;
 import org.int8workbench.core.accuracy.SensitivityResult;
 import org.int8workbench.core.accuracy.Validation;

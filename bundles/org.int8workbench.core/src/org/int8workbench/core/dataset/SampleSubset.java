@@ -1,4 +1,4 @@
-package org.int8workbench.core.accuracy;
+package org.int8workbench.core.dataset;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -7,17 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.int8workbench.core.dataset.ClassInfo;
-import org.int8workbench.core.dataset.DatasetRecipe;
-import org.int8workbench.core.dataset.LabelMask;
-import org.int8workbench.core.dataset.Sample;
-import org.int8workbench.core.dataset.SegmentationDataset;
-import org.int8workbench.core.dataset.SkippedItem;
 
 /**
  * Some samples of a dataset, read through it: the validation images of the Accuracy-aware method when none are given
- * (the calibration images that calibration did not use), or a split of a validation set into the part the method sees
- * and the part it never sees.
+ * (the calibration images that calibration did not use), a split of a validation set into the part the method sees
+ * and the part it never sees, or the samples a {@link DatasetRecipe} names.
  */
 public final class SampleSubset implements SegmentationDataset {
     private final SegmentationDataset data;
